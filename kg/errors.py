@@ -1,0 +1,47 @@
+"""The errors kg raises for things a user can fix: bad files, bad queries, unknown names.
+
+Each carries one line that says what is wrong and where; the command line prints it and exits with code 2.
+"""
+
+from __future__ import annotations
+
+
+class KGError(Exception):
+    """A problem with the user's input or environment, told in one line."""
+
+    exit_code = 2
+
+
+class InputError(KGError):
+    """A file or query text that cannot be read, with where the problem is.
+
+    >>> str(InputError("a dot is expected", source="data.ttl", line=3, column=7))
+    'data.ttl:3:7: a dot is expected'
+    """
+
+    def __init__(self, message: str, *, source: str, line: int | None = None, column: int | None = None) -> None:
+        self.message = message
+        self.source = source
+        self.line = line
+        self.column = column
+        super().__init__(self.where() + ": " + message)
+
+    def where(self) -> str:
+        """``source:line:column``, leaving out what is not known."""
+        parts = [self.source] + [str(n) for n in (self.line, self.column) if n is not None]
+        return ":".join(parts)
+
+
+def from_syntax_error(error: SyntaxError, source: str) -> InputError:
+    """Turn a parser's SyntaxError (pyoxigraph's carry line and column) into an InputError naming ``source``."""
+    message = str(error.msg if error.msg else error)
+    message = _strip_position(message)
+    return InputError(message, source=source, line=error.lineno, column=error.offset)
+
+
+def _strip_position(message: str) -> str:
+    """Drop pyoxigraph's 'Parser error at line 3 between columns 6 and 9: ' lead; the position is given apart."""
+    head, sep, rest = message.partition(": ")
+    if sep and head.startswith(("Parser error at", "error at")):
+        return rest
+    return message

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Set everything up, then do the main job: check the graph, show what it holds, and answer the first question.
+set -euo pipefail
+cd "$(dirname "$0")"
+bash scripts/setup.sh
+kg=.venv/bin/kg
+$kg validate
+$kg stats
+$kg query models --format table
