@@ -1,0 +1,338 @@
+"""Named queries, their parameters, and the names users give to nodes.
+
+Each ``queries/*.rq`` file is one named query. Its ``#+`` header follows grlc's convention (``#+ summary:``,
+``#+ description:``, ``#+ tags:``) and its parameters follow grlc's naming: ``?_model_iri`` is a required IRI called
+``model``, ``?__lang_literal`` an optional literal, ``?_count_integer`` an integer. A parameter is bound as an RDF term
+(never spliced into the text), so a SELECT query must project its parameters.
+
+A node can be named by a full IRI, a CURIE (``id:kuaishou``) or any of its labels, in any case and either language.
+
+>>> from kg.store import open_store
+>>> store = open_store()
+>>> [curie(resolve(store, w)) for w in ("Aauto Faster", "kuaishou", "快手", "id:kuaishou")]
+['id:kuaishou', 'id:kuaishou', 'id:kuaishou', 'id:kuaishou']
+>>> result = run_query(store, "models-targeting", {"segment": "price-sensitive users"})
+>>> sorted(curie(row[1].value) for row in result)
+['id:community-group-buying', 'id:group-buying']
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .errors import InputError, KGError
+from .results import Result
+from .store import Store
+from .vocab import LABEL_PROPERTIES, XSD, curie, expand, queries_dir
+
+#: grlc's type suffixes and the XSD datatype each one binds.
+_TYPED = {
+    "integer": XSD.integer, "decimal": XSD.decimal, "double": XSD.double, "float": XSD.float,
+    "boolean": XSD.boolean, "date": XSD.date, "datetime": XSD.dateTime, "number": XSD.decimal,
+}  # fmt: skip
+_PARAM = re.compile(r"[?$](__?)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter of a named query.
+
+    Attributes:
+        name: what users call it (``model`` for ``?_model_iri``).
+        var: the SPARQL variable, without ``?``.
+        kind: ``iri``, ``literal``, a grlc datatype suffix (``integer`` …) or a language tag (``en``).
+        required: False for grlc's optional form (two underscores).
+    """
+
+    name: str
+    var: str
+    kind: str
+    required: bool
+
+    def describe(self) -> str:
+        """``model (iri)``, with ``optional`` added when it may be left out."""
+        return f"{self.name} ({self.kind}{', optional' if not self.required else ''})"
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query from ``queries/``: its name (the file's stem), text, header fields and parameters."""
+
+    name: str
+    text: str
+    summary: str
+    description: str
+    tags: tuple[str, ...]
+    parameters: tuple[Parameter, ...]
+    path: Path
+
+
+def parse_parameter(var: str) -> Parameter | None:
+    """The parameter a variable name (without ``?``) stands for, or None when it is an ordinary variable.
+
+    >>> parse_parameter("_model_iri")
+    Parameter(name='model', var='_model_iri', kind='iri', required=True)
+    >>> parse_parameter("__lang_en").required
+    False
+    >>> parse_parameter("model") is None
+    True
+    """
+    match = _PARAM.fullmatch("?" + var)
+    if not match:
+        return None
+    required = match.group(1) == "_"
+    parts = match.group(2).split("_")
+    kind = parts[-1].lower() if len(parts) > 1 else "literal"
+    if kind not in ("iri", "literal", *_TYPED) and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]+)*", parts[-1]):
+        return Parameter("_".join(parts), var, "literal", required)
+    name = "_".join(parts[:-1]) if len(parts) > 1 else parts[0]
+    return Parameter(name, var, parts[-1] if kind not in ("iri", "literal", *_TYPED) else kind, required)
+
+
+def _header(text: str) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.startswith("#+"):
+            if line.strip() and not line.startswith("#"):
+                break
+            continue
+        key, _, value = line[2:].partition(":")
+        key = key.strip().lower()
+        fields[key] = (fields[key] + " " + value.strip()) if key in fields else value.strip()
+    return fields
+
+
+def read_query(path: Path) -> NamedQuery:
+    """Read one ``.rq`` file into a NamedQuery."""
+    text = path.read_text(encoding="utf-8")
+    header = _header(text)
+    seen: dict[str, Parameter] = {}
+    for match in _PARAM.finditer(_strip_comments(text)):
+        param = parse_parameter(match.group(0)[1:])
+        if param and param.var not in seen:
+            seen[param.var] = param
+    tags = tuple(t.strip() for t in header.get("tags", "").strip("[]").split(",") if t.strip())
+    return NamedQuery(
+        name=path.stem,
+        text=text,
+        summary=header.get("summary", ""),
+        description=header.get("description", ""),
+        tags=tags,
+        parameters=tuple(seen.values()),
+        path=path,
+    )
+
+
+@cache
+def _catalog(folder: Path) -> dict[str, NamedQuery]:
+    return {p.stem: read_query(p) for p in sorted(folder.glob("*.rq"))}
+
+
+def catalog(folder: Path | None = None) -> dict[str, NamedQuery]:
+    """Every named query in ``folder`` (by default the project's ``queries/``), by name."""
+    return _catalog((folder or queries_dir()).resolve())
+
+
+def get_query(name: str, folder: Path | None = None) -> NamedQuery:
+    """The named query ``name``.
+
+    Raises:
+        KGError: no query has that name (the message lists the closest names, or all of them).
+    """
+    queries = catalog(folder)
+    if name in queries:
+        return queries[name]
+    close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
+    hint = f"did you mean {', '.join(close)}?" if close else f"available: {', '.join(queries)}"
+    raise KGError(f"unknown query {name!r}; {hint}")
+
+
+# --- Naming nodes -------------------------------------------------------------------------------------------------
+
+
+def normalise(word: str) -> str:
+    """Fold case, width and spacing so that "  KuaiShou " and "kuaishou" compare equal."""
+    return " ".join(unicodedata.normalize("NFKC", word).casefold().split())
+
+
+def _names(store: Store) -> dict[str, set[str]]:
+    """Every label and alternative label, normalised, with the nodes that carry it."""
+    paths = "|".join(f"<{p}>" for p in LABEL_PROPERTIES)
+    index: dict[str, set[str]] = {}
+    for row in store.query(f"SELECT ?node ?name WHERE {{ ?node {paths} ?name FILTER (isIRI(?node)) }}"):
+        index.setdefault(normalise(row[1].value), set()).add(row[0].value)
+    return index
+
+
+def _exists(store: Store, iri: str) -> bool:
+    node = ox.NamedNode(iri)
+    return store.ask("ASK { { ?node ?p ?o } UNION { ?s ?p ?node } }", node=node)
+
+
+def resolve(store: Store, word: str) -> str:
+    """The IRI of the one node that ``word`` names: an IRI (bare or in <>), a CURIE, or a label in any case.
+
+    Raises:
+        KGError: nothing has that name (the closest names are listed), or several nodes share it (they are listed).
+    """
+    word = word.strip()
+    iri = _as_iri(word)
+    if iri is not None:
+        if not _exists(store, iri):
+            raise KGError(f"no node {curie(iri)} in the graph")
+        return iri
+    names = _names(store)
+    nodes = names.get(normalise(word), set())
+    if len(nodes) == 1:
+        return next(iter(nodes))
+    if nodes:
+        listed = ", ".join(sorted(curie(n) for n in nodes))
+        raise KGError(f"{word!r} names {len(nodes)} nodes: {listed}; give one as a CURIE or IRI")
+    close = difflib.get_close_matches(normalise(word), list(names), n=5, cutoff=0.5)
+    hint = f"closest: {', '.join(repr(c) for c in close)}" if close else "try `kg sparql` to look for it"
+    raise KGError(f"nothing in the graph is named {word!r}; {hint}")
+
+
+def _as_iri(word: str) -> str | None:
+    if word.startswith("<") and word.endswith(">"):
+        word = word[1:-1]
+    elif re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", word) is None and not word.startswith("urn:"):
+        return expand(word)
+    try:
+        return ox.NamedNode(word).value
+    except ValueError:
+        raise KGError(f"{word!r} is not a valid IRI") from None
+
+
+# --- Binding and running ------------------------------------------------------------------------------------------
+
+
+def bind(store: Store, query: NamedQuery, values: Mapping[str, str]) -> dict[str, Any]:
+    """The RDF term of each parameter value, keyed by SPARQL variable.
+
+    Raises:
+        KGError: an unknown parameter, a required one missing, or a value that does not fit its kind.
+    """
+    by_name = {p.name: p for p in query.parameters}
+    unknown = sorted(set(values) - set(by_name) - {p.var for p in query.parameters})
+    if unknown:
+        raise KGError(f"query {query.name!r} has no parameter {unknown[0]!r}; it takes: {_param_list(query)}")
+    missing = [p.name for p in query.parameters if p.required and p.name not in values and p.var not in values]
+    if missing:
+        raise KGError(f"query {query.name!r} needs the parameter {missing[0]!r}; it takes: {_param_list(query)}")
+    bound = {}
+    for param in query.parameters:
+        value = values.get(param.name, values.get(param.var))
+        if value is not None:
+            bound[param.var] = term_for(store, param, value)
+    return bound
+
+
+def _param_list(query: NamedQuery) -> str:
+    return ", ".join(p.describe() for p in query.parameters) or "no parameters"
+
+
+def term_for(store: Store, param: Parameter, value: str) -> ox.NamedNode | ox.Literal:
+    """The RDF term ``value`` stands for, given the parameter's kind."""
+    if param.kind == "iri":
+        return ox.NamedNode(resolve(store, value))
+    if param.kind == "literal":
+        return ox.Literal(value)
+    if param.kind in _TYPED:
+        if not _fits(param.kind, value):
+            raise KGError(f"parameter {param.name!r}: {value!r} is not a valid {param.kind}")
+        return ox.Literal(value, datatype=ox.NamedNode(_TYPED[param.kind]))
+    return ox.Literal(value, language=param.kind)
+
+
+_CHECKS = {
+    "integer": r"[+-]?[0-9]+",
+    "decimal": r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)",
+    "number": r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)",
+    "double": r"[+-]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|INF|NaN)",
+    "float": r"[+-]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|INF|NaN)",
+    "boolean": r"true|false|1|0",
+    "date": r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?",
+    "datetime": r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?",
+}
+
+
+def _fits(kind: str, value: str) -> bool:
+    """Whether ``value`` is a lexical form of the XSD type ``kind`` stands for."""
+    return re.fullmatch(_CHECKS[kind], value) is not None
+
+
+def is_query_name(text: str) -> bool:
+    """Whether ``text`` looks like the name of a query rather than SPARQL."""
+    return bool(_NAME.match(text.strip()))
+
+
+def run_query(
+    store: Store,
+    name_or_sparql: str,
+    params: Mapping[str, str] | None = None,
+    *,
+    allow_service: bool = False,
+    folder: Path | None = None,
+) -> Result:
+    """Run a named query (by name, with ``params``) or a SPARQL text, and return its Result.
+
+    Raises:
+        KGError: an unknown query or parameter, an unresolvable name, a SERVICE call not allowed.
+        InputError: a SPARQL syntax error (with line and column).
+    """
+    if is_query_name(name_or_sparql):
+        query = get_query(name_or_sparql.strip(), folder)
+        text, source, bound = query.text, str(query.path), bind(store, query, params or {})
+    else:
+        if params:
+            raise KGError("parameters go with named queries; bind values inside your own SPARQL instead")
+        text, source, bound = name_or_sparql, "query", {}
+    check_network_reach(text, allow_service=allow_service, source=source)
+    return Result.from_oxigraph(store.query(text, substitutions=bound, source=source))
+
+
+# --- Safety ---------------------------------------------------------------------------------------------------------
+
+_SKIP = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*',
+)
+_REACH = re.compile(r"\b(SERVICE|LOAD)\b", re.IGNORECASE)
+
+
+def _strip_comments(text: str) -> str:
+    return re.sub(r"(?m)#[^\n]*", " ", text)
+
+
+def check_network_reach(text: str, *, allow_service: bool, source: str = "query") -> None:
+    """Refuse a query that would make the engine fetch from the network (SERVICE), unless allowed.
+
+    Strings, IRIs and comments are skipped, so a label that says "service" is no reason to refuse.
+
+    Raises:
+        InputError: the query calls SERVICE (or LOAD) and ``allow_service`` is False.
+    """
+    if allow_service:
+        return
+    code = _SKIP.sub(lambda m: " " * len(m.group(0)), text)
+    match = _REACH.search(code)
+    if match:
+        line = code.count("\n", 0, match.start()) + 1
+        column = match.start() - (code.rfind("\n", 0, match.start()) + 1) + 1
+        raise InputError(
+            f"{match.group(1).upper()} would reach out to the network; pass --allow-service to permit it",
+            source=source,
+            line=line,
+            column=column,
+        )
