@@ -5,6 +5,8 @@ Each carries one line that says what is wrong and where; the command line prints
 
 from __future__ import annotations
 
+import re
+
 
 class KGError(Exception):
     """A problem with the user's input or environment, told in one line."""
@@ -33,10 +35,23 @@ class InputError(KGError):
 
 
 def from_syntax_error(error: SyntaxError, source: str) -> InputError:
-    """Turn a parser's SyntaxError (pyoxigraph's carry line and column) into an InputError naming ``source``."""
+    """Turn a parser's SyntaxError into an InputError naming ``source``, with line and column when known.
+
+    pyoxigraph's RDF parsers set ``lineno`` and ``offset``; its SPARQL parser says "error at 3:15: …" instead.
+
+    >>> str(from_syntax_error(SyntaxError("error at 3:15: expected [_]"), "query"))
+    'query:3:15: syntax error, expected [_]'
+    """
     message = str(error.msg if error.msg else error)
-    message = _strip_position(message)
-    return InputError(message, source=source, line=error.lineno, column=error.offset)
+    line, column = error.lineno, error.offset
+    match = _SPARQL_POSITION.match(message)
+    if match:
+        line, column = int(match.group(1)), int(match.group(2))
+        message = "syntax error, " + match.group(3)
+    return InputError(_strip_position(message), source=source, line=line, column=column)
+
+
+_SPARQL_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
 
 
 def _strip_position(message: str) -> str:

@@ -7,9 +7,8 @@ caller asks (``.graph``, ``.to_dataframe()``).
 
 >>> import pyoxigraph as ox
 >>> r = Result.select(["name"], [(ox.Literal("快手", language="zh-Hans"),)])
->>> print(r.serialize("csv"), end="")
-name
-快手
+>>> r.serialize("csv")
+'name\r\n快手\r\n'
 >>> r.vars, len(r)
 (['name'], 1)
 """

@@ -1,0 +1,101 @@
+"""One output dispatcher for every command that gives a Result: ``--format``, ``--output``, ``--lang``."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import pyoxigraph as ox
+
+from ..errors import KGError
+from ..results import EXTENSIONS, GRAPH_FORMATS, TABULAR_FORMATS, Result
+from ..store import Store
+from ..vocab import RDFS
+
+F = TypeVar("F", bound=Callable[..., Any])
+ALL_FORMATS = sorted(set(TABULAR_FORMATS) | set(GRAPH_FORMATS))
+
+
+def output_options(command: F) -> F:
+    """Add ``--format``, ``--output`` and ``--lang`` to a command."""
+    command = click.option(
+        "--lang",
+        type=click.Choice(["en", "zh-Hans"], case_sensitive=False),
+        default="en",
+        show_default=True,
+        help="Language of the labels shown in tables.",
+    )(command)
+    command = click.option(
+        "--output", "-o", type=click.Path(dir_okay=False), default=None, help="Write to this file instead of stdout."
+    )(command)
+    command = click.option(
+        "--format",
+        "-f",
+        "fmt",
+        type=click.Choice(ALL_FORMATS),
+        default=None,
+        help="table, json, csv, tsv, xml for SELECT and ASK; turtle, nt, nq, trig, jsonld, rdfxml for graphs. "
+        "Default: table on a terminal, else json (turtle for graphs), or from the --output file's ending.",
+    )(command)
+    return command
+
+
+def choose_format(result: Result, fmt: str | None, output: str | None) -> str:
+    """The format to write: the one asked for, else the output file's ending, else by terminal and result kind."""
+    if fmt:
+        return fmt
+    if output and Path(output).suffix.lower() in EXTENSIONS:
+        return EXTENSIONS[Path(output).suffix.lower()]
+    if output is None and sys.stdout.isatty():
+        return "table"
+    return "turtle" if result.kind == "graph" else "json"
+
+
+def labeller(store: Store, lang: str) -> Callable[[Sequence[str]], Mapping[str, str]]:
+    """A function giving the ``lang`` label (else the English one) of each IRI, for tables."""
+
+    def labels(iris: Sequence[str]) -> Mapping[str, str]:
+        names: dict[str, str] = {}
+        for iri in iris:
+            found = {
+                (q.object.language or "").lower(): q.object.value
+                for q in store.inner.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDFS.label), None)
+                if isinstance(q.object, ox.Literal)
+            }
+            name = found.get(lang.lower()) or found.get("en")
+            if name:
+                names[iri] = name
+        return names
+
+    return labels
+
+
+def emit(result: Result, *, fmt: str | None, output: str | None, lang: str, store: Store | None) -> None:
+    """Write ``result`` in the chosen format to ``output`` (atomically) or stdout."""
+    chosen = choose_format(result, fmt, output)
+    labels = labeller(store, lang) if store is not None and chosen == "table" else None
+    text = result.serialize(chosen, labels=labels)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(Path(output), text)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` as UTF-8 through a temporary file, so a failure leaves no half-written file."""
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise KGError(f"{path}: the folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

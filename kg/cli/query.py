@@ -1,0 +1,102 @@
+"""Commands that ask the graph: queries, query, sparql, describe."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..errors import KGError
+from ..results import Result, format_table
+from . import App, main, pass_app
+from .output import emit, output_options
+
+
+def _params(pairs: tuple[str, ...]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise KGError(f"parameter {pair!r} is not NAME=VALUE")
+        values[name.strip()] = value
+    return values
+
+
+@main.command("queries")
+@pass_app
+def queries_command(app: App) -> None:
+    """List the named queries: name, summary, parameters."""
+    from ..catalog import catalog
+
+    rows = [[q.name, q.summary, ", ".join(p.describe() for p in q.parameters)] for q in catalog().values()]
+    click.echo(format_table(["name", "summary", "parameters"], rows))
+
+
+@main.command("query")
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
+@output_options
+@pass_app
+def query_command(
+    app: App, name: str, params: tuple[str, ...], fmt: str | None, output: str | None, lang: str
+) -> None:
+    """Run the named query NAME (see `kg queries`); a value can be an IRI, a CURIE or any name of a node."""
+    from ..catalog import get_query, run_query
+
+    get_query(name)
+    store = app.store()
+    result = run_query(store, name, _params(params))
+    emit(result, fmt=fmt, output=output, lang=lang, store=store)
+
+
+def _read_query(text: str) -> str:
+    if text == "-":
+        return sys.stdin.read()
+    if text.startswith("@"):
+        path = text[1:]
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return handle.read()
+        except OSError as error:
+            raise KGError(f"{path}: {error.strerror or error}") from None
+    return text
+
+
+@main.command("sparql")
+@click.argument("query")
+@click.option("--allow-service", is_flag=True, help="Let SERVICE clauses reach other endpoints over the network.")
+@output_options
+@pass_app
+def sparql_command(
+    app: App, query: str, allow_service: bool, fmt: str | None, output: str | None, lang: str
+) -> None:
+    """Run your own SPARQL: QUERY as text, @FILE, or - for stdin. The usual prefixes (sce:, id:, rdfs: …) are known."""
+    from ..catalog import check_network_reach
+
+    text = _read_query(query)
+    source = query[1:] if query.startswith("@") else "query"
+    check_network_reach(text, allow_service=allow_service, source=source)
+    store = app.store()
+    result = Result.from_oxigraph(store.query(text, source=source))
+    emit(result, fmt=fmt, output=output, lang=lang, store=store)
+
+
+@main.command("describe")
+@click.argument("term")
+@output_options
+@pass_app
+def describe_command(app: App, term: str, fmt: str | None, output: str | None, lang: str) -> None:
+    """Show a node: its names in both languages, definition, every link in and out, and their sources.
+
+    TERM is an IRI, a CURIE (id:kuaishou) or any name ("Kuaishou", "快手", "Aauto Faster").
+    """
+    from ..catalog import resolve
+    from ..describe import describe, heading
+    from .output import choose_format
+
+    store = app.store()
+    iri = resolve(store, term)
+    result = describe(store, iri, lang=lang)
+    if output is None and choose_format(result, fmt, output) == "table":
+        click.echo(heading(result))
+    emit(result, fmt=fmt, output=output, lang=lang, store=store)

@@ -1,0 +1,58 @@
+"""Everything the graph says about one node: its names, definition, links out and in, and where each comes from.
+
+>>> from kg.store import open_store
+>>> result = describe(open_store(), "https://w3id.org/sce/id/kuaishou")
+>>> ("in", "https://w3id.org/sce/ontology#representedBy", "https://w3id.org/sce/id/content") in {
+...     (r["direction"].value, r["property"].value, r["value"].value) for r in result.records()}
+True
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from .results import Result
+from .store import Store
+from .vocab import RDFS, SKOS, curie
+
+# ?language is projected because pyoxigraph binds only projected variables; describe() drops that column.
+DESCRIBE = """
+SELECT ?language ?node ?direction ?property ?property_label ?value ?value_label ?graph WHERE {
+    {
+        GRAPH ?graph { ?node ?property ?value }
+        BIND ("out" AS ?direction)
+    } UNION {
+        GRAPH ?graph { ?value ?property ?node }
+        BIND ("in" AS ?direction)
+    }
+    OPTIONAL { ?property rdfs:label ?property_label FILTER (LANGMATCHES(LANG(?property_label), ?language)) }
+    OPTIONAL { ?value rdfs:label ?value_label FILTER (LANGMATCHES(LANG(?value_label), ?language)) }
+}
+ORDER BY DESC(?direction) ?property ?value
+"""
+
+
+def describe(store: Store, iri: str, *, lang: str = "en") -> Result:
+    """Every statement with ``iri`` at either end, with the labels (in ``lang``) of the property and the other end.
+
+    Columns: node, direction ("out" or "in"), property, property_label, value, value_label, graph.
+    """
+    raw = store.query(DESCRIBE, substitutions={"node": ox.NamedNode(iri), "language": ox.Literal(lang)})
+    result = Result.from_oxigraph(raw)
+    return Result.select(result.vars[1:], [row[1:] for row in result.rows])
+
+
+def heading(result: Result) -> str:
+    """A few lines naming the node: its labels in both languages, alternative labels, definitions."""
+    lines = []
+    node = ""
+    for record in result.records():
+        node = record["node"].value
+        if record["direction"].value != "out" or not isinstance(record["value"], ox.Literal):
+            continue
+        prop = record["property"].value
+        name = {RDFS.label: "name", SKOS.altLabel: "also", SKOS.definition: "definition"}.get(prop)
+        if name:
+            language = record["value"].language or ""
+            lines.append(f"{name} ({language}): {record['value'].value}" if language else f"{name}: {record['value'].value}")
+    return "\n".join([curie(node), *lines, ""])

@@ -1,0 +1,302 @@
+"""RDF as a networkx graph: resources become nodes, links between resources become edges.
+
+Literals and ``rdf:type`` become attributes of their node, never nodes of their own (rdflib's ``rdflib_to_networkx_*``
+makes them nodes, which distorts every graph measure). Values of annotation properties (``dct:source``,
+``rdfs:isDefinedBy`` and every property the graph declares an ``owl:AnnotationProperty``) are kept as the node's
+``links`` rather than drawn as edges, so that provenance does not turn two documents into hubs of everything.
+
+Each node carries ``iri``, ``curie``, ``label_en``, ``label_zh``, ``labels`` (every label and alternative label),
+``types``, ``class`` (the main class), ``class_en``, ``class_zh``, ``definition_en``, ``definition_zh``, ``literals``
+(``[predicate, value, language]`` triples) and ``links`` (``[predicate, IRI]`` pairs). Each edge is keyed by its
+property's IRI and carries ``predicate``, ``label_en`` and ``label_zh``.
+
+>>> from kg.store import open_store
+>>> graph = from_store(open_store())
+>>> node = graph.nodes["https://w3id.org/sce/id/kuaishou"]
+>>> node["label_en"], node["label_zh"], node["class_en"]
+('Kuaishou', '快手', 'enterprise')
+>>> graph.edges["https://w3id.org/sce/id/content", "https://w3id.org/sce/id/kuaishou", SCE.representedBy]["label_en"]
+'represented by'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import pyoxigraph as ox
+
+from .errors import KGError
+from .results import Result
+from .store import Store
+from .vocab import DCT, GRAPH, OWL, RDF, RDFS, SCE, SKOS, curie
+
+#: Properties whose IRI values are annotations (kept as links), besides those the graph declares.
+ANNOTATION_PROPERTIES = frozenset({RDFS.isDefinedBy, RDFS.seeAlso, DCT.source, DCT.license, OWL.versionIRI})
+
+#: Classes whose members describe the vocabulary rather than the domain; the whole-graph view leaves them out.
+SCHEMA_CLASSES = (
+    OWL.Class, RDFS.Class, RDF.Property, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
+    OWL.Ontology, OWL.AllDisjointClasses, OWL.FunctionalProperty, OWL.TransitiveProperty, OWL.SymmetricProperty,
+)  # fmt: skip
+
+#: The whole graph as the views draw it: every statement except those about the vocabulary, RDF list cells and the
+#: named graphs themselves.
+WHOLE_GRAPH = f"""
+CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+    ?s ?p ?o .
+    FILTER NOT EXISTS {{ ?s a ?meta VALUES ?meta {{ {" ".join(f"<{c}>" for c in SCHEMA_CLASSES)} }} }}
+    FILTER NOT EXISTS {{ ?s <{RDF.first}> ?item }}
+    FILTER (!isIRI(?s) || !STRSTARTS(STR(?s), "{GRAPH}"))
+}}
+"""
+
+_LABEL = (RDFS.label, SKOS.prefLabel)
+_ALT = (SKOS.altLabel,)
+_DEFINITION = (SKOS.definition, RDFS.comment)
+Node = ox.NamedNode | ox.BlankNode
+
+
+def node_id(term: Node) -> str:
+    """The networkx node of a resource: its IRI, or ``_:id`` for a blank node.
+
+    >>> node_id(ox.BlankNode("b0")), node_id(ox.NamedNode("https://w3id.org/sce/id/content"))
+    ('_:b0', 'https://w3id.org/sce/id/content')
+    """
+    return "_:" + term.value if isinstance(term, ox.BlankNode) else term.value
+
+
+def pick(values: Iterable[tuple[str, str]], lang: str) -> str:
+    """The first value (sorted) in ``lang``, else one in a language it starts with, else one with no language.
+
+    >>> pick([("Kuaishou", "en"), ("快手", "zh-Hans")], "zh-Hans")
+    '快手'
+    >>> pick([("x", ""), ("快手", "zh")], "zh-Hans")
+    '快手'
+    """
+    ranked = sorted(values)
+    for test in (
+        lambda tag: tag.lower() == lang.lower(),
+        lambda tag: tag.lower().split("-")[0] == lang.lower().split("-")[0],
+        lambda tag: tag == "",
+    ):
+        for value, tag in ranked:
+            if test(tag):
+                return value
+    return ""
+
+
+@dataclass
+class _Description:
+    """What is known about one resource while the graph is built."""
+
+    types: set[str] = field(default_factory=set)
+    literals: set[tuple[str, str, str]] = field(default_factory=set)
+    links: set[tuple[str, str]] = field(default_factory=set)
+
+    def add(self, predicate: str, obj: Any, annotations: frozenset[str]) -> bool:
+        """Record one statement about this resource; return True when it is a link to draw as an edge."""
+        if isinstance(obj, ox.Literal):
+            self.literals.add((predicate, obj.value, obj.language or ""))
+        elif predicate == RDF.type:
+            self.types.add(node_id(obj))
+        elif predicate in annotations or isinstance(obj, ox.Triple):
+            self.links.add((predicate, str(obj) if isinstance(obj, ox.Triple) else node_id(obj)))
+        else:
+            return True
+        return False
+
+    def values(self, predicates: tuple[str, ...]) -> list[tuple[str, str]]:
+        """(value, language) of the literals of ``predicates``, the first predicate that has any."""
+        for predicate in predicates:
+            found = [(v, lang) for p, v, lang in self.literals if p == predicate]
+            if found:
+                return found
+        return []
+
+
+class _Builder:
+    """Collects statements into node descriptions and edges, then writes the networkx graph."""
+
+    def __init__(self, store: Store | None) -> None:
+        self.store = store
+        self.annotations = ANNOTATION_PROPERTIES | declared_annotations(store)
+        self.nodes: dict[str, _Description] = {}
+        self.edges: set[tuple[str, str, str]] = set()
+
+    def node(self, term: Node) -> _Description:
+        """The description of ``term``, created empty on first use."""
+        return self.nodes.setdefault(node_id(term), _Description())
+
+    def add(self, triple: ox.Triple, *, draw: bool = True) -> None:
+        """Add one statement; its link becomes an edge when ``draw`` and the object is a resource."""
+        subject = triple.subject
+        if not isinstance(subject, ox.NamedNode | ox.BlankNode):
+            return
+        predicate = triple.predicate.value
+        if self.node(subject).add(predicate, triple.object, self.annotations) and draw:
+            self.node(triple.object)
+            self.edges.add((node_id(subject), node_id(triple.object), predicate))
+
+    def describe(self, restrict: set[str] | None = None) -> None:
+        """Add the store's literals, types and annotations of every node (and its links into ``restrict``)."""
+        if self.store is None:
+            return
+        for key in list(self.nodes):
+            term = ox.BlankNode(key[2:]) if key.startswith("_:") else ox.NamedNode(key)
+            for quad in self.store.inner.quads_for_pattern(term, None, None):
+                obj = quad.object
+                linked = restrict is not None and isinstance(obj, ox.NamedNode | ox.BlankNode)
+                self.add(ox.Triple(term, quad.predicate, obj), draw=linked and node_id(obj) in (restrict or ()))
+
+    def graph(self) -> nx.MultiDiGraph:
+        """The networkx graph, nodes and edges added in sorted order so that every run gives the same graph."""
+        terms = Labels(self.store, self.nodes)
+        graph = nx.MultiDiGraph()
+        for key in sorted(self.nodes):
+            graph.add_node(key, **_attributes(key, self.nodes[key], terms))
+        for source, target, predicate in sorted(self.edges):
+            label_en, label_zh = terms.names(predicate)
+            graph.add_edge(source, target, key=predicate, predicate=predicate, label_en=label_en, label_zh=label_zh)
+        return graph
+
+
+class Labels:
+    """English and Chinese names of classes and properties, from the nodes being built and from the store."""
+
+    def __init__(self, store: Store | None, known: dict[str, _Description]) -> None:
+        self.store = store
+        self.known = known
+        self.cache: dict[str, tuple[str, str]] = {}
+
+    def names(self, iri: str) -> tuple[str, str]:
+        """(English, Chinese) name of ``iri``; its CURIE's local part when it has no label."""
+        if iri not in self.cache:
+            found = self._labels(iri)
+            fallback = local_name(iri)
+            self.cache[iri] = (pick(found, "en") or fallback, pick(found, "zh-Hans") or pick(found, "en") or fallback)
+        return self.cache[iri]
+
+    def _labels(self, iri: str) -> list[tuple[str, str]]:
+        if iri in self.known and self.known[iri].values(_LABEL):
+            return self.known[iri].values(_LABEL)
+        if self.store is None or iri.startswith("_:"):
+            return []
+        quads = self.store.inner.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDFS.label), None)
+        return [(q.object.value, q.object.language or "") for q in quads if isinstance(q.object, ox.Literal)]
+
+
+def local_name(iri: str) -> str:
+    """The readable end of an IRI: after its last ``#``, ``/`` or ``:``.
+
+    >>> local_name("https://w3id.org/sce/ontology#hasForm"), local_name("_:b1")
+    ('hasForm', '_:b1')
+    """
+    if iri.startswith("_:"):
+        return iri
+    for sep in ("#", "/", ":"):
+        head, found, tail = iri.rstrip("/#").rpartition(sep)
+        if found and tail:
+            return tail
+    return iri
+
+
+def main_class(types: set[str]) -> str:
+    """The class a node is drawn as: one of the project's own classes when it has one, else the first by IRI.
+
+    >>> main_class({"https://schema.org/Organization", SCE.Enterprise}) == SCE.Enterprise
+    True
+    """
+    own = sorted(t for t in types if t.startswith(str(SCE)))
+    return (own or sorted(types) or [""])[0]
+
+
+def _attributes(key: str, node: _Description, terms: Labels) -> dict[str, Any]:
+    """The networkx attributes of one node."""
+    labels = node.values(_LABEL)
+    fallback = local_name(key)
+    cls = main_class(node.types)
+    class_en, class_zh = terms.names(cls) if cls else ("", "")
+    definitions = node.values(_DEFINITION)
+    every = {v for p, v, _ in node.literals if p in _LABEL + _ALT}
+    return {
+        "iri": key,
+        "curie": curie(key),
+        "label_en": pick(labels, "en") or fallback,
+        "label_zh": pick(labels, "zh-Hans") or pick(labels, "en") or fallback,
+        "labels": sorted(every),
+        "types": sorted(node.types),
+        "class": cls,
+        "class_en": class_en,
+        "class_zh": class_zh,
+        "definition_en": pick(definitions, "en"),
+        "definition_zh": pick(definitions, "zh-Hans"),
+        "literals": [list(t) for t in sorted(node.literals)],
+        "links": [list(t) for t in sorted(node.links)],
+    }
+
+
+def declared_annotations(store: Store | None) -> frozenset[str]:
+    """The properties ``store`` declares ``owl:AnnotationProperty``."""
+    if store is None:
+        return frozenset()
+    quads = store.inner.quads_for_pattern(None, ox.NamedNode(RDF.type), ox.NamedNode(OWL.AnnotationProperty))
+    return frozenset(q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode))
+
+
+# --- Entry points -----------------------------------------------------------------------------------------------------
+
+
+def from_triples(triples: Iterable[ox.Triple], *, store: Store | None = None, describe: bool = True) -> nx.MultiDiGraph:
+    """The graph of ``triples`` as they are: their resources as nodes, their links as edges.
+
+    Args:
+        triples: the statements, e.g. a CONSTRUCT or DESCRIBE result.
+        store: where to look up labels of classes and properties, and (with ``describe``) each node's own labels,
+            types and literals, so that a result that only links nodes still shows their names.
+        describe: add what ``store`` says about each node as attributes (never as edges).
+    """
+    builder = _Builder(store)
+    for triple in triples:
+        builder.add(triple)
+    if describe:
+        builder.describe()
+    return builder.graph()
+
+
+def from_resources(store: Store, resources: Iterable[Node]) -> nx.MultiDiGraph:
+    """The graph of ``resources`` (e.g. the IRIs of a SELECT result) and the links among them in ``store``."""
+    builder = _Builder(store)
+    for term in resources:
+        builder.node(term)
+    builder.describe(restrict=set(builder.nodes))
+    return builder.graph()
+
+
+def from_store(store: Store) -> nx.MultiDiGraph:
+    """The whole graph of ``store``: every resource and link, except the vocabulary's own declarations."""
+    triples = store.query(WHOLE_GRAPH, source="whole graph")
+    return from_triples(triples, store=store, describe=False)
+
+
+def from_result(result: Result, store: Store) -> nx.MultiDiGraph:
+    """The graph of a query's result: a CONSTRUCT or DESCRIBE graph as it is; the resources of SELECT rows and the
+    links among them.
+
+    Raises:
+        KGError: an ASK result, which has no graph.
+    """
+    if result.kind == "graph":
+        return from_triples(result.triples, store=store)
+    if result.kind == "select":
+        cells = [v for row in result.rows for v in row if isinstance(v, ox.NamedNode)]
+        return from_resources(store, cells)
+    raise KGError("an ASK query answers yes or no and has no graph to draw; use SELECT, CONSTRUCT or DESCRIBE")
+
+
+def neighbourhood(graph: nx.MultiDiGraph, centre: str, *, radius: int = 1) -> nx.MultiDiGraph:
+    """The part of ``graph`` within ``radius`` links of ``centre``, either direction, with the links among it."""
+    reach = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), centre, cutoff=radius)
+    return graph.subgraph(sorted(reach)).copy()
