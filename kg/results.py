@@ -1,4 +1,4 @@
-"""The result of a query, and the writers that turn it into text.
+r"""The result of a query, and the writers that turn it into text.
 
 A SELECT gives rows, an ASK a boolean, a CONSTRUCT or DESCRIBE a graph. SELECT and ASK results are written in the W3C
 SPARQL 1.1 result formats (``json``, ``xml``, ``csv``, ``tsv``) or as a terminal ``table``; graphs in ``turtle``,
