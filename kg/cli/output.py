@@ -15,9 +15,9 @@ import pyoxigraph as ox
 from ..errors import KGError
 from ..results import EXTENSIONS, GRAPH_FORMATS, TABULAR_FORMATS, Result
 from ..store import Store
-from ..vocab import RDFS
 
 F = TypeVar("F", bound=Callable[..., Any])
+LABELS = "SELECT ?node ?label WHERE { ?node rdfs:label ?label }"
 ALL_FORMATS = sorted(set(TABULAR_FORMATS) | set(GRAPH_FORMATS))
 
 
@@ -62,11 +62,8 @@ def labeller(store: Store, lang: str) -> Callable[[Sequence[str]], Mapping[str, 
     def labels(iris: Sequence[str]) -> Mapping[str, str]:
         names: dict[str, str] = {}
         for iri in iris:
-            found = {
-                (q.object.language or "").lower(): q.object.value
-                for q in store.inner.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDFS.label), None)
-                if isinstance(q.object, ox.Literal)
-            }
+            rows = store.select(LABELS, node=ox.NamedNode(iri))
+            found = {(r["label"].language or "").lower(): r["label"].value for r in rows}
             name = found.get(lang.lower()) or found.get("en")
             if name:
                 names[iri] = name
