@@ -16,13 +16,13 @@ caller asks (``.graph``, ``.to_dataframe()``).
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
@@ -190,6 +190,16 @@ def python_value(term: Term | None) -> Any:
 
 
 # --- W3C SPARQL 1.1 result formats ----------------------------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """Escape ``text`` for XML character data."""
+    return html.escape(text, quote=False)
+
+
+def quoteattr(text: str) -> str:
+    """``text`` as a double-quoted XML attribute value."""
+    return '"' + html.escape(text, quote=True) + '"'
 
 
 def _json_term(term: Term) -> dict[str, str]:
