@@ -99,7 +99,8 @@ def check(data: rdflib.Graph) -> Report:
     import pyshacl
 
     conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes_graph(), advanced=True, allow_warnings=True)
-    violations = sorted(_violations(results, data), key=lambda v: (v.label.lower(), v.message, v.path))
+    unique = set(_violations(results, data))
+    violations = sorted(unique, key=lambda v: (v.label.lower(), v.node, v.message, v.path))
     return Report(conforms=bool(conforms), violations=violations)
 
 
@@ -131,8 +132,8 @@ def label_of(data: rdflib.Graph, node: object) -> str:
     """The node's label, English first, else its CURIE."""
     import rdflib
 
-    labels = {lit.language: str(lit) for lit in data.objects(node, rdflib.URIRef(RDFS.label))}  # type: ignore[arg-type]
-    for lang in (*LANGUAGES, None):
+    labels = {(lit.language or "").lower(): str(lit) for lit in data.objects(node, rdflib.URIRef(RDFS.label))}  # type: ignore[arg-type]
+    for lang in (*(code.lower() for code in LANGUAGES), ""):
         if lang in labels:
             return labels[lang]
     return curie(str(node))

@@ -1,0 +1,196 @@
+"""Named queries: headers, parameters, expected answers; naming nodes; values that try to break out of a query."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.catalog import catalog, check_network_reach, parse_parameter, resolve, run_query
+from kg.errors import InputError, KGError
+from kg.results import Result, str_value
+from kg.store import Store, open_store
+from kg.vocab import ID, curie, queries_dir
+
+EXPECTED = Path(__file__).parent / "expected"
+QUERIES = sorted(catalog())
+
+
+def test_there_are_at_least_15_named_queries() -> None:
+    assert len(QUERIES) >= 15
+
+
+def test_every_query_has_an_expected_answer() -> None:
+    assert sorted(p.stem for p in EXPECTED.glob("*.json")) == QUERIES
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_every_query_has_a_grlc_header(name: str) -> None:
+    query = catalog()[name]
+    assert query.text.startswith("#+ summary: ")
+    assert query.summary and query.description and query.tags
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_select_queries_project_their_parameters(name: str) -> None:
+    """Parameters are bound as terms (pyoxigraph substitutes projected variables only), so SELECTs must project them."""
+    query = catalog()[name]
+    head = query.text.split("WHERE", 1)[0]
+    for param in query.parameters:
+        assert f"?{param.var}" in head, f"{name}: ?{param.var} is not projected"
+
+
+def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
+    if isinstance(term, ox.NamedNode):
+        return curie(term.value)
+    return str_value(term)
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_every_query_gives_its_expected_answer(store: Store, name: str) -> None:
+    spec = json.loads((EXPECTED / f"{name}.json").read_text(encoding="utf-8"))
+    result = run_query(store, name, spec.get("params", {}))
+    assert result.kind == "select"
+    columns = [result.vars.index(c) for c in spec["columns"]]
+    got = [tuple(_cell(row[i]) for i in columns) for row in result.rows]
+    expected = {tuple(r) for r in spec["rows"]}
+    if spec.get("subset"):
+        assert expected <= set(got), sorted(expected - set(got))
+    else:
+        assert set(got) == expected
+    if "count" in spec:
+        assert len(got) == spec["count"]
+    if "first" in spec:
+        assert got[0][: len(spec["first"])] == tuple(spec["first"])
+
+
+def test_a_parameter_follows_grlc_naming() -> None:
+    assert parse_parameter("_model_iri") is not None
+    optional = parse_parameter("__lang_en")
+    assert optional is not None and not optional.required and optional.kind == "en" and optional.name == "lang"
+    typed = parse_parameter("_limit_integer")
+    assert typed is not None and typed.kind == "integer"
+    assert parse_parameter("model") is None
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["Aauto Faster", "kuaishou", "KUAISHOU", "  Kuaishou ", "快手", "id:kuaishou", ID.kuaishou, f"<{ID.kuaishou}>",
+     "aauto  faster"],
+)  # fmt: skip
+def test_any_name_of_kuaishou_leads_to_it(store: Store, word: str) -> None:
+    assert resolve(store, word) == ID.kuaishou
+
+
+def test_an_unknown_name_lists_the_closest(store: Store) -> None:
+    with pytest.raises(KGError, match=r"nothing in the graph is named 'Kuaishuo'; closest: 'kuaishou'"):
+        resolve(store, "Kuaishuo")
+
+
+def test_a_name_shared_by_two_nodes_lists_both(tmp_path: Path) -> None:
+    extra = tmp_path / "twin.ttl"
+    extra.write_text('<https://w3id.org/sce/id/twin> <http://www.w3.org/2000/01/rdf-schema#label> "Kuaishou"@en .\n')
+    with pytest.raises(KGError, match=r"'kuaishou' names 2 nodes: id:kuaishou, id:twin"):
+        resolve(open_store(data=[extra]), "kuaishou")
+
+
+def test_an_unknown_iri_is_an_error(store: Store) -> None:
+    with pytest.raises(KGError, match="no node id:nowhere in the graph"):
+        resolve(store, "id:nowhere")
+
+
+def test_unknown_query_missing_and_unknown_parameters(store: Store) -> None:
+    with pytest.raises(KGError, match="unknown query 'model-profil'; did you mean model-profile"):
+        run_query(store, "model-profil")
+    with pytest.raises(KGError, match="needs the parameter 'model'; it takes: model \\(iri\\)"):
+        run_query(store, "model-profile")
+    with pytest.raises(KGError, match="has no parameter 'colour'; it takes: model \\(iri\\)"):
+        run_query(store, "model-profile", {"model": "content", "colour": "red"})
+
+
+BREAKOUTS = [
+    'Kuaishou" } ; DROP ALL ; #',
+    "Kuaishou' } UNION { ?s ?p ?o } #",
+    "id:kuaishou> } SELECT * WHERE { ?s ?p ?o",
+    "https://w3id.org/sce/id/kuaishou> . ?x ?y ?z . <http://x",
+    "Kuaishou\n} SELECT * { ?s ?p ?o }",
+    "Kuaishou # comment",
+    "content } ; SELECT * WHERE { ?s ?p ?o }",
+    '" . } INSERT DATA { <http://evil/> <http://evil/> "x" } #',
+]
+
+
+@pytest.mark.parametrize("value", BREAKOUTS)
+def test_an_iri_parameter_cannot_break_out(value: str) -> None:
+    store = open_store()
+    before = len(store)
+    with pytest.raises(KGError):
+        run_query(store, "enterprise-model", {"enterprise": value})
+    assert len(store) == before
+
+
+@pytest.mark.parametrize("value", BREAKOUTS)
+def test_a_literal_parameter_is_only_ever_a_literal(value: str) -> None:
+    store = open_store()
+    before = len(store)
+    result = run_query(store, "search", {"text": value})
+    assert result.vars[0] == "_text_literal"
+    assert all(row[0] == ox.Literal(value) for row in result.rows)
+    assert result.rows == []  # no name contains these strings
+    assert len(store) == before
+
+
+def test_a_literal_parameter_matches_what_it_says(store: Store) -> None:
+    rows = run_query(store, "search", {"text": "快"}).rows
+    assert {curie(r[1].value) for r in rows} >= {"id:kuaishou", "id:kuaishou-technology", "id:household-fmcg"}
+
+
+def test_service_is_refused_unless_allowed() -> None:
+    with pytest.raises(InputError, match=r"query:2:5: SERVICE would reach out to the network"):
+        check_network_reach("SELECT * WHERE {\n    SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", allow_service=False)
+    check_network_reach("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", allow_service=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'SELECT * WHERE { ?s rdfs:label "SERVICE" }',
+        "SELECT * WHERE { ?s <http://example.org/SERVICE> ?o }",
+        "# SERVICE in a comment\nSELECT * WHERE { ?s ?p ?o }",
+        "SELECT ?service WHERE { ?service ?p ?o }",
+    ],
+)
+def test_service_in_a_string_iri_comment_or_variable_is_not_refused(text: str) -> None:
+    check_network_reach(text, allow_service=False)
+
+
+def test_service_is_refused_in_any_case_and_spacing() -> None:
+    with pytest.raises(InputError):
+        check_network_reach("SELECT * { service\n<http://x/> { ?s ?p ?o } }", allow_service=False)
+    with pytest.raises(InputError):
+        run_query(open_store(), "SELECT * WHERE { SeRvIcE SILENT <http://127.0.0.1:9/> { ?s ?p ?o } }")
+
+
+def test_a_sparql_syntax_error_has_line_and_column(store: Store) -> None:
+    with pytest.raises(InputError) as caught:
+        run_query(store, "SELECT * WHERE {\n  ?s ?p \n}")
+    assert (caught.value.line, caught.value.column) == (3, 1)
+    assert str(caught.value).startswith("query:3:1: syntax error")
+
+
+def test_the_result_api(store: Store) -> None:
+    result = run_query(store, "models")
+    assert isinstance(result, Result)
+    assert len(result) == 4 and result.vars[0] == "model"
+    assert {curie(t.value) for t in result.column("model") if t is not None} == {
+        "id:group-buying", "id:distribution", "id:content", "id:community-group-buying"}  # fmt: skip
+    frame = result.to_dataframe()
+    assert list(frame.columns) == result.vars and len(frame) == 4
+    graph = run_query(store, "CONSTRUCT { ?m a sce:SocialCommerceModel } WHERE { ?m a sce:SocialCommerceModel }").graph
+    assert len(graph) == 4
+
+
+def test_queries_folder_is_found() -> None:
+    assert (queries_dir() / "models.rq").exists()

@@ -1,0 +1,117 @@
+"""kg validate: each shape rule, broken by a small file, is reported with the right node and rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+
+from .conftest import DATA
+
+BROKEN = DATA / "broken"
+
+# file → (the node's label and CURIE as reported, words of the rule it breaks)
+EXPECTED = {
+    "model-without-form": ("trial model (id:trial-model)", "at least one form"),
+    "model-with-two-chains": ("trial model (id:trial-model)", "exactly one social chain"),
+    "model-without-chain": ("trial model (id:trial-model)", "exactly one social chain"),
+    "model-without-target": ("trial model (id:trial-model)", "targets at least one user segment"),
+    "model-targets-a-channel": ("trial model (id:trial-model)", "each is a sce:UserSegment"),
+    "model-without-core-product": ("trial model (id:trial-model)", "at least one core product"),
+    "model-without-enterprise": ("trial model (id:trial-model)", "represented by at least one enterprise"),
+    "model-channel-not-a-channel": ("trial model (id:trial-model)", "channels are each a sce:Channel"),
+    "chain-without-tie": ("trial chain (id:kuaishou-chain)", "exactly one tie type"),
+    "chain-of-no-model": ("orphan chain (id:orphan-chain)", "belongs to at least one model"),
+    "missing-english-label": ("试验模式 (id:trial-model)", "exactly one English label"),
+    "missing-chinese-label": ("trial model (id:trial-model)", "exactly one Simplified Chinese label"),
+    "two-english-labels": ("trial model (id:trial-model)", "exactly one English label"),
+    "label-in-another-language": ("trial model (id:trial-model)", "tagged @en or @zh-Hans"),
+    "chinese-label-in-latin-letters": ("trial model (id:trial-model)", "written in Chinese characters"),
+    "missing-source": ("trial model (id:trial-model)", "names its source"),
+    "missing-english-definition": ("trial model (id:trial-model)", "has an English definition"),
+    "missing-chinese-definition": ("trial model (id:trial-model)", "has a Simplified Chinese definition"),
+    "shared-name": ("Kuaishou (id:other-kuaishou)", "a name (Kuaishou) may belong to one node only"),
+    "category-outside-scheme": ("toys (id:toys)", "belongs to the scheme of product categories"),
+    "category-cycle": ("clothing (id:clothing)", "has no cycle"),
+    "category-broader-not-category": ("bags (id:bags)", "broader category is a sce:ProductCategory"),
+    "enterprise-two-parents": ("Douyin (id:douyin)", "at most one parent organisation"),
+    "enterprise-own-parent": ("ByteDance (id:bytedance)", "cannot be its own parent organisation"),
+}
+
+
+def test_every_broken_file_has_an_expectation() -> None:
+    assert sorted(p.stem for p in BROKEN.glob("*.ttl")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_broken_rule_is_reported_with_its_node_and_rule(runner: CliRunner, name: str) -> None:
+    node, rule = EXPECTED[name]
+    result = runner.invoke(main, ["validate", str(BROKEN / f"{name}.ttl")])
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("Violation: ")]
+    assert any(line.startswith(f"Violation: {node}: ") and rule in line for line in lines), result.output
+    assert result.output.rstrip().endswith("the graph does not conform to its shapes.")
+
+
+def test_the_built_in_graph_validates_with_exit_code_0(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["validate"])
+    assert result.exit_code == 0
+    assert result.output == "The graph conforms to its shapes.\n"
+
+
+def test_a_file_that_conforms_adds_no_violation(runner: CliRunner, tmp_path: Path) -> None:
+    good = tmp_path / "good.ttl"
+    good.write_text(
+        (BROKEN / "model-without-form.ttl").read_text(encoding="utf-8").replace(
+            "sce:hasSocialChain", "sce:hasForm id:group-purchase ;\n    sce:hasSocialChain"
+        ),
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["validate", str(good)])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("@prefix a: <http://a/> .\na:b a:c a:d ;\n  a:e .\n", 3, 7),
+        ('@prefix a: <http://a/> .\n\n\na:b a:c "open string .\n', 4, 9),
+        ("@prefix a: <http://a/> .\na:b a:c a:d .\nnope:x a:c a:d .\n", 3, 1),
+    ],
+)
+def test_a_syntax_error_names_file_line_and_column_with_exit_2(
+    runner: CliRunner, tmp_path: Path, text: str, line: int, column: int
+) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(text, encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"kg: error: {bad}:{line}:{column}: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_a_missing_file_is_one_line_with_exit_2(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["validate", str(tmp_path / "absent.ttl")])
+    assert result.exit_code == 2
+    assert result.stderr == f"kg: error: {tmp_path / 'absent.ttl'}: no such file\n"
+
+
+@pytest.mark.parametrize("suffix", [".trig", ".nt", ".nq", ".rdf", ".jsonld"])
+def test_every_rdf_format_loads(runner: CliRunner, tmp_path: Path, suffix: str) -> None:
+    import pyoxigraph as ox
+
+    source = BROKEN / "missing-source.ttl"
+    quads = list(ox.parse(path=str(source), format=ox.RdfFormat.TURTLE))
+    target = tmp_path / f"data{suffix}"
+    fmt = ox.RdfFormat.from_extension(suffix[1:])
+    assert fmt is not None
+    triples: list[ox.Quad] | list[ox.Triple] = quads if fmt.supports_datasets else [q.triple for q in quads]
+    ox.serialize(triples, str(target), format=fmt)
+    result = runner.invoke(main, ["validate", str(target)])
+    assert result.exit_code == 1, result.output
+    assert "trial model (id:trial-model): every individual names its source" in result.output
