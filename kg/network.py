@@ -8,7 +8,8 @@ makes them nodes, which distorts every graph measure). Values of annotation prop
 Each node carries ``iri``, ``curie``, ``label_en``, ``label_zh``, ``labels`` (every label and alternative label),
 ``types``, ``class`` (the main class), ``class_en``, ``class_zh``, ``definition_en``, ``definition_zh``, ``literals``
 (``[predicate, value, language]`` triples) and ``links`` (``[predicate, IRI]`` pairs). Each edge is keyed by its
-property's IRI and carries ``predicate``, ``label_en`` and ``label_zh``.
+property's IRI and carries ``predicate``, ``label_en`` and ``label_zh``. The graph's own ``terms`` attribute names every
+property used, by IRI: ``[English, Chinese]``.
 
 >>> from kg.store import open_store
 >>> graph = from_store(open_store())
@@ -77,15 +78,24 @@ def pick(values: Iterable[tuple[str, str]], lang: str) -> str:
     '快手'
     """
     ranked = sorted(values)
-    for test in (
-        lambda tag: tag.lower() == lang.lower(),
-        lambda tag: tag.lower().split("-")[0] == lang.lower().split("-")[0],
-        lambda tag: tag == "",
-    ):
+    wanted = lang.lower()
+    for fits in (_same_language, _same_primary_language, _no_language):
         for value, tag in ranked:
-            if test(tag):
+            if fits(tag.lower(), wanted):
                 return value
     return ""
+
+
+def _same_language(tag: str, wanted: str) -> bool:
+    return tag == wanted
+
+
+def _same_primary_language(tag: str, wanted: str) -> bool:
+    return tag.split("-")[0] == wanted.split("-")[0]
+
+
+def _no_language(tag: str, _: str) -> bool:
+    return tag == ""
 
 
 @dataclass
@@ -135,10 +145,11 @@ class _Builder:
         subject = triple.subject
         if not isinstance(subject, ox.NamedNode | ox.BlankNode):
             return
-        predicate = triple.predicate.value
-        if self.node(subject).add(predicate, triple.object, self.annotations) and draw:
-            self.node(triple.object)
-            self.edges.add((node_id(subject), node_id(triple.object), predicate))
+        predicate, obj = triple.predicate.value, triple.object
+        is_link = self.node(subject).add(predicate, obj, self.annotations)
+        if is_link and draw and isinstance(obj, ox.NamedNode | ox.BlankNode):
+            self.node(obj)
+            self.edges.add((node_id(subject), node_id(obj), predicate))
 
     def describe(self, restrict: set[str] | None = None) -> None:
         """Add the store's literals, types and annotations of every node (and its links into ``restrict``)."""
@@ -148,8 +159,8 @@ class _Builder:
             term = ox.BlankNode(key[2:]) if key.startswith("_:") else ox.NamedNode(key)
             for quad in self.store.inner.quads_for_pattern(term, None, None):
                 obj = quad.object
-                linked = restrict is not None and isinstance(obj, ox.NamedNode | ox.BlankNode)
-                self.add(ox.Triple(term, quad.predicate, obj), draw=linked and node_id(obj) in (restrict or ()))
+                inside = isinstance(obj, ox.NamedNode | ox.BlankNode) and node_id(obj) in (restrict or ())
+                self.add(ox.Triple(term, quad.predicate, obj), draw=inside)
 
     def graph(self) -> nx.MultiDiGraph:
         """The networkx graph, nodes and edges added in sorted order so that every run gives the same graph."""
@@ -160,6 +171,8 @@ class _Builder:
         for source, target, predicate in sorted(self.edges):
             label_en, label_zh = terms.names(predicate)
             graph.add_edge(source, target, key=predicate, predicate=predicate, label_en=label_en, label_zh=label_zh)
+        used = {p for d in self.nodes.values() for p, *_ in d.literals | d.links} | {p for *_, p in self.edges}
+        graph.graph["terms"] = {p: list(terms.names(p)) for p in sorted(used)}
         return graph
 
 
@@ -197,7 +210,7 @@ def local_name(iri: str) -> str:
     if iri.startswith("_:"):
         return iri
     for sep in ("#", "/", ":"):
-        head, found, tail = iri.rstrip("/#").rpartition(sep)
+        _, found, tail = iri.rstrip("/#").rpartition(sep)
         if found and tail:
             return tail
     return iri
@@ -299,4 +312,9 @@ def from_result(result: Result, store: Store) -> nx.MultiDiGraph:
 def neighbourhood(graph: nx.MultiDiGraph, centre: str, *, radius: int = 1) -> nx.MultiDiGraph:
     """The part of ``graph`` within ``radius`` links of ``centre``, either direction, with the links among it."""
     reach = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), centre, cutoff=radius)
-    return graph.subgraph(sorted(reach)).copy()
+    part = nx.MultiDiGraph(**graph.graph)
+    part.add_nodes_from((n, graph.nodes[n]) for n in sorted(reach))
+    part.add_edges_from(
+        sorted((u, v, k, d) for u, v, k, d in graph.edges(keys=True, data=True) if u in reach and v in reach)
+    )
+    return part

@@ -69,3 +69,4 @@ def main(ctx: click.Context, data: tuple[str, ...], store_spec: str | None, debu
 # The command modules register themselves on ``main`` when imported.
 from . import graph as _graph  # noqa: E402,F401
 from . import query as _query  # noqa: E402,F401
+from . import render as _render  # noqa: E402,F401

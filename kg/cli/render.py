@@ -1,0 +1,100 @@
+"""Commands that draw and hand on the graph: render, export.
+
+networkx, pyvis and Jinja are imported inside the commands, so that ``kg`` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from . import App, main, pass_app
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+def _progress(message: str) -> None:
+    """Tell a person at a terminal what is happening; stay quiet in pipes."""
+    if sys.stderr.isatty():
+        click.echo(f"kg: {message}…", err=True)
+
+
+@main.command("render")
+@click.argument("name", required=False)
+@click.option("--sparql", "sparql", metavar="QUERY", help="Your own query: its text, @FILE, or - for stdin.")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False), default="graph.html", show_default=True, help="The HTML file."
+)
+@click.option("--lang", type=click.Choice(["en", "zh-Hans"]), default="en", help="Language the labels start in.")
+@click.option("--title", default=None, help="The page's heading (default: the query's summary).")
+@click.option("--allow-service", is_flag=True, help="Let SERVICE clauses reach other endpoints over the network.")
+@pass_app
+def render_command(
+    app: App,
+    name: str | None,
+    sparql: str | None,
+    params: tuple[str, ...],
+    output: str,
+    lang: str,
+    title: str | None,
+    allow_service: bool,
+) -> None:
+    """Draw the graph, or the answer to query NAME or --sparql, as one interactive HTML page that works offline.
+
+    A CONSTRUCT or DESCRIBE answer is drawn as it is; a SELECT answer draws the resources in its rows and the links
+    among them. With no query, the whole graph.
+    """
+    from ..errors import KGError
+    from ..network import WHOLE_GRAPH, from_store
+    from ..render import write_html
+
+    if name and sparql:
+        raise KGError("give a query NAME or --sparql, not both")
+    store = app.store()
+    _progress("running the query")
+    if name or sparql:
+        graph, text, heading = _query_graph(app, name, sparql, params, allow_service)
+    else:
+        graph, text, heading = from_store(store), WHOLE_GRAPH.strip(), "Social e-commerce knowledge graph"
+    _progress(f"drawing {graph.number_of_nodes()} nodes and {graph.number_of_edges()} links")
+    path = write_html(graph, output, title=title or heading, query=text, lang=lang)
+    click.echo(f"{path}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} links")
+
+
+def _query_graph(
+    app: App, name: str | None, sparql: str | None, params: tuple[str, ...], allow_service: bool
+) -> tuple[nx.MultiDiGraph, str, str]:
+    """Run the named query or the user's SPARQL; return its graph, its text and a heading."""
+    from ..catalog import get_query, is_query_name, run_query
+    from ..network import from_result
+    from .query import _params, _read_query
+
+    store = app.store()
+    text = _read_query(sparql) if sparql else (name or "")
+    result = run_query(store, text, _params(params), allow_service=allow_service)
+    if name and is_query_name(name):
+        named = get_query(name)
+        return from_result(result, store), named.text, named.summary or named.name
+    return from_result(result, store), text, "Query result"
+
+
+@main.command("export")
+@click.option(
+    "--dir", "folder", type=click.Path(file_okay=False), default="exports", show_default=True, help="Where to write."
+)
+@pass_app
+def export_command(app: App, folder: str) -> None:
+    """Write the graph as Turtle, N-Triples, JSON-LD, RDF/XML and GraphML, and its HTML views, into --dir.
+
+    The files are byte-for-byte reproducible: the same graph always gives the same bytes.
+    """
+    from ..export import export
+
+    written = export(app.store(), Path(folder), progress=_progress)
+    for path in written:
+        click.echo(str(path))

@@ -1,0 +1,143 @@
+"""Writing ``exports/``: the graph in the formats other tools read, and its HTML views, byte for byte reproducible.
+
+Every file is a function of the graph alone: statements are sorted, nodes and attributes come in IRI order, no file
+holds a date or a random number, and small HTML views leave the layout to vis-network's seeded physics. Running
+``kg export`` twice, or on another checkout, gives the same bytes.
+
+>>> from kg.store import open_store
+>>> sorted(EXPORT_NAMES)[:3]
+['graph', 'graphml', 'html']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pyoxigraph as ox
+
+from .network import WHOLE_GRAPH, from_store, neighbourhood
+from .render import write_html
+from .store import Store
+from .vocab import PREFIXES, RDF, SCE, curie
+
+#: The file name stem of the exported graph.
+STEM = "sce"
+
+#: The RDF serialisations written, by file ending.
+RDF_EXPORTS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+}
+
+EXPORT_NAMES = ("graph", "graphml", "html", "models")
+
+
+def sorted_triples(store: Store) -> list[ox.Triple]:
+    """Every distinct statement of ``store`` in a fixed order, blank nodes named canonically (rdflib's RGDA1), so
+    that the same graph always gives the same text whatever names its parser gave the blank nodes."""
+    triples = list(store.triples())
+    if any(isinstance(term, ox.BlankNode) for t in triples for term in (t.subject, t.object)):
+        triples = _canonical(triples)
+    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+def _canonical(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """``triples`` with their blank nodes renamed by rdflib's canonical labelling."""
+    import rdflib
+    from rdflib.compare import to_canonical_graph
+
+    graph = rdflib.Graph()
+    graph.parse(data=(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8"), format="nt")
+    text = to_canonical_graph(graph).serialize(format="nt", encoding="utf-8")
+    return list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
+
+
+def write_rdf(store: Store, folder: Path) -> list[Path]:
+    """The whole graph (ontology and knowledge) as Turtle, N-Triples, JSON-LD and RDF/XML."""
+    triples = sorted_triples(store)
+    written = []
+    for ending, fmt in RDF_EXPORTS.items():
+        prefixes = None if fmt == ox.RdfFormat.N_TRIPLES else PREFIXES
+        data = ox.serialize(triples, format=fmt, prefixes=prefixes) or b""
+        written.append(_write_bytes(folder / f"{STEM}{ending}", data))
+    return written
+
+
+def graphml_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of ``graph`` whose attributes GraphML can hold: lists joined into text, a ``label`` for Gephi and yEd."""
+    flat = nx.MultiDiGraph()
+    for key, data in graph.nodes(data=True):
+        flat.add_node(key, **_flat_node(data))
+    for source, target, predicate, data in graph.edges(keys=True, data=True):
+        flat.add_edge(source, target, key=curie(predicate), label=data["label_en"], **_text(data))
+    return flat
+
+
+def _flat_node(data: dict[str, Any]) -> dict[str, str]:
+    """One node's attributes as text: labels and classes as named attributes, lists joined by `` | ``."""
+    out = {"label": data["label_en"], "class_curie": curie(data["class"]) if data["class"] else ""}
+    out.update(_text({k: v for k, v in data.items() if k not in ("literals", "links")}))
+    out["types"] = " | ".join(curie(t) for t in data["types"])
+    return out
+
+
+def _text(data: dict[str, Any]) -> dict[str, str]:
+    """Attributes as strings; lists joined by `` | ``."""
+    return {k: " | ".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in sorted(data.items())}
+
+
+def write_graphml(graph: nx.MultiDiGraph, folder: Path) -> Path:
+    """The network view as GraphML, for Gephi and yEd."""
+    target = folder / f"{STEM}.graphml"
+    lines = nx.generate_graphml(graphml_graph(graph), encoding="utf-8", prettyprint=True)
+    return _write_bytes(target, ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def model_pages(store: Store, graph: nx.MultiDiGraph, folder: Path) -> list[Path]:
+    """One HTML page per model: the model, everything one link away, and the links among them."""
+    models = sorted(n for n, d in graph.nodes(data=True) if SCE.SocialCommerceModel in d["types"])
+    written = []
+    for model in models:
+        data = graph.nodes[model]
+        title = f"{data['label_en']} · {data['label_zh']} — neighbourhood"
+        query = f"The neighbourhood of {data['curie']}: every node one link away, either direction, of\n{WHOLE_GRAPH}"
+        name = f"model-{model.rsplit('/', 1)[-1]}.html"
+        written.append(write_html(neighbourhood(graph, model), folder / name, title=title, query=query))
+    return written
+
+
+def export(store: Store, folder: str | Path, *, progress: Callable[[str], None] | None = None) -> list[Path]:
+    """Write every export of ``store`` into ``folder`` (created when missing); return the files written, sorted.
+
+    The files: the graph as ``sce.ttl``, ``sce.nt``, ``sce.jsonld``, ``sce.rdf`` (RDF/XML); ``sce.graphml``; the
+    whole graph as ``sce.html``; ``model-*.html``, one per model.
+    """
+    say = progress or (lambda _: None)
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    say("RDF serialisations")
+    written = write_rdf(store, target)
+    graph = from_store(store)
+    say("GraphML")
+    written.append(write_graphml(graph, target))
+    say("HTML of the whole graph")
+    written.append(write_html(graph, target / f"{STEM}.html", query=WHOLE_GRAPH.strip()))
+    say("HTML per model")
+    written += model_pages(store, graph, target)
+    return sorted(written)
+
+
+def _write_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file, so that no half-written file is left."""
+    partial = path.with_name(path.name + ".part")
+    partial.write_bytes(data)
+    partial.replace(path)
+    return path
+
+
+_ = RDF
