@@ -57,16 +57,30 @@ pass_app = click.make_pass_decorator(App)
     type=click.Path(dir_okay=False),
     help="An RDF file of your own to add on top of the built-in graph (repeatable).",
 )
-@click.option("--store", "store_spec", default=None, help="Where the graph lives (default: the built-in graph in memory).")
+@click.option(
+    "--store", "store_spec", default=None, help="Where the graph lives (default: the built-in graph in memory)."
+)
+@click.option(
+    "--update-endpoint",
+    "update_endpoint",
+    default=None,
+    metavar="URL",
+    help="Where SPARQL updates go when --store is a remote endpoint that takes them elsewhere.",
+)
 @click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
 @click.version_option(package_name="kg", prog_name="kg")
 @click.pass_context
-def main(ctx: click.Context, data: tuple[str, ...], store_spec: str | None, debug: bool) -> None:
+def main(
+    ctx: click.Context, data: tuple[str, ...], store_spec: str | None, update_endpoint: str | None, debug: bool
+) -> None:
     """Ask, draw and check the knowledge graph of China's social e-commerce models."""
-    ctx.obj = App(data=data, store_spec=store_spec, debug=debug)
+    options = {"update_endpoint": update_endpoint} if update_endpoint else {}
+    ctx.obj = App(data=data, store_spec=store_spec, debug=debug, options=options)
 
 
 # The command modules register themselves on ``main`` when imported.
 from . import graph as _graph  # noqa: E402,F401
 from . import query as _query  # noqa: E402,F401
+from . import remote as _remote  # noqa: E402,F401
 from . import render as _render  # noqa: E402,F401
+from . import analytics as _analytics  # noqa: E402,F401

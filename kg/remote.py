@@ -1,0 +1,634 @@
+"""A SPARQL 1.1 endpoint as the store: Virtuoso, Fuseki, GraphDB, QLever, Oxigraph's server, Neptune …
+
+:class:`RemoteStore` offers the methods the rest of kg calls on the embedded :class:`~kg.store.Store` (``query``,
+``select``, ``ask``, ``triples``, ``triple_count``, ``graphs``, ``load``) over the standard protocols:
+
+- queries go to the query endpoint (SPARQL 1.1 Protocol, POST form) with the known prefixes prepended, and they name
+  the graphs kg pushed through ``default-graph-uri`` and ``named-graph-uri``, so the default graph is the union of
+  those graphs on every server (Virtuoso and Oxigraph otherwise disagree on what the default graph is);
+- parameters are bound as RDF terms: each pyoxigraph term is written in N-Triples syntax (which its constructor has
+  validated) into a ``VALUES`` block at the start of the query's outermost group, never as user text;
+- ``push`` uploads graphs through the Graph Store Protocol where the server offers one (Oxigraph ``/store``, Virtuoso
+  ``/sparql-graph-crud-auth``), else through SPARQL Update ``INSERT DATA`` in batches;
+- credentials come only from the environment (``KG_SPARQL_USER`` and ``KG_SPARQL_PASSWORD`` for HTTP basic or digest
+  authentication, or ``KG_SPARQL_TOKEN`` for a bearer token) and never appear in messages;
+- every request has a timeout (``KG_SPARQL_TIMEOUT`` seconds, 30 by default); a server that is down, slow, refuses
+  or answers with an error raises :class:`RemoteError`, one line that the command line prints before exiting with 2.
+
+>>> endpoints("http://127.0.0.1:7878/query")
+Endpoints(query='http://127.0.0.1:7878/query', update='http://127.0.0.1:7878/update', graph_store='http://127.0.0.1:7878/store')
+>>> print(bind_values("SELECT ?x WHERE { ?x a ?t }", {"t": ox.NamedNode("https://w3id.org/sce/ontology#Role")}))
+SELECT ?x WHERE { VALUES (?t) { (<https://w3id.org/sce/ontology#Role>) } ?x a ?t }
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from http.client import HTTPException
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .errors import KGError, from_syntax_error
+from .store import PROLOGUE, parse_file
+from .vocab import BUILTIN_FILES, PREFIXES, ontology_dir
+
+ENV_USER = "KG_SPARQL_USER"
+ENV_PASSWORD = "KG_SPARQL_PASSWORD"
+ENV_TOKEN = "KG_SPARQL_TOKEN"
+ENV_TIMEOUT = "KG_SPARQL_TIMEOUT"
+DEFAULT_TIMEOUT = 30.0
+#: Triples per SPARQL Update request when a server has no Graph Store Protocol endpoint.
+BATCH_SIZE = 2000
+
+RESULTS_JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+_USER_AGENT = "kg (social e-commerce knowledge graph)"
+
+
+class RemoteError(KGError):
+    """A SPARQL server that cannot be reached, is too slow, refuses, or answers with an error."""
+
+
+# --- Endpoints and credentials --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where queries, updates and Graph Store Protocol requests go (``graph_store`` None when there is none)."""
+
+    query: str
+    update: str
+    graph_store: str | None
+
+
+def endpoints(query: str, *, update: str | None = None, graph_store: str | None = None) -> Endpoints:
+    """The endpoints of a server, guessed from its query endpoint's layout where not given.
+
+    Oxigraph's server answers queries at ``/query``, updates at ``/update`` and graphs at ``/store``; Fuseki uses
+    ``/ds/query``, ``/ds/update`` and ``/ds/data``; Virtuoso answers at ``/sparql`` and takes authenticated updates at
+    ``/sparql-auth`` and graphs at ``/sparql-graph-crud-auth``. Other layouts send updates to the query endpoint and
+    have no graph store unless one is given.
+
+    >>> endpoints("http://127.0.0.1:8890/sparql").graph_store
+    'http://127.0.0.1:8890/sparql-graph-crud-auth'
+    """
+    check_url(query)
+    base, _, last = query.rstrip("/").rpartition("/")
+    guessed: tuple[str, str | None] = (query, None)
+    if last == "query":
+        guessed = (f"{base}/update", f"{base}/store" if _is_oxigraph_layout(base) else f"{base}/data")
+    elif last == "sparql":
+        guessed = (f"{base}/sparql-auth", f"{base}/sparql-graph-crud-auth")
+    for url in (update, graph_store):
+        if url:
+            check_url(url)
+    return Endpoints(query, update or guessed[0], graph_store or guessed[1])
+
+
+def _is_oxigraph_layout(base: str) -> bool:
+    """Oxigraph's server serves ``/query`` at the root of its address; Fuseki under a dataset name."""
+    return urllib.parse.urlsplit(base).path in ("", "/")
+
+
+def check_url(url: str) -> None:
+    """Refuse anything but an ``http(s)://`` URL, and any URL with a user name or password in it.
+
+    Raises:
+        KGError: the URL is not HTTP, or it carries credentials (which belong in the environment).
+    """
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise KGError(f"{redact(url)} is not an http:// or https:// URL")
+    if parts.username is not None or parts.password is not None:
+        raise KGError(f"put credentials in {ENV_USER} and {ENV_PASSWORD} (or {ENV_TOKEN}), not in the URL")
+
+
+def redact(url: str) -> str:
+    """``url`` without any user name, password, query string or fragment, fit to show in a message.
+
+    >>> redact("https://alice:secret@example.org/sparql?token=x")
+    'https://example.org/sparql'
+    """
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+@dataclass(frozen=True, repr=False)
+class Credentials:
+    """A user and password, or a bearer token; shown nowhere (its repr hides them)."""
+
+    user: str | None = None
+    password: str | None = None
+    token: str | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Credentials:
+        """Read ``KG_SPARQL_USER``, ``KG_SPARQL_PASSWORD`` and ``KG_SPARQL_TOKEN``."""
+        env = os.environ if environ is None else environ
+        return cls(env.get(ENV_USER) or None, env.get(ENV_PASSWORD) or None, env.get(ENV_TOKEN) or None)
+
+    def __repr__(self) -> str:
+        return f"Credentials(user={'set' if self.user else None}, token={'set' if self.token else None})"
+
+
+def timeout_from_env(environ: Mapping[str, str] | None = None) -> float:
+    """Seconds to wait for a server, from ``KG_SPARQL_TIMEOUT`` (default 30).
+
+    Raises:
+        KGError: the variable is set but is not a positive number.
+    """
+    text = (os.environ if environ is None else environ).get(ENV_TIMEOUT)
+    if not text:
+        return DEFAULT_TIMEOUT
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise KGError(f"{ENV_TIMEOUT} must be a positive number of seconds, not {text!r}")
+    return value
+
+
+# --- HTTP -----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Response:
+    """What a server answered: status, media type (without parameters) and body."""
+
+    status: int
+    media_type: str
+    body: bytes
+
+
+class Http:
+    """A small HTTP client with a timeout, authentication from :class:`Credentials`, and one-line errors."""
+
+    def __init__(self, credentials: Credentials, *, timeout: float) -> None:
+        self.timeout = timeout
+        self.token = credentials.token
+        self.credentials = credentials
+        self.passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        handlers: list[urllib.request.BaseHandler] = []
+        if credentials.user is not None:
+            handlers += [
+                urllib.request.HTTPDigestAuthHandler(self.passwords),
+                urllib.request.HTTPBasicAuthHandler(self.passwords),
+            ]
+        self.opener = urllib.request.build_opener(*handlers)
+
+    def _offer_password(self, url: str) -> None:
+        """Let the user's password answer a challenge from the server of ``url`` (and no other)."""
+        if self.credentials.user is None:
+            return
+        parts = urllib.parse.urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}/"
+        self.passwords.add_password(None, origin, self.credentials.user, self.credentials.password or "")  # type: ignore[arg-type]
+
+    def request(
+        self, method: str, url: str, *, body: bytes | None = None, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        """Send one request and return the answer.
+
+        Raises:
+            RemoteError: no answer (refused, unknown host, timeout) or an answer with an error status.
+        """
+        request = urllib.request.Request(url, data=body, method=method, headers={"User-Agent": _USER_AGENT})
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
+        if self.token:
+            request.add_unredirected_header("Authorization", f"Bearer {self.token}")
+        where = redact(url)
+        self._offer_password(url)
+        try:
+            with self.opener.open(request, timeout=self.timeout) as answer:
+                return Response(answer.status, answer.headers.get_content_type(), answer.read())
+        except urllib.error.HTTPError as error:
+            raise RemoteError(_http_error(where, error)) from None
+        except urllib.error.URLError as error:
+            raise RemoteError(f"cannot reach {where}: {_reason(error.reason)}") from None
+        except TimeoutError:
+            raise RemoteError(f"{where} did not answer within {self.timeout:g} s") from None
+        except (OSError, HTTPException, ValueError) as error:
+            raise RemoteError(
+                f"{where}: the connection failed: {one_line(str(error)) or type(error).__name__}"
+            ) from None
+
+
+def _reason(reason: object) -> str:
+    if isinstance(reason, TimeoutError):
+        return "no answer in time"
+    if isinstance(reason, ConnectionRefusedError):
+        return "connection refused (is the server running?)"
+    if isinstance(reason, socket.gaierror):
+        return "unknown host"
+    return one_line(str(getattr(reason, "strerror", None) or reason))
+
+
+def _http_error(where: str, error: urllib.error.HTTPError) -> str:
+    try:
+        detail = one_line(error.read().decode("utf-8", "replace"))
+    except (OSError, HTTPException):
+        detail = ""
+    if error.code in (401, 403):
+        hint = f"set {ENV_USER} and {ENV_PASSWORD}, or {ENV_TOKEN}"
+        return f"{where} refused access ({error.code} {error.reason}); {hint}"
+    message = f"{where} answered {error.code} {error.reason}"
+    return f"{message}: {detail}" if detail else message
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """``text`` with its whitespace collapsed, cut to ``limit`` characters.
+
+    >>> one_line("Virtuoso 37000 Error\\n  SP030: syntax error")
+    'Virtuoso 37000 Error SP030: syntax error'
+    """
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- Queries --------------------------------------------------------------------------------------------------------
+
+# Strings, IRIs and comments, which may hold any character a query's structure is made of.
+_OPAQUE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*',
+)
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_REACH = re.compile(r"\b(SERVICE|LOAD)\b", re.IGNORECASE)
+
+
+def _code(sparql: str) -> str:
+    """``sparql`` with strings, IRIs and comments blanked out, character positions kept."""
+    return _OPAQUE.sub(lambda m: " " * len(m.group(0)), sparql)
+
+
+def query_form(sparql: str) -> str:
+    """``select``, ``ask`` or ``graph`` (CONSTRUCT and DESCRIBE), from the query's first keyword.
+
+    >>> query_form("PREFIX ex: <http://example.org/select#> # ASK\\nCONSTRUCT WHERE { ?s ex:p ?o }")
+    'graph'
+
+    Raises:
+        KGError: no query form keyword at all (an update, or not SPARQL).
+    """
+    match = _FORM.search(_code(sparql))
+    if match is None:
+        raise KGError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE (updates go through kg push)")
+    form = match.group(1).upper()
+    return {"SELECT": "select", "ASK": "ask"}.get(form, "graph")
+
+
+def term_text(term: Any) -> str:
+    """A pyoxigraph IRI or literal in N-Triples syntax, fit to stand in a query.
+
+    pyoxigraph's constructors have checked the IRI and escape the literal's quotes and backslashes, so nothing in the
+    value can end the term early.
+
+    >>> term_text(ox.Literal('x" } ; DROP ALL #'))
+    '"x\\\\" } ; DROP ALL #"'
+
+    Raises:
+        KGError: anything but a NamedNode or a Literal (a blank node names nothing on a server).
+    """
+    if isinstance(term, ox.NamedNode):
+        return str(ox.NamedNode(term.value))
+    if isinstance(term, ox.Literal):
+        return str(term)
+    raise KGError(f"only IRIs and literals can be bound as parameters on a remote store, not {term!r}")
+
+
+def bind_values(sparql: str, substitutions: Mapping[str, Any]) -> str:
+    """``sparql`` with each variable bound to its term by a ``VALUES`` block at the start of the outermost group.
+
+    At the start of the WHERE group, the binding reaches every FILTER and OPTIONAL of that group (a trailing VALUES
+    would come after them: ``FILTER (CONTAINS(?name, ?_text_literal))`` would see it unbound). A query without a group
+    (``DESCRIBE <iri>``) gets a trailing VALUES block.
+
+    Raises:
+        KGError: a variable name that is not a SPARQL variable name, or a term that is not an IRI or literal.
+    """
+    if not substitutions:
+        return sparql
+    for name in substitutions:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise KGError(f"{name!r} is not a SPARQL variable name")
+    variables = " ".join(f"?{name}" for name in substitutions)
+    terms = " ".join(term_text(term) for term in substitutions.values())
+    block = f"VALUES ({variables}) {{ ({terms}) }}"
+    start = _where_group(_code(sparql))
+    if start is None:
+        return f"{sparql}\n{block}"
+    return f"{sparql[: start + 1]} {block}{sparql[start + 1 :]}"
+
+
+def _where_group(code: str) -> int | None:
+    """Position of the ``{`` opening the last top-level group (the WHERE clause), or None when there is none."""
+    depth, parens, last = 0, 0, None
+    for index, char in enumerate(code):
+        if char == "(":
+            parens += 1
+        elif char == ")":
+            parens -= 1
+        elif char == "{":
+            if depth == 0 and parens == 0:
+                last = index
+            depth += 1
+        elif char == "}":
+            depth -= 1
+    return last
+
+
+def check_syntax(sparql: str, *, source: str) -> None:
+    """Parse ``sparql`` here, so a syntax error gets the same line and column as on the embedded store.
+
+    The query runs on an empty store to be parsed; one that calls SERVICE is left to the server, lest it reach out.
+
+    Raises:
+        InputError: a syntax error, with line and column.
+    """
+    if _REACH.search(_code(sparql)):
+        return
+    try:
+        ox.Store().query(sparql, prefixes=PREFIXES)
+    except SyntaxError as error:
+        raise from_syntax_error(error, source) from None
+    except OSError:
+        return
+
+
+# --- The store ------------------------------------------------------------------------------------------------------
+
+
+class RemoteStore:
+    """A SPARQL 1.1 service used as kg's store.
+
+    Args:
+        endpoint: the query endpoint (``http://host:7878/query``, ``http://host:8890/sparql`` …).
+        update_endpoint: where updates go, when not where :func:`endpoints` guesses.
+        graph_store: the Graph Store Protocol endpoint, when not where :func:`endpoints` guesses.
+        use_graph_store: False to push through SPARQL Update only.
+        graphs: the named graphs queries see (their union is the default graph); by default the built-in graphs.
+        credentials: by default from the environment.
+        timeout: seconds to wait for each answer; by default ``KG_SPARQL_TIMEOUT`` or 30.
+    """
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        update_endpoint: str | None = None,
+        graph_store: str | None = None,
+        use_graph_store: bool = True,
+        graphs: Sequence[str] | None = None,
+        credentials: Credentials | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        self.endpoints = endpoints(endpoint, update=update_endpoint, graph_store=graph_store)
+        self.use_graph_store = use_graph_store and self.endpoints.graph_store is not None
+        self.dataset: list[str] = list(dict.fromkeys(graphs if graphs is not None else BUILTIN_FILES.values()))
+        self.http = Http(credentials or Credentials.from_env(), timeout=timeout or timeout_from_env())
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({redact(self.endpoints.query)!r})"
+
+    def close(self) -> None:
+        """Nothing to release: every request opens and closes its own connection."""
+
+    def __enter__(self) -> RemoteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # Queries
+
+    def query(self, sparql: str, *, substitutions: Mapping[str, Any] | None = None, source: str = "query") -> Any:
+        """Run ``sparql`` on the server over the union of this store's graphs; return pyoxigraph's result types.
+
+        A SELECT gives ``QuerySolutions``, an ASK a ``QueryBoolean``, a CONSTRUCT or DESCRIBE a list of triples.
+
+        Raises:
+            InputError: a syntax error, with line and column.
+            RemoteError: the server is down, slow, refuses or answers with an error.
+        """
+        check_syntax(sparql, source=source)
+        form = query_form(sparql)
+        text = PROLOGUE + bind_values(sparql, substitutions or {})
+        fields = [("query", text)]
+        fields += [("default-graph-uri", g) for g in self.dataset] + [("named-graph-uri", g) for g in self.dataset]
+        accept = N_TRIPLES if form == "graph" else RESULTS_JSON
+        answer = self.http.request(
+            "POST",
+            self.endpoints.query,
+            body=urllib.parse.urlencode(fields).encode("utf-8"),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
+        return self._parse(answer, form)
+
+    def _parse(self, answer: Response, form: str) -> Any:
+        where = redact(self.endpoints.query)
+        try:
+            if form == "graph":
+                fmt = ox.RdfFormat.from_media_type(answer.media_type) or ox.RdfFormat.N_TRIPLES
+                return [quad.triple for quad in ox.parse(answer.body, format=fmt)]
+            results = ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as error:
+            raise RemoteError(f"{where} sent an answer kg cannot read: {one_line(str(error))}") from None
+        if form == "ask" and isinstance(results, ox.QuerySolutions):
+            return _ask_from_rows(results)
+        return results
+
+    def select(self, sparql: str, **substitutions: Any) -> list[dict[str, Any]]:
+        """Rows of a SELECT query as dicts of variable name → pyoxigraph term (unbound variables left out)."""
+        solutions = self.query(sparql, substitutions=substitutions)
+        names = [v.value for v in solutions.variables]
+        return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
+
+    def ask(self, sparql: str, **substitutions: Any) -> bool:
+        """The answer of an ASK query."""
+        return bool(self.query(sparql, substitutions=substitutions))
+
+    def triples(self) -> Iterator[ox.Triple]:
+        """Every distinct statement of the union of this store's graphs."""
+        yield from self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", source="all triples")
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every statement of this store's graphs, with its graph."""
+        rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", source="all statements")
+        for row in rows:
+            yield ox.Quad(row[0], row[1], row[2], row[3])
+
+    def triple_count(self) -> int:
+        """How many distinct statements the union of this store's graphs holds."""
+        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
+        return sum(int(row[0].value) for row in rows)
+
+    def graphs(self) -> list[tuple[str, int]]:
+        """Each of this store's graphs that holds anything, and how many statements it holds."""
+        rows = self.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        return sorted((row[0].value, int(row[1].value)) for row in rows)
+
+    def __len__(self) -> int:
+        return sum(n for _, n in self.graphs())
+
+    # Pushing
+
+    def load(self, path: str | Path, *, graph: str | None = None) -> int:
+        """Replace ``graph`` (by default the file's own) on the server with the statements of ``path``; return how many.
+
+        Raises:
+            InputError: the file cannot be read or parsed (nothing is sent).
+            RemoteError: the server refuses or fails.
+        """
+        quads = parse_file(path, graph=graph)
+        sent = self.push_quads(quads)
+        return sum(sent.values())
+
+    def load_all(self, paths: Iterable[str | Path]) -> None:
+        """Push each of ``paths`` into its own graph; every file is parsed before anything is sent."""
+        quads = [q for p in paths for q in parse_file(p)]
+        self.push_quads(quads)
+
+    def push(self, data: Sequence[str | Path] = (), *, graph: str | None = None) -> dict[str, int]:
+        """Upload the built-in graph and the ``data`` files, each graph replacing its namesake on the server.
+
+        Args:
+            data: the user's RDF files; each goes into its own graph, or all into ``graph`` when given.
+            graph: the named graph for the ``data`` files.
+
+        Returns:
+            Each graph pushed and how many triples were sent into it.
+
+        Raises:
+            InputError: a file cannot be read or parsed (nothing is sent).
+            RemoteError: the server refuses or fails.
+        """
+        folder = ontology_dir()
+        quads = [q for name, iri in BUILTIN_FILES.items() for q in parse_file(folder / name, graph=iri)]
+        quads += [q for p in data for q in parse_file(p, graph=graph)]
+        return self.push_quads(quads)
+
+    def push_quads(self, quads: Iterable[ox.Quad]) -> dict[str, int]:
+        """Replace each graph named in ``quads`` with its statements; add those graphs to the ones queries see."""
+        by_graph: dict[str, list[ox.Triple]] = {}
+        for quad in quads:
+            if not isinstance(quad.graph_name, ox.NamedNode):
+                raise KGError("only statements in named graphs can be pushed")
+            by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
+        for iri, triples in by_graph.items():
+            if self.use_graph_store:
+                self._put_graph(iri, triples)
+            else:
+                self._update_graph(iri, triples)
+            if iri not in self.dataset:
+                self.dataset.append(iri)
+        return {iri: len(triples) for iri, triples in by_graph.items()}
+
+    def _put_graph(self, iri: str, triples: Sequence[ox.Triple]) -> None:
+        assert self.endpoints.graph_store is not None
+        url = self.endpoints.graph_store + "?" + urllib.parse.urlencode({"graph": iri})
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        self.http.request("PUT", url, body=body, headers={"Content-Type": N_TRIPLES})
+
+    def _update_graph(self, iri: str, triples: Sequence[ox.Triple]) -> None:
+        self.update(f"DROP SILENT GRAPH {term_text(ox.NamedNode(iri))}")
+        for batch in batches(triples, BATCH_SIZE):
+            lines = "".join(f"{t} .\n" for t in batch)
+            self.update(f"INSERT DATA {{ GRAPH {term_text(ox.NamedNode(iri))} {{\n{lines}}} }}")
+
+    def update(self, sparql: str) -> None:
+        """Send one SPARQL Update request to the update endpoint.
+
+        Raises:
+            RemoteError: the server refuses or fails.
+        """
+        self.http.request(
+            "POST",
+            self.endpoints.update,
+            body=urllib.parse.urlencode({"update": sparql}).encode("utf-8"),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+
+
+def _ask_from_rows(rows: ox.QuerySolutions) -> ox.QueryBoolean:
+    """Virtuoso answers ASK in JSON as one row with one number; turn that into the boolean it means."""
+    values = [row[0] for row in rows]
+    truth = bool(values) and values[0] is not None and values[0].value not in ("0", "false")
+    document = json.dumps({"head": {}, "boolean": truth}).encode("utf-8")
+    answer = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
+    assert isinstance(answer, ox.QueryBoolean)
+    return answer
+
+
+def batches(triples: Sequence[ox.Triple], size: int) -> list[list[ox.Triple]]:
+    """Split ``triples`` into lists of about ``size``, keeping triples that share a blank node in one list.
+
+    A blank node's label means the same node only within one request, so a batch never cuts through one.
+
+    >>> a, b = ox.NamedNode("http://example.org/a"), ox.BlankNode("b1")
+    >>> [len(x) for x in batches([ox.Triple(a, a, b), ox.Triple(a, a, a), ox.Triple(b, a, a)], 1)]
+    [2, 1]
+    """
+    parent: dict[str, str] = {}
+
+    def root(label: str) -> str:
+        while parent.setdefault(label, label) != label:
+            label = parent[label]
+        return label
+
+    groups: dict[str, list[ox.Triple]] = {}
+    for triple in triples:
+        labels = [t.value for t in (triple.subject, triple.object) if isinstance(t, ox.BlankNode)]
+        for label in labels[1:]:
+            parent[root(label)] = root(labels[0])
+    for index, triple in enumerate(triples):
+        labels = [t.value for t in (triple.subject, triple.object) if isinstance(t, ox.BlankNode)]
+        groups.setdefault(root(labels[0]) if labels else f" {index}", []).append(triple)
+    result: list[list[ox.Triple]] = []
+    for group in groups.values():
+        if not result or (result[-1] and len(result[-1]) + len(group) > size):
+            result.append([])
+        result[-1].extend(group)
+    return result
+
+
+def open_remote(
+    spec: str,
+    *,
+    data: Sequence[str | Path] = (),
+    update_endpoint: str | None = None,
+    graph_store: str | None = None,
+    graphs: Sequence[str] | None = None,
+    timeout: float | None = None,
+    **other_options: Any,
+) -> RemoteStore:
+    """Open the SPARQL endpoint at ``spec`` as kg's store.
+
+    Queries see the built-in graphs, the graph of each ``data`` file (as ``kg push --data`` names it) and ``graphs``.
+    Nothing is uploaded here: ``kg push`` (:meth:`RemoteStore.push`) does that. Options meant for other kinds of
+    store (``wait``) are ignored, as :func:`kg.store.open_store` promises.
+
+    Raises:
+        KGError: ``spec`` is not an http(s) URL or carries credentials; a data file does not exist.
+    """
+    from .store import graph_name
+
+    for path in data:
+        if not Path(path).is_file():
+            raise KGError(f"{path}: no such file")
+    seen = [*BUILTIN_FILES.values(), *(graph_name(p) for p in data), *(graphs or ())]
+    return RemoteStore(spec, update_endpoint=update_endpoint, graph_store=graph_store, graphs=seen, timeout=timeout)
