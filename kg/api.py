@@ -53,6 +53,34 @@ class Graph:
     def __len__(self) -> int:
         return len(self.store)
 
+    def path(self, source: str, target: str, /, *, limit: int = 10, lang: str = "en") -> Result:
+        """The shortest paths between two named nodes, at most ``limit``: rows of ``path``, ``length``, ``chain``.
+
+        >>> [row[1].value for row in open().path("Pinduoduo", "Xiaohongshu")]
+        ['5']
+        """
+        from .analytics import path
+
+        return path(self.store, source, target, limit=limit, lang=lang)
+
+    def compare(self, *models: str, lang: str = "en") -> Result:
+        """The models (all of them when none is named) side by side: one row per dimension, one column per model."""
+        from .analytics import compare
+
+        return compare(self.store, models, lang=lang)
+
+    def similar(self, word: str, /, *, top: int = 10, lang: str = "en") -> Result:
+        """The ``top`` nodes most like the one ``word`` names (Jaccard over typed links), with what they share."""
+        from .analytics import similar
+
+        return similar(self.store, word, top=top, lang=lang)
+
+    def central(self, *, cls: str | None = None, top: int = 10, lang: str = "en") -> Result:
+        """The ``top`` most central nodes (betweenness, then degree), only those of class ``cls`` when given."""
+        from .analytics import central
+
+        return central(self.store, cls=cls, top=top, lang=lang)
+
 
 def open(store: str | None = None, *, data: Sequence[str | Path] = (), **options: Any) -> Graph:  # noqa: A001
     """Open the graph: the built-in one in memory by default, with your ``data`` files added on top.
