@@ -1,0 +1,107 @@
+"""Commands about the store on disk: load, graphs, drop.
+
+Loading shows a progress bar when stderr is a terminal and stays quiet in pipes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ..errors import KGError
+from . import App, main, pass_app
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
+    from ..store import Store
+
+#: Redraw the progress bar at most once per this many bytes read.
+PROGRESS_STEP = 1 << 20
+
+
+@main.command("load")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--graph", "graph", default=None, help="Load every file into this named graph (an IRI).")
+@pass_app
+def load_command(app: App, files: tuple[str, ...], graph: str | None) -> None:
+    """Load RDF FILES into the store given by --store, each into a graph named after it.
+
+    Each file is all or nothing: a file with an error anywhere adds nothing and the error names file, line and column.
+    """
+    if app.store_spec is None:
+        raise KGError("kg load needs a store to keep the data in: give --store DIR")
+    store = _opened(app)
+    for path in files:
+        with _progress(path) as progress:
+            added = store.load(path, graph=graph, progress=progress)
+        click.echo(f"{path}: {added} triples into <{graph or _graph_name(path)}>")
+
+
+def _opened(app: App) -> Store:
+    """The app's store, closed (its lock on disk let go) when the command ends."""
+    store = app.store()
+    click.get_current_context().call_on_close(store.close)
+    return store
+
+
+def _graph_name(path: str) -> str:
+    from ..store import graph_name
+
+    return graph_name(path)
+
+
+@contextlib.contextmanager
+def _progress(path: str) -> Iterator[_Bar | None]:
+    """A progress callback drawing a bar on stderr for ``path``, or None when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    size = Path(path).stat().st_size if Path(path).is_file() else 0
+    with click.progressbar(length=size, label=Path(path).name, file=sys.stderr) as bar:
+        yield _Bar(bar)
+
+
+class _Bar:
+    """Adds up bytes read and moves a click progress bar in steps of PROGRESS_STEP."""
+
+    def __init__(self, bar: ProgressBar[int]) -> None:
+        self.bar = bar
+        self.pending = 0
+
+    def __call__(self, n: int) -> None:
+        self.pending += n
+        if self.pending >= PROGRESS_STEP or n == 0:
+            self.bar.update(self.pending)
+            self.pending = 0
+
+
+@main.command("graphs")
+@pass_app
+def graphs_command(app: App) -> None:
+    """List the named graphs of the store with their triple counts."""
+    from ..results import format_table
+
+    rows = [[g or "(default graph)", str(n)] for g, n in _opened(app).graphs()]
+    click.echo(format_table(["graph", "triples"], rows))
+
+
+@main.command("drop")
+@click.argument("graph")
+@pass_app
+def drop_command(app: App, graph: str) -> None:
+    """Remove the named GRAPH (an IRI, or the file it was loaded from) from the store given by --store.
+
+    A built-in graph comes back fresh from the installed files the next time the store is opened.
+    """
+    if app.store_spec is None:
+        raise KGError("kg drop needs a store to change: give --store DIR")
+    store = _opened(app)
+    iri = graph if ":" in graph and not Path(graph).exists() else _graph_name(graph)
+    removed = store.drop(iri)
+    click.echo(f"dropped <{iri}>: {removed} triples")
