@@ -32,7 +32,7 @@ import pyoxigraph as ox
 from .errors import InputError, KGError
 from .results import Result
 from .store import Store
-from .vocab import LABEL_PROPERTIES, XSD, curie, expand, queries_dir
+from .vocab import ID, LABEL_PROPERTIES, XSD, curie, expand, queries_dir
 
 #: grlc's type suffixes and the XSD datatype each one binds.
 _TYPED = {
@@ -198,6 +198,8 @@ def resolve(store: Store, word: str) -> str:
     if nodes:
         listed = ", ".join(sorted(curie(n) for n in nodes))
         raise KGError(f"{word!r} names {len(nodes)} nodes: {listed}; give one as a CURIE or IRI")
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", word) and _exists(store, ID.term(word)):
+        return ID.term(word)
     close = difflib.get_close_matches(normalise(word), list(names), n=5, cutoff=0.5)
     hint = f"closest: {', '.join(repr(c) for c in close)}" if close else "try `kg sparql` to look for it"
     raise KGError(f"nothing in the graph is named {word!r}; {hint}")
@@ -207,7 +209,9 @@ def _as_iri(word: str) -> str | None:
     if word.startswith("<") and word.endswith(">"):
         word = word[1:-1]
     elif re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", word) is None and not word.startswith("urn:"):
-        return expand(word)
+        word = expand(word) or ""
+        if not word:
+            return None
     try:
         return ox.NamedNode(word).value
     except ValueError:
@@ -306,7 +310,7 @@ def run_query(
 
 _SKIP = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*',
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[?$][A-Za-z0-9_]+',
 )
 _REACH = re.compile(r"\b(SERVICE|LOAD)\b", re.IGNORECASE)
 

@@ -40,13 +40,14 @@ def from_syntax_error(error: SyntaxError, source: str) -> InputError:
     pyoxigraph's RDF parsers set ``lineno`` and ``offset``; its SPARQL parser says "error at 3:15: …" instead.
 
     >>> str(from_syntax_error(SyntaxError("error at 3:15: expected [_]"), "query"))
-    'query:3:15: syntax error, expected [_]'
+    'query:3:14: syntax error, expected [_]'
     """
     message = str(error.msg if error.msg else error)
     line, column = error.lineno, error.offset
     match = _SPARQL_POSITION.match(message)
     if match:
-        line, column = int(match.group(1)), int(match.group(2))
+        # the SPARQL parser's column is one past the character where it failed; report that character's column
+        line, column = int(match.group(1)), max(1, int(match.group(2)) - 1)
         message = "syntax error, " + match.group(3)
     return InputError(_strip_position(message), source=source, line=line, column=column)
 

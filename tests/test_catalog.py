@@ -75,6 +75,10 @@ def test_a_parameter_follows_grlc_naming() -> None:
     assert parse_parameter("model") is None
 
 
+def test_a_bare_identifier_names_its_node(store: Store) -> None:
+    assert resolve(store, "community-group-buying") == ID.term("community-group-buying")
+
+
 @pytest.mark.parametrize(
     "word",
     ["Aauto Faster", "kuaishou", "KUAISHOU", "  Kuaishou ", "快手", "id:kuaishou", ID.kuaishou, f"<{ID.kuaishou}>",
@@ -176,7 +180,7 @@ def test_service_is_refused_in_any_case_and_spacing() -> None:
 def test_a_sparql_syntax_error_has_line_and_column(store: Store) -> None:
     with pytest.raises(InputError) as caught:
         run_query(store, "SELECT * WHERE {\n  ?s ?p \n}")
-    assert (caught.value.line, caught.value.column) == (3, 1)
+    assert (caught.value.line, caught.value.column) == (3, 1)  # the "}" where an object was expected
     assert str(caught.value).startswith("query:3:1: syntax error")
 
 
