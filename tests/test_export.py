@@ -1,0 +1,60 @@
+"""kg export: every format written, and the committed exports/ equal what a fresh export writes, byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.export import export
+from kg.network import from_store
+from kg.store import Store
+
+EXPORTS = Path(__file__).resolve().parent.parent / "exports"
+EXPECTED = [
+    "model-community-group-buying.html", "model-content.html", "model-distribution.html", "model-group-buying.html",
+    "sce.graphml", "sce.html", "sce.jsonld", "sce.nt", "sce.rdf", "sce.ttl",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory, store: Store) -> Path:
+    folder = tmp_path_factory.mktemp("exports")
+    export(store, folder)
+    return folder
+
+
+def test_export_writes_every_format(fresh: Path) -> None:
+    assert sorted(p.name for p in fresh.iterdir()) == EXPECTED
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_committed_exports_equal_a_fresh_export(fresh: Path, name: str) -> None:
+    assert (EXPORTS / name).read_bytes() == (fresh / name).read_bytes(), f"run `kg export` and commit exports/{name}"
+
+
+@pytest.mark.parametrize("name", ["sce.ttl", "sce.nt", "sce.jsonld", "sce.rdf"])
+def test_rdf_exports_hold_the_whole_graph(fresh: Path, name: str, store: Store) -> None:
+    from kg.store import rdf_format
+
+    parsed = set(ox.parse(path=str(fresh / name), format=rdf_format(fresh / name)))
+    assert len(parsed) == store.triple_count()
+
+
+def test_graphml_has_labels_and_classes_for_gephi(fresh: Path, store: Store) -> None:
+    graph = nx.read_graphml(fresh / "sce.graphml", force_multigraph=True)
+    assert graph.number_of_nodes() == from_store(store).number_of_nodes()
+    kuaishou = graph.nodes["https://w3id.org/sce/id/kuaishou"]
+    assert (kuaishou["label"], kuaishou["label_zh"], kuaishou["class_curie"]) == ("Kuaishou", "快手", "sce:Enterprise")
+    assert "Aauto Faster" in kuaishou["labels"].split(" | ")
+
+
+def test_export_command_writes_into_dir(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["export", "--dir", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [str(tmp_path / "out" / n) for n in EXPECTED]
+    assert (tmp_path / "out" / "sce.ttl").read_bytes() == (EXPORTS / "sce.ttl").read_bytes()
