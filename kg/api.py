@@ -82,7 +82,7 @@ class Graph:
         return central(self.store, cls=cls, top=top, lang=lang)
 
 
-def open(store: str | None = None, *, data: Sequence[str | Path] = (), **options: Any) -> Graph:  # noqa: A001
+def open(store: str | None = None, *, data: Sequence[str | Path] = (), **options: Any) -> Graph:
     """Open the graph: the built-in one in memory by default, with your ``data`` files added on top.
 
     Args:

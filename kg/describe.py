@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .results import Result
+from .results import Result, str_value
 from .store import Store
 from .vocab import RDFS, SKOS, curie
 
@@ -47,12 +47,14 @@ def heading(result: Result) -> str:
     lines = []
     node = ""
     for record in result.records():
-        node = record["node"].value
-        if record["direction"].value != "out" or not isinstance(record["value"], ox.Literal):
+        node = str_value(record["node"])
+        value = record["value"]
+        if str_value(record["direction"]) != "out" or not isinstance(value, ox.Literal):
             continue
-        prop = record["property"].value
-        name = {RDFS.label: "name", SKOS.altLabel: "also", SKOS.definition: "definition"}.get(prop)
+        name = {RDFS.label: "name", SKOS.altLabel: "also", SKOS.definition: "definition"}.get(
+            str_value(record["property"])
+        )
         if name:
-            language = record["value"].language or ""
-            lines.append(f"{name} ({language}): {record['value'].value}" if language else f"{name}: {record['value'].value}")
+            language = value.language or ""
+            lines.append(f"{name} ({language}): {value.value}" if language else f"{name}: {value.value}")
     return "\n".join([curie(node), *lines, ""])

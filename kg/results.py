@@ -118,7 +118,7 @@ class Result:
         graph = rdflib.Graph()
         for prefix, namespace in PREFIXES.items():
             graph.bind(prefix, namespace)
-        graph.parse(data=ox.serialize(self.triples, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
+        graph.parse(data=_serialize(self.triples, ox.RdfFormat.N_TRIPLES), format="nt")
         return graph
 
     def serialize(self, format: str | None = None, *, labels: Labeller | None = None) -> str:
@@ -135,7 +135,9 @@ class Result:
         writers = GRAPH_WRITERS if self.kind == "graph" else TABULAR_WRITERS
         if fmt not in writers:
             kinds = "CONSTRUCT and DESCRIBE" if self.kind == "graph" else "SELECT and ASK"
-            raise KGError(f"format {fmt!r} does not fit a {self.kind.upper()} result; {kinds} take: {', '.join(writers)}")
+            raise KGError(
+                f"format {fmt!r} does not fit a {self.kind.upper()} result; {kinds} take: {', '.join(writers)}"
+            )
         return writers[fmt](self, labels)
 
     def to_dataframe(self) -> pandas.DataFrame:
@@ -222,7 +224,9 @@ def write_json(result: Result, _: Labeller | None = None) -> str:
     if result.kind == "ask":
         doc: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
     else:
-        bindings = [{n: _json_term(v) for n, v in zip(result.vars, row, strict=True) if v is not None} for row in result.rows]
+        bindings = [
+            {n: _json_term(v) for n, v in zip(result.vars, row, strict=True) if v is not None} for row in result.rows
+        ]
         doc = {"head": {"vars": result.vars}, "results": {"bindings": bindings}}
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
@@ -341,13 +345,18 @@ def write_table(result: Result, labels: Labeller | None = None) -> str:
 # --- Graph formats ----------------------------------------------------------------------------------------------------
 
 
+def _serialize(statements: Sequence[Any], fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> str:
+    data = ox.serialize(statements, format=fmt, prefixes=prefixes)
+    return data.decode("utf-8") if data is not None else ""
+
+
 def _rdf_writer(fmt: str) -> Callable[[Result, Labeller | None], str]:
     def write(result: Result, _: Labeller | None = None) -> str:
         prefixes = PREFIXES if fmt in ("turtle", "trig") else None
         triples: list[Any] = result.triples
         if RDF_FORMATS[fmt].supports_datasets:
             triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result.triples]
-        return ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=prefixes).decode()
+        return _serialize(triples, RDF_FORMATS[fmt], prefixes)
 
     write.__doc__ = f"The graph as {fmt}."
     return write

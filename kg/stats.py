@@ -35,7 +35,5 @@ def stats(store: Store, *, lang: str = "en") -> Stats:
     import pyoxigraph as ox
 
     rows = store.select(CLASS_COUNTS, lang=ox.Literal(lang))
-    classes = [
-        (curie(r["class"].value), r["label"].value if "label" in r else "", int(r["nodes"].value)) for r in rows
-    ]
+    classes = [(curie(r["class"].value), r["label"].value if "label" in r else "", int(r["nodes"].value)) for r in rows]
     return Stats(triples=store.triple_count(), graphs=store.graphs(), classes=classes)

@@ -132,7 +132,8 @@ def label_of(data: rdflib.Graph, node: object) -> str:
     """The node's label, English first, else its CURIE."""
     import rdflib
 
-    labels = {(lit.language or "").lower(): str(lit) for lit in data.objects(node, rdflib.URIRef(RDFS.label))}  # type: ignore[arg-type]
+    found = data.objects(node, rdflib.URIRef(RDFS.label))  # type: ignore[arg-type]
+    labels = {(lit.language or "").lower(): str(lit) for lit in found if isinstance(lit, rdflib.Literal)}
     for lang in (*(code.lower() for code in LANGUAGES), ""):
         if lang in labels:
             return labels[lang]

@@ -80,7 +80,7 @@ SHAPES_FILE = "shapes.ttl"
 
 
 def _project_dir(name: str) -> Path:
-    """The folder ``name`` (``ontology`` or ``queries``) of a source checkout, or its copy inside an installed package."""
+    """The folder ``name`` (``ontology`` or ``queries``) of a checkout, or its copy inside an installed package."""
     here = Path(__file__).resolve().parent
     for candidate in (here.parent / name, here / "_data" / name):
         if candidate.is_dir():

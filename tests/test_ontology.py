@@ -112,7 +112,9 @@ def test_no_two_nodes_share_a_name_in_any_case(store: Store) -> None:
 
 
 def test_what_the_seed_says_is_traced_to_the_seed_and_additions_to_their_source(store: Store) -> None:
-    sources = {row["g"].value: row["src"].value for row in store.select("SELECT ?g ?src WHERE { ?g prov:wasDerivedFrom ?src }")}
+    sources = {
+        row["g"].value: row["src"].value for row in store.select("SELECT ?g ?src WHERE { ?g prov:wasDerivedFrom ?src }")
+    }
     assert sources[GRAPH.seed] == ID.term("seed-document")
     assert sources[GRAPH.curation] == ID.term("curation-notes")
     untraced = store.select(

@@ -65,9 +65,9 @@ def test_the_built_in_graph_validates_with_exit_code_0(runner: CliRunner) -> Non
 def test_a_file_that_conforms_adds_no_violation(runner: CliRunner, tmp_path: Path) -> None:
     good = tmp_path / "good.ttl"
     good.write_text(
-        (BROKEN / "model-without-form.ttl").read_text(encoding="utf-8").replace(
-            "sce:hasSocialChain", "sce:hasForm id:group-purchase ;\n    sce:hasSocialChain"
-        ),
+        (BROKEN / "model-without-form.ttl")
+        .read_text(encoding="utf-8")
+        .replace("sce:hasSocialChain", "sce:hasForm id:group-purchase ;\n    sce:hasSocialChain"),
         encoding="utf-8",
     )
     result = runner.invoke(main, ["validate", str(good)])

@@ -37,9 +37,7 @@ def queries_command(app: App) -> None:
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
 @output_options
 @pass_app
-def query_command(
-    app: App, name: str, params: tuple[str, ...], fmt: str | None, output: str | None, lang: str
-) -> None:
+def query_command(app: App, name: str, params: tuple[str, ...], fmt: str | None, output: str | None, lang: str) -> None:
     """Run the named query NAME (see `kg queries`); a value can be an IRI, a CURIE or any name of a node."""
     from ..catalog import get_query, run_query
 
@@ -67,9 +65,7 @@ def _read_query(text: str) -> str:
 @click.option("--allow-service", is_flag=True, help="Let SERVICE clauses reach other endpoints over the network.")
 @output_options
 @pass_app
-def sparql_command(
-    app: App, query: str, allow_service: bool, fmt: str | None, output: str | None, lang: str
-) -> None:
+def sparql_command(app: App, query: str, allow_service: bool, fmt: str | None, output: str | None, lang: str) -> None:
     """Run your own SPARQL: QUERY as text, @FILE, or - for stdin. The usual prefixes (sce:, id:, rdfs: …) are known."""
     from ..catalog import check_network_reach
 
