@@ -51,6 +51,10 @@ VOCABULARY_LINKS = frozenset({SKOS.inScheme, SKOS.hasTopConcept, SKOS.topConcept
 #: The built-in models in the order the seed document gives them; other models follow by label.
 MODEL_ORDER = (ID.term("group-buying"), ID.distribution, ID.content, ID.term("community-group-buying"))
 
+#: Betweenness is exact up to this many nodes, and estimated from ``SAMPLE`` sources above it.
+EXACT_LIMIT = 2000
+SAMPLE = 200
+
 INVERSES = "SELECT ?p ?q WHERE { ?p owl:inverseOf ?q FILTER (isIRI(?p) && isIRI(?q)) }"
 SUBCLASSES = "SELECT DISTINCT ?class ?sub WHERE { ?sub rdfs:subClassOf* ?class }"
 IS_CLASS = "ASK { { ?class a owl:Class } UNION { ?class a rdfs:Class } UNION { ?member a ?class } }"
@@ -116,6 +120,7 @@ def fold_inverses(graph: nx.MultiDiGraph, pairs: Iterable[tuple[str, str]], stor
         used = Counter(k for _, _, k in graph.edges(keys=True) if k in (first, second))
         kept, dropped = (second, first) if used[second] > used[first] else (first, second)
         label_en, label_zh = names.names(kept)
+        graph.graph.setdefault("terms", {})[kept] = [label_en, label_zh]
         for source, target, key in [(u, v, k) for u, v, k in graph.edges(keys=True) if k == dropped]:
             graph.remove_edge(source, target, key)
             graph.add_edge(target, source, key=kept, predicate=kept, label_en=label_en, label_zh=label_zh)
@@ -449,11 +454,13 @@ def similar_nodes(graph: nx.MultiDiGraph, node: str, *, top: int = 10) -> list[t
     Ties are broken by label; nodes that share nothing are left out.
     """
     mine = typed_links(graph, node)
-    candidates = {n for _, _, n in mine for n in graph.to_undirected(as_view=True).neighbors(n)} - {node}
-    scored = [
-        (other, jaccard(mine, theirs), mine & theirs) for other in candidates for theirs in [typed_links(graph, other)]
-    ]
-    scored = [s for s in scored if s[2]]
+    undirected = graph.to_undirected(as_view=True)
+    candidates = {other for _, _, n in mine for other in undirected.neighbors(n)} - {node}
+    scored = []
+    for other in candidates:
+        theirs = typed_links(graph, other)
+        if mine & theirs:
+            scored.append((other, jaccard(mine, theirs), mine & theirs))
     return sorted(scored, key=lambda s: (-s[1], name(graph, s[0]), s[0]))[:top]
 
 
@@ -478,10 +485,9 @@ def similar(store: Store, word: str, *, top: int = 10, lang: str = "en") -> Resu
 
 
 def _link_label(graph: nx.MultiDiGraph, prop: str, lang: str) -> str:
-    for u, v, k in graph.edges(keys=True):
-        if k == prop:
-            return link_name(graph, u, v, k, lang)
-    return curie(prop)
+    """The label of the property ``prop`` from the graph's ``terms`` (set by :mod:`kg.network`), else its CURIE."""
+    names = graph.graph.get("terms", {}).get(prop)
+    return str(names[1 if _chinese(lang) else 0]) if names else curie(prop)
 
 
 # --- Centrality -------------------------------------------------------------------------------------------------------
@@ -489,6 +495,9 @@ def _link_label(graph: nx.MultiDiGraph, prop: str, lang: str) -> str:
 
 def centrality(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float, int]]:
     """Each node's (betweenness, degree centrality, number of neighbours) in ``graph`` as a simple undirected graph.
+
+    Betweenness is exact up to ``EXACT_LIMIT`` nodes; above, it is estimated from ``SAMPLE`` source nodes drawn with a
+    fixed seed, so that the same graph always gives the same numbers.
 
     >>> import networkx as nx
     >>> centrality(nx.MultiDiGraph([("a", "b"), ("b", "c")]))["b"]
@@ -498,7 +507,8 @@ def centrality(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float, int]]:
 
     simple = nx.Graph(graph.to_undirected(as_view=True))
     simple.remove_edges_from(list(nx.selfloop_edges(simple)))
-    betweenness = nx.betweenness_centrality(simple, normalized=True)
+    sample = SAMPLE if len(simple) > EXACT_LIMIT else None
+    betweenness = nx.betweenness_centrality(simple, k=sample, normalized=True, seed=7)
     degree = nx.degree_centrality(simple)
     return {n: (betweenness[n], degree[n], simple.degree(n)) for n in simple}
 
