@@ -169,7 +169,9 @@ def _pivot_mds(adjacency: Any, rng: np.random.Generator) -> np.ndarray:
     coords = -0.5 * centred.T @ vectors[:, [-1, -2]]
     coords *= np.where(coords[np.argmax(np.abs(coords), axis=0), [0, 1]] < 0, -1.0, 1.0)
     coords += rng.normal(scale=1e-3 * (np.abs(coords).max() + 1), size=coords.shape)
-    scaled: np.ndarray = coords / _edge_length(coords, adjacency)
+    spread = np.ptp(coords, axis=0) + 1e-9
+    by_density = math.sqrt(1.5 * size / float(spread[0] * spread[1]))
+    scaled: np.ndarray = coords * max(1.0 / _edge_length(coords, adjacency), by_density)
     return scaled
 
 
@@ -202,8 +204,8 @@ def _place_leaves(positions: np.ndarray, leaves: np.ndarray, parents: np.ndarray
 
 
 def _relax(positions: np.ndarray, adjacency: Any, *, iterations: int) -> np.ndarray:
-    """Fruchterman-Reingold steps with repulsion only between nodes closer than two edge lengths (a k-d tree finds
-    them), which parts overlapping nodes without the quadratic cost of all pairs."""
+    """Fruchterman-Reingold steps with repulsion only between nodes closer than 1.5 units (a k-d tree finds them),
+    which parts overlapping nodes without the quadratic cost of all pairs."""
     from scipy.spatial import cKDTree
 
     rows, cols = (np.asarray(a) for a in adjacency.nonzero())
@@ -218,7 +220,7 @@ def _relax(positions: np.ndarray, adjacency: Any, *, iterations: int) -> np.ndar
         pull = delta * length[:, None]
         _accumulate(force, rows, pull, size)
         _accumulate(force, cols, -pull, size)
-        near = cKDTree(pos).query_pairs(2.0, output_type="ndarray")
+        near = cKDTree(pos).query_pairs(1.5, output_type="ndarray")
         if len(near):
             a, b = near[:, 0], near[:, 1]
             delta = pos[b] - pos[a]
