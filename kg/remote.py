@@ -219,6 +219,8 @@ class Http:
         except urllib.error.HTTPError as error:
             raise RemoteError(_http_error(where, error)) from None
         except urllib.error.URLError as error:
+            if isinstance(error.reason, TimeoutError):
+                raise RemoteError(f"{where} did not answer within {self.timeout:g} s") from None
             raise RemoteError(f"cannot reach {where}: {_reason(error.reason)}") from None
         except TimeoutError:
             raise RemoteError(f"{where} did not answer within {self.timeout:g} s") from None
@@ -229,8 +231,6 @@ class Http:
 
 
 def _reason(reason: object) -> str:
-    if isinstance(reason, TimeoutError):
-        return "no answer in time"
     if isinstance(reason, ConnectionRefusedError):
         return "connection refused (is the server running?)"
     if isinstance(reason, socket.gaierror):
@@ -366,7 +366,7 @@ def check_syntax(sparql: str, *, source: str) -> None:
         ox.Store().query(sparql, prefixes=PREFIXES)
     except SyntaxError as error:
         raise from_syntax_error(error, source) from None
-    except OSError:
+    except Exception:  # it parsed; what evaluating it here makes of it (an unknown function …) is the server's to judge
         return
 
 
@@ -472,6 +472,24 @@ class RemoteStore:
         for row in rows:
             yield ox.Quad(row[0], row[1], row[2], row[3])
 
+    def quads_for_pattern(
+        self, subject: Any = None, predicate: Any = None, object: Any = None, graph_name: Any = None
+    ) -> list[ox.Quad]:
+        """The statements of this store's graphs that match the pattern (None matches anything), as pyoxigraph has it.
+
+        Raises:
+            RemoteError: the server is down, slow, refuses or answers with an error.
+        """
+        pattern = {"s": subject, "p": predicate, "o": object, "g": graph_name}
+        bound = {name: term for name, term in pattern.items() if term is not None}
+        rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", substitutions=bound, source="pattern")
+        return [ox.Quad(row[0], row[1], row[2], row[3]) for row in rows]
+
+    @property
+    def inner(self) -> RemoteStore:
+        """What answers ``quads_for_pattern`` (the embedded Store's pyoxigraph store; here, this store itself)."""
+        return self
+
     def triple_count(self) -> int:
         """How many distinct statements the union of this store's graphs holds."""
         rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
@@ -546,9 +564,14 @@ class RemoteStore:
 
     def _update_graph(self, iri: str, triples: Sequence[ox.Triple]) -> None:
         self.update(f"DROP SILENT GRAPH {term_text(ox.NamedNode(iri))}")
+        graph = term_text(ox.NamedNode(iri))
         for batch in batches(triples, BATCH_SIZE):
             lines = "".join(f"{t} .\n" for t in batch)
-            self.update(f"INSERT DATA {{ GRAPH {term_text(ox.NamedNode(iri))} {{\n{lines}}} }}")
+            if any(_has_blank(t) for t in batch):
+                # Virtuoso refuses blank nodes in INSERT DATA; a template makes each label one new node everywhere.
+                self.update(f"INSERT {{ GRAPH {graph} {{\n{lines}}} }} WHERE {{ }}")
+            else:
+                self.update(f"INSERT DATA {{ GRAPH {graph} {{\n{lines}}} }}")
 
     def update(self, sparql: str) -> None:
         """Send one SPARQL Update request to the update endpoint.
@@ -562,6 +585,10 @@ class RemoteStore:
             body=urllib.parse.urlencode({"update": sparql}).encode("utf-8"),
             headers={"Content-Type": "application/x-www-form-urlencoded"},
         )
+
+
+def _has_blank(triple: ox.Triple) -> bool:
+    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
 
 
 def _ask_from_rows(rows: ox.QuerySolutions) -> ox.QueryBoolean:
