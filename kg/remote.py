@@ -76,8 +76,9 @@ def endpoints(query: str, *, update: str | None = None, graph_store: str | None 
 
     Oxigraph's server answers queries at ``/query``, updates at ``/update`` and graphs at ``/store``; Fuseki uses
     ``/ds/query``, ``/ds/update`` and ``/ds/data``; Virtuoso answers at ``/sparql`` and takes authenticated updates at
-    ``/sparql-auth`` and graphs at ``/sparql-graph-crud-auth``. Other layouts send updates to the query endpoint and
-    have no graph store unless one is given.
+    ``/sparql-auth`` and graphs at ``/sparql-graph-crud-auth``; GraphDB answers at ``/repositories/NAME`` and takes
+    updates at ``…/statements`` and graphs at ``…/rdf-graphs/service``. Other layouts send updates to the query
+    endpoint and have no graph store unless one is given.
 
     >>> endpoints("http://127.0.0.1:8890/sparql").graph_store
     'http://127.0.0.1:8890/sparql-graph-crud-auth'
@@ -85,7 +86,9 @@ def endpoints(query: str, *, update: str | None = None, graph_store: str | None 
     check_url(query)
     base, _, last = query.rstrip("/").rpartition("/")
     guessed: tuple[str, str | None] = (query, None)
-    if last == "query":
+    if base.endswith("/repositories"):
+        guessed = (f"{query.rstrip('/')}/statements", f"{query.rstrip('/')}/rdf-graphs/service")
+    elif last == "query":
         guessed = (f"{base}/update", f"{base}/store" if _is_oxigraph_layout(base) else f"{base}/data")
     elif last == "sparql":
         guessed = (f"{base}/sparql-auth", f"{base}/sparql-graph-crud-auth")

@@ -465,8 +465,13 @@ def test_endpoints_follow_each_server_layout() -> None:
     assert endpoints("http://h:3030/ds/query").graph_store == "http://h:3030/ds/data"
     assert endpoints("http://h:3030/ds/query").update == "http://h:3030/ds/update"
     assert endpoints("http://h:8890/sparql").update == "http://h:8890/sparql-auth"
-    other = endpoints("https://h/repositories/kg", update="https://h/repositories/kg/statements")
-    assert (other.update, other.graph_store) == ("https://h/repositories/kg/statements", None)
+    graphdb = endpoints("http://h:7200/repositories/kg")
+    assert (graphdb.update, graphdb.graph_store) == (
+        "http://h:7200/repositories/kg/statements",
+        "http://h:7200/repositories/kg/rdf-graphs/service",
+    )
+    other = endpoints("https://h/bigdata/sparql-endpoint", update="https://h/bigdata/update")
+    assert (other.update, other.graph_store) == ("https://h/bigdata/update", None)
 
 
 def test_redacted_urls_and_credentials_show_no_secret() -> None:
