@@ -429,10 +429,13 @@ class RemoteStore:
             RemoteError: the server is down, slow, refuses or answers with an error.
         """
         check_syntax(sparql, source=source)
+        return self._query(bind_values(sparql, substitutions or {}), self.dataset)
+
+    def _query(self, sparql: str, dataset: Sequence[str]) -> Any:
+        """Send ``sparql`` (parameters already bound) over the union of ``dataset``; parse the answer."""
         form = query_form(sparql)
-        text = PROLOGUE + bind_values(sparql, substitutions or {})
-        fields = [("query", text)]
-        fields += [("default-graph-uri", g) for g in self.dataset] + [("named-graph-uri", g) for g in self.dataset]
+        fields = [("query", PROLOGUE + sparql)]
+        fields += [("default-graph-uri", g) for g in dataset] + [("named-graph-uri", g) for g in dataset]
         accept = N_TRIPLES if form == "graph" else RESULTS_JSON
         answer = self.http.request(
             "POST",
@@ -508,21 +511,39 @@ class RemoteStore:
 
     # Pushing
 
-    def load(self, path: str | Path, *, graph: str | None = None) -> int:
-        """Replace ``graph`` (by default the file's own) on the server with the statements of ``path``; return how many.
+    def load(self, path: str | Path, *, graph: str | None = None, progress: Any = None) -> int:
+        """Add the statements of ``path`` to ``graph`` (by default the file's own) on the server; return how many.
+
+        Args:
+            path: an RDF file; it is parsed completely before anything is sent.
+            graph: the named graph to add to.
+            progress: accepted for the embedded store's sake; the upload is one request per graph.
 
         Raises:
             InputError: the file cannot be read or parsed (nothing is sent).
             RemoteError: the server refuses or fails.
         """
-        quads = parse_file(path, graph=graph)
-        sent = self.push_quads(quads)
+        sent = self.push_quads(parse_file(path, graph=graph), replace=False)
         return sum(sent.values())
 
-    def load_all(self, paths: Iterable[str | Path]) -> None:
-        """Push each of ``paths`` into its own graph; every file is parsed before anything is sent."""
-        quads = [q for p in paths for q in parse_file(p)]
-        self.push_quads(quads)
+    def load_all(self, paths: Iterable[str | Path], *, graph: str | None = None) -> None:
+        """Add each of ``paths`` to its own graph (or to ``graph``); every file is parsed before anything is sent."""
+        self.push_quads([q for p in paths for q in parse_file(p, graph=graph)], replace=False)
+
+    def drop(self, graph: str) -> int:
+        """Remove the named ``graph`` from the server; return how many statements it held.
+
+        Raises:
+            KGError: the server holds no statement in that graph.
+            RemoteError: the server refuses or fails.
+        """
+        node = term_text(ox.NamedNode(graph))
+        rows = self._query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}", [graph])
+        size = sum(int(row[0].value) for row in rows)
+        if size == 0:
+            raise KGError(f"no graph named <{graph}> on the server; `kg graphs` lists them")
+        self.update(f"DROP SILENT GRAPH {node}")
+        return size
 
     def push(self, data: Sequence[str | Path] = (), *, graph: str | None = None) -> dict[str, int]:
         """Upload the built-in graph and the ``data`` files, each graph replacing its namesake on the server.
@@ -543,8 +564,13 @@ class RemoteStore:
         quads += [q for p in data for q in parse_file(p, graph=graph)]
         return self.push_quads(quads)
 
-    def push_quads(self, quads: Iterable[ox.Quad]) -> dict[str, int]:
-        """Replace each graph named in ``quads`` with its statements; add those graphs to the ones queries see."""
+    def push_quads(self, quads: Iterable[ox.Quad], *, replace: bool = True) -> dict[str, int]:
+        """Send ``quads`` into their graphs and add those graphs to the ones queries see; return triples per graph.
+
+        Args:
+            quads: statements in named graphs.
+            replace: each graph sent replaces the server's graph of that name; when False, the statements are added.
+        """
         by_graph: dict[str, list[ox.Triple]] = {}
         for quad in quads:
             if not isinstance(quad.graph_name, ox.NamedNode):
@@ -552,22 +578,24 @@ class RemoteStore:
             by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
         for iri, triples in by_graph.items():
             if self.use_graph_store:
-                self._put_graph(iri, triples)
+                self._send_graph(iri, triples, method="PUT" if replace else "POST")
             else:
-                self._update_graph(iri, triples)
+                self._update_graph(iri, triples, replace=replace)
             if iri not in self.dataset:
                 self.dataset.append(iri)
         return {iri: len(triples) for iri, triples in by_graph.items()}
 
-    def _put_graph(self, iri: str, triples: Sequence[ox.Triple]) -> None:
+    def _send_graph(self, iri: str, triples: Sequence[ox.Triple], *, method: str) -> None:
+        """Graph Store Protocol: PUT replaces the graph, POST adds to it."""
         assert self.endpoints.graph_store is not None
         url = self.endpoints.graph_store + "?" + urllib.parse.urlencode({"graph": iri})
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        self.http.request("PUT", url, body=body, headers={"Content-Type": N_TRIPLES})
+        self.http.request(method, url, body=body, headers={"Content-Type": N_TRIPLES})
 
-    def _update_graph(self, iri: str, triples: Sequence[ox.Triple]) -> None:
-        self.update(f"DROP SILENT GRAPH {term_text(ox.NamedNode(iri))}")
+    def _update_graph(self, iri: str, triples: Sequence[ox.Triple], *, replace: bool) -> None:
         graph = term_text(ox.NamedNode(iri))
+        if replace:
+            self.update(f"DROP SILENT GRAPH {graph}")
         for batch in batches(triples, BATCH_SIZE):
             lines = "".join(f"{t} .\n" for t in batch)
             if any(_has_blank(t) for t in batch):

@@ -304,6 +304,20 @@ def test_cli_push_into_one_named_graph(server: Server, runner: CliRunner) -> Non
 
 
 @pytest.mark.server
+def test_cli_load_adds_and_drop_removes(server: Server, runner: CliRunner) -> None:
+    graph = "https://example.org/remote-test/loaded"
+    for _ in range(2):  # loading adds: the second load of the same file adds only its blank node again
+        loaded = runner.invoke(main, ["--store", server.url, "load", str(EXTRA), "--graph", graph], env=server.env)
+        assert loaded.output == f"{EXTRA}: {EXTRA_TRIPLES} triples into <{graph}>\n"
+    assert RemoteStore(server.url, graphs=[graph]).graphs() == [(graph, EXTRA_TRIPLES + 3)]
+    dropped = runner.invoke(main, ["--store", server.url, "drop", graph], env=server.env)
+    assert dropped.output == f"dropped <{graph}>: {EXTRA_TRIPLES + 3} triples\n"
+    again = runner.invoke(main, ["--store", server.url, "drop", graph], env=server.env)
+    assert again.exit_code == 2
+    assert again.output == f"kg: error: no graph named <{graph}> on the server; `kg graphs` lists them\n"
+
+
+@pytest.mark.server
 def test_cli_query_against_a_server_prints_the_embedded_answer(server: Server, remote: RemoteStore) -> None:
     runner = CliRunner()
     args = ["query", "models-targeting", "-p", "segment=price-sensitive users", "-f", "csv"]
