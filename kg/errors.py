@@ -49,7 +49,8 @@ def from_syntax_error(error: SyntaxError, source: str) -> InputError:
         # the SPARQL parser's column is one past the character where it failed; report that character's column
         line, column = int(match.group(1)), max(1, int(match.group(2)) - 1)
         message = "syntax error, " + match.group(3)
-    return InputError(_strip_position(message), source=source, line=line, column=column)
+    one_line = " ".join(_strip_position(message).split())
+    return InputError(one_line, source=source, line=line, column=column)
 
 
 _SPARQL_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)

@@ -64,7 +64,7 @@ def test_inverse_links_keep_the_direction_the_data_states(runner: CliRunner) -> 
     out = run(runner, "--data", EXTRA, "path", "Test Live Shop", "Douyin", "-f", "csv")
     assert out.splitlines() == [
         "path,length,chain",
-        "1,2,Test Live Shop → parentOrganization → ByteDance ← parentOrganization ← Douyin",
+        "1,2,Test Live Shop → parent organisation → ByteDance ← parent organisation ← Douyin",
     ]
     assert SCHEMA.subOrganization not in {k for _, _, k in view(kg.open(data=[EXTRA]).store).edges(keys=True)}
 
@@ -83,7 +83,7 @@ def test_path_pinduoduo_to_xiaohongshu_meets_at_famous_brands(runner: CliRunner)
 def test_path_in_chinese_and_by_chinese_names(store: Store) -> None:
     rows = path(store, "拼多多", "小红书", lang="zh-Hans").rows
     assert [r[2].value for r in rows] == [
-        "拼多多 ← 代表企业 ← 拼购型 → 核心商品 → 区域性名牌产品 ← narrower ← 名牌商品 "
+        "拼多多 ← 代表企业 ← 拼购型 → 核心商品 → 区域性名牌产品 ← 下位品类 ← 名牌商品 "
         "← 核心商品 ← 内容型 → 代表企业 → 小红书"
     ]
     assert rows[0][2].language.lower() == "zh-hans"
