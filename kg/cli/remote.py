@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from ..errors import KGError
-from ..remote import RemoteStore, redact
 from . import App, main, pass_app
 
 
@@ -25,6 +24,8 @@ def push_command(app: App, graph: str | None) -> None:
     KG_SPARQL_USER and KG_SPARQL_PASSWORD, or KG_SPARQL_TOKEN.
     """
     import pyoxigraph as ox
+
+    from ..remote import RemoteStore, redact  # urllib and http load only when a command needs them
 
     store = app.store()
     if not isinstance(store, RemoteStore):
