@@ -7,3 +7,5 @@ kg=.venv/bin/kg
 $kg validate
 $kg stats
 $kg query models --format table
+$kg render --output graph.html
+echo "run.sh: open graph.html in a browser to explore the whole graph"
