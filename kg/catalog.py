@@ -295,6 +295,8 @@ def run_query(
         KGError: an unknown query or parameter, an unresolvable name, a SERVICE call not allowed.
         InputError: a SPARQL syntax error (with line and column).
     """
+    if not name_or_sparql.strip():
+        raise KGError("the query is empty")
     if is_query_name(name_or_sparql):
         query = get_query(name_or_sparql.strip(), folder)
         text, source, bound = query.text, str(query.path), bind(store, query, params or {})

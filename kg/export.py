@@ -18,6 +18,7 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
+from .files import make_folder, write_atomically
 from .network import WHOLE_GRAPH, from_store, neighbourhood
 from .render import write_html
 from .store import Store
@@ -118,8 +119,7 @@ def export(store: Store, folder: str | Path, *, progress: Callable[[str], None] 
     whole graph as ``sce.html``; ``model-*.html``, one per model.
     """
     say = progress or (lambda _: None)
-    target = Path(folder)
-    target.mkdir(parents=True, exist_ok=True)
+    target = make_folder(folder)
     say("RDF serialisations")
     written = write_rdf(store, target)
     graph = from_store(store)
@@ -134,10 +134,7 @@ def export(store: Store, folder: str | Path, *, progress: Callable[[str], None] 
 
 def _write_bytes(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file, so that no half-written file is left."""
-    partial = path.with_name(path.name + ".part")
-    partial.write_bytes(data)
-    partial.replace(path)
-    return path
+    return write_atomically(path, data)
 
 
 _ = RDF

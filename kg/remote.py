@@ -109,7 +109,11 @@ def check_url(url: str) -> None:
     Raises:
         KGError: the URL is not HTTP, or it carries credentials (which belong in the environment).
     """
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        _ = parts.port  # urllib checks the port only when asked
+    except ValueError as error:
+        raise KGError(f"{url!r} is not a usable URL: {error}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise KGError(f"{redact(url)} is not an http:// or https:// URL")
     if parts.username is not None or parts.password is not None:
@@ -122,10 +126,14 @@ def redact(url: str) -> str:
     >>> redact("https://alice:secret@example.org/sparql?token=x")
     'https://example.org/sparql'
     """
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "(an unreadable URL)"
     host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
+    if port:
+        host = f"{host}:{port}"
     return urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 

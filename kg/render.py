@@ -31,6 +31,7 @@ import networkx as nx
 import numpy as np
 
 from .errors import KGError
+from .files import write_atomically
 from .vocab import SCE, curie
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -466,8 +467,4 @@ def _csp_hash(script: str) -> str:
 def write_html(graph: nx.MultiDiGraph, path: str | Path, **options: Any) -> Path:
     """Render ``graph`` (options as for ``render_html``) and write it to ``path`` as UTF-8; return the path."""
     text = render_html(graph, **options)
-    target = Path(path)
-    partial = target.with_name(target.name + ".part")
-    partial.write_text(text, encoding="utf-8", newline="\n")
-    partial.replace(target)
-    return target
+    return write_atomically(path, text)

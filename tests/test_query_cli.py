@@ -195,3 +195,32 @@ def test_every_command_has_help_text(runner: CliRunner) -> None:
     for name, command in main.commands.items():
         assert command.help and command.help.strip(), f"kg {name} has no help text"
         assert runner.invoke(main, [name, "--help"]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["query", "models", "-o", "/proc/kg-test.json"], "kg: error: /proc/kg-test.json: cannot write there"),
+        (["render", "-o", "/nonexistent/x.html"], "kg: error: /nonexistent/x.html: the folder /nonexistent does not"),
+        (["render", "-o", ""], "kg: error: '' names no file"),
+        (["render", "--sparql", ""], "kg: error: the query is empty"),
+        (["export", "--dir", "/proc/kg-test"], "kg: error: /proc/kg-test: cannot create the folder"),
+        (["path", "Pinduoduo", "Xiaohongshu", "--html", "/nonexistent/p.html"], "kg: error: /nonexistent/p.html"),
+        (["--store", "http://[::1", "graphs"], "kg: error: 'http://[::1' is not a usable URL"),
+        (["--store", "http://127.0.0.1:99999/sparql", "stats"], "kg: error: 'http://127.0.0.1:99999/sparql' is not"),
+    ],
+)
+def test_unwritable_places_and_unusable_urls_are_one_line(runner: CliRunner, args: list[str], message: str) -> None:
+    code, out, err = run(runner, *args)
+    assert code == 2, err
+    assert err.startswith(message), err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_describe_writes_its_heading_into_a_file_too(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "kuaishou.txt"
+    code, out, _ = run(runner, "describe", "快手", "-f", "table", "-o", str(target))
+    assert (code, out) == (0, "")
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("id:kuaishou\nname (en): Kuaishou\n")
+    assert "represented by" in text

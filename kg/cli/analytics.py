@@ -9,9 +9,10 @@ from pathlib import Path
 
 import click
 
+from ..files import write_atomically
 from ..results import TABULAR_FORMATS
 from . import App, main, pass_app
-from .output import choose_format, emit, output_options, write_atomically
+from .output import choose_format, emit, output_options
 
 #: Formats of `kg compare`: the tabular ones, and Markdown and HTML pages.
 COMPARE_FORMATS = (*TABULAR_FORMATS, "markdown", "html")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,7 +10,7 @@ from typing import Any, TypeVar
 import click
 import pyoxigraph as ox
 
-from ..errors import KGError
+from ..files import write_atomically
 from ..results import EXTENSIONS, GRAPH_FORMATS, TABULAR_FORMATS, Result
 from ..store import Store
 
@@ -81,18 +79,3 @@ def emit(result: Result, *, fmt: str | None, output: str | None, lang: str, stor
         click.echo(text, nl=False)
     else:
         write_atomically(Path(output), text)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` as UTF-8 through a temporary file, so a failure leaves no half-written file."""
-    folder = path.resolve().parent
-    if not folder.is_dir():
-        raise KGError(f"{path}: the folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -88,11 +88,18 @@ def describe_command(app: App, term: str, fmt: str | None, output: str | None, l
     """
     from ..catalog import resolve
     from ..describe import describe, heading
-    from .output import choose_format
+    from ..files import write_atomically
+    from .output import choose_format, labeller
 
     store = app.store()
     iri = resolve(store, term)
     result = describe(store, iri, lang=lang)
-    if output is None and choose_format(result, fmt, output) == "table":
-        click.echo(heading(result))
-    emit(result, fmt=fmt, output=output, lang=lang, store=store)
+    chosen = choose_format(result, fmt, output)
+    if chosen != "table":
+        emit(result, fmt=chosen, output=output, lang=lang, store=store)
+        return
+    text = heading(result) + result.serialize("table", labels=labeller(store, lang))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, text)

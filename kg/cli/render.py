@@ -53,11 +53,11 @@ def render_command(
     from ..network import WHOLE_GRAPH, from_store
     from ..render import write_html
 
-    if name and sparql:
+    if name and sparql is not None:
         raise KGError("give a query NAME or --sparql, not both")
     store = app.store()
     _progress("running the query")
-    if name or sparql:
+    if name or sparql is not None:
         graph, text, heading = _query_graph(app, name, sparql, params, allow_service)
     else:
         graph, text, heading = from_store(store), WHOLE_GRAPH.strip(), "Social e-commerce knowledge graph"
@@ -75,7 +75,7 @@ def _query_graph(
     from .query import _params, _read_query
 
     store = app.store()
-    text = _read_query(sparql) if sparql else (name or "")
+    text = _read_query(sparql) if sparql is not None else (name or "")
     result = run_query(store, text, _params(params), allow_service=allow_service)
     if name and is_query_name(name):
         named = get_query(name)
