@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 debs=(raptor2-utils chromium virtuoso-opensource-7-bin fonts-noto-cjk)
+# Debian's own python3 needs python3-venv for a virtual environment; other Pythons carry venv themselves.
+"${PYTHON:-python3}" -c "import ensurepip, venv" 2>/dev/null || debs+=(python3-venv)
 missing=()
 for pkg in "${debs[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -21,10 +23,23 @@ python=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
     "$python" -m venv .venv
 fi
-if ! .venv/bin/python -c "import kg, pytest, playwright" 2>/dev/null || [ pyproject.toml -nt .venv/.installed ]; then
+needed=(.venv/bin/kg .venv/bin/pytest .venv/bin/ruff .venv/bin/mypy .venv/bin/oxigraph)
+ready=yes
+for tool in "${needed[@]}"; do [ -x "$tool" ] || ready=no; done
+[ -f .venv/.installed ] && [ ! pyproject.toml -nt .venv/.installed ] || ready=no
+if [ "$ready" = no ]; then
     echo "setup: installing Python packages into .venv" >&2
-    .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-    .venv/bin/python -m pip install -q -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
-    .venv/bin/python -c "import kg, pytest, playwright"
+    log=$(mktemp)
+    if ! .venv/bin/python -m pip install -q --upgrade pip >"$log" 2>&1 \
+        || ! .venv/bin/python -m pip install -q -e ".[test]" >>"$log" 2>&1; then
+        grep -v "^WARNING: Location" "$log" >&2
+        echo "setup: pip failed (see above)" >&2
+        exit 1
+    fi
+    rm -f "$log"
+    for tool in "${needed[@]}"; do
+        [ -x "$tool" ] || { echo "setup: $tool is missing after the install" >&2; exit 1; }
+    done
+    .venv/bin/python -c "import kg, pytest, playwright, pandas"
     touch .venv/.installed
 fi
