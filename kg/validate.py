@@ -66,13 +66,19 @@ def validate(files: Sequence[str | Path] = (), *, store: Store | None = None) ->
 
     Args:
         files: RDF files of the user's to add before validating.
-        store: a store to validate as it is, instead of the built-in graph and ``files``.
+        store: the store to validate instead of the built-in graph; ``files`` go on top of a copy of it in memory,
+            so the store itself is never changed.
 
     Raises:
         InputError: a file does not parse (file, line and column in the message).
     """
     if store is None:
         store = open_store(data=files)
+    elif files:
+        copy = Store()
+        copy.inner.extend(store.quads())
+        copy.load_all(files)
+        store = copy
     data = to_rdflib(store)
     return check(data)
 

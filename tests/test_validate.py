@@ -115,3 +115,21 @@ def test_every_rdf_format_loads(runner: CliRunner, tmp_path: Path, suffix: str) 
     result = runner.invoke(main, ["validate", str(target)])
     assert result.exit_code == 1, result.output
     assert "trial model (id:trial-model): every individual names its source" in result.output
+
+
+def test_files_are_validated_on_top_of_a_store_on_disk_without_changing_it(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    folder = str(tmp_path / "store")
+
+    def kg(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [str(Path(sys.executable).parent / "kg"), "--store", folder, *args]
+        return subprocess.run(command, capture_output=True, text=True, check=False)
+
+    assert kg("validate").returncode == 0
+    before = kg("stats").stdout
+    result = kg("validate", str(BROKEN / "model-without-form.ttl"))
+    assert result.returncode == 1, result.stderr
+    assert "Violation: trial model (id:trial-model): a model has at least one form" in result.stdout
+    assert kg("stats").stdout == before != ""
