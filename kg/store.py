@@ -103,6 +103,8 @@ def parse_file(path: str | Path, *, graph: str | None = None) -> list[ox.Quad]:
     """
     fmt = rdf_format(path)
     target = ox.NamedNode(graph or graph_name(path))
+    if fmt == ox.RdfFormat.RDF_XML:
+        check_xml(path)
     with reading_errors(path):
         quads = list(ox.parse(path=str(path), format=fmt, base_iri=Path(path).resolve().as_uri()))
     return [_into_graph(q, target) for q in quads]
@@ -112,6 +114,25 @@ def _into_graph(quad: ox.Quad, target: ox.NamedNode) -> ox.Quad:
     if isinstance(quad.graph_name, ox.DefaultGraph):
         return ox.Quad(quad.subject, quad.predicate, quad.object, target)
     return quad
+
+
+def check_xml(path: str | Path) -> None:
+    """Check that an RDF/XML file is well-formed XML (pyoxigraph accepts a document cut short).
+
+    Raises:
+        InputError: it is not, with line and column.
+    """
+    import xml.parsers.expat
+
+    parser = xml.parsers.expat.ParserCreate()
+    with reading_errors(path), open(path, "rb") as handle:
+        try:
+            parser.ParseFile(handle)
+        except xml.parsers.expat.ExpatError as error:
+            message = xml.parsers.expat.errors.messages[error.code] if error.code else str(error)
+            raise InputError(
+                f"not well-formed XML: {message}", source=str(path), line=error.lineno, column=error.offset + 1
+            ) from None
 
 
 @contextlib.contextmanager
@@ -249,11 +270,37 @@ class Store:
     def _load(self, path: str | Path, *, graph: str | None, progress: Progress | None) -> None:
         fmt = rdf_format(path)
         target = _graph_node(graph or graph_name(path))
+        if fmt == ox.RdfFormat.RDF_XML:
+            check_xml(path)
+        if fmt not in TRIPLE_FORMATS:
+            self._load_quads(path, target, keep_graphs=graph is None)
+            return
         if self._bulk_worthy(path, fmt, target):
             self._bulk_load(path, fmt, target, progress)
             return
         with reading_errors(path), _source(path, fmt, progress) as source:
             self.inner.load(**source, to_graph=target)
+
+    def _load_quads(self, path: str | Path, target: ox.NamedNode, *, keep_graphs: bool) -> None:
+        """Load a file that may name graphs (TriG, N-Quads, JSON-LD) in one transaction.
+
+        Its default graph goes into ``target``; its named graphs stay as they are, unless ``keep_graphs`` is False,
+        when everything goes into ``target``. A file may not write into kg's own graphs (the built-in graph, the
+        journal), so that what the seed says stays what the seed says.
+
+        Raises:
+            InputError: the file cannot be parsed, or it names one of kg's own graphs.
+        """
+        quads = parse_file(path, graph=target.value)
+        if not keep_graphs:
+            quads = [ox.Quad(q.subject, q.predicate, q.object, target) for q in quads]
+        for quad in quads:
+            name = quad.graph_name
+            if isinstance(name, ox.NamedNode) and name.value.startswith(str(GRAPH)) and name != target:
+                raise InputError(
+                    f"writes into kg's own graph <{name.value}>; load it into a graph of yours", source=str(path)
+                )
+        self.inner.extend(quads)
 
     def _bulk_worthy(self, path: str | Path, fmt: ox.RdfFormat, target: ox.NamedNode) -> bool:
         """Whether the bulk loader may load ``path``: a big file of triples into an empty graph of a store on disk."""
@@ -324,8 +371,8 @@ class Store:
             )
         except SyntaxError as error:
             raise from_syntax_error(error, source) from None
-        except OSError as error:
-            raise KGError(f"the store could not answer: {error}") from None
+        except (OSError, RuntimeError) as error:
+            raise KGError(f"{source}: the store could not answer: {' '.join(str(error).split())}") from None
 
     def select(self, sparql: str, **substitutions: Any) -> list[dict[str, Any]]:
         """Rows of a SELECT query as dicts of variable name → pyoxigraph term (unbound variables left out)."""

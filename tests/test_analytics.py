@@ -128,7 +128,6 @@ def test_path_to_a_hub_or_an_unknown_name_is_one_error_line(runner: CliRunner) -
 
 
 def test_path_html_draws_the_paths(runner: CliRunner, tmp_path: Path) -> None:
-    pytest.importorskip("kg.render")
     page = tmp_path / "path.html"
     out = run(runner, "path", "Pinduoduo", "Xiaohongshu", "--html", str(page), "-f", "csv")
     assert out.splitlines()[1] == f"1,5,{PINDUODUO_TO_XIAOHONGSHU}"

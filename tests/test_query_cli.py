@@ -211,7 +211,7 @@ def test_every_command_has_help_text(runner: CliRunner) -> None:
     ],
 )
 def test_unwritable_places_and_unusable_urls_are_one_line(runner: CliRunner, args: list[str], message: str) -> None:
-    code, out, err = run(runner, *args)
+    code, _, err = run(runner, *args)
     assert code == 2, err
     assert err.startswith(message), err
     assert len(err.strip().splitlines()) == 1

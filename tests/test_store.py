@@ -161,13 +161,9 @@ def test_a_folder_of_other_files_is_not_a_store(tmp_path: Path) -> None:
 
 
 def test_a_remote_spec_is_dispatched_to_the_remote_module() -> None:
-    try:
-        from kg.remote import RemoteStore
-    except ModuleNotFoundError:
-        with pytest.raises(KGError, match="remote stores are not available yet"):
-            open_store("http://localhost:1/sparql")
-    else:
-        assert isinstance(open_store("http://localhost:1/sparql", wait=3), RemoteStore)
+    from kg.remote import RemoteStore
+
+    assert isinstance(open_store("http://localhost:1/sparql", wait=3), RemoteStore)
 
 
 def test_a_store_held_by_another_process_gives_a_clear_error(tmp_path: Path) -> None:
@@ -225,3 +221,49 @@ def test_cli_load_needs_a_store_on_disk(tmp_path: Path) -> None:
         2,
         "kg: error: kg load needs a store to keep the data in: give --store DIR\n",
     )
+
+
+FORGED = """<https://w3id.org/sce/graph/seed> {
+    <https://w3id.org/sce/id/kuaishou> <http://www.w3.org/2004/02/skos/core#altLabel> "Forged"@en .
+}
+"""
+
+
+def test_a_file_may_not_write_into_the_built_in_graphs(tmp_path: Path) -> None:
+    forged = tmp_path / "forged.trig"
+    forged.write_text(FORGED, encoding="utf-8")
+    with pytest.raises(InputError, match=r"writes into kg's own graph <https://w3id\.org/sce/graph/seed>"):
+        open_store(data=[forged])
+    store = open_disk(tmp_path / "store")
+    seed_before = dict(store.graphs())["https://w3id.org/sce/graph/seed"]
+    with pytest.raises(InputError):
+        store.load(forged)
+    assert dict(store.graphs())["https://w3id.org/sce/graph/seed"] == seed_before
+    store.close()
+
+
+def test_graph_puts_every_statement_of_a_quad_file_into_that_graph(tmp_path: Path) -> None:
+    forged = tmp_path / "mine.trig"
+    forged.write_text(FORGED.replace("graph/seed", "graph/elsewhere").replace("sce/graph", "example/graph"), "utf-8")
+    store = open_store()
+    assert store.load(forged, graph="urn:mine") == 1
+    assert dict(store.graphs())["urn:mine"] == 1
+    assert "https://w3id.org/example/graph/elsewhere" not in dict(store.graphs())
+
+
+def test_rdf_xml_cut_short_is_a_syntax_error_with_line_and_column(tmp_path: Path) -> None:
+    cut = tmp_path / "cut.rdf"
+    cut.write_text(
+        '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:x="http://x/">\n'
+        ' <rdf:Description rdf:about="http://x/a"><x:p>1</x:p></rdf:Description>\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"cut.rdf:4:1: not well-formed XML: no element found"):
+        open_store(data=[cut])
+
+
+def test_an_engine_error_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(
+        KGError, match=r"query: the store could not answer: The custom function <urn:x> is not supported"
+    ):
+        open_store().query("SELECT ?x WHERE { BIND (<urn:x>(1) AS ?x) }")
