@@ -39,7 +39,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .errors import KGError, from_syntax_error
-from .store import PROLOGUE, parse_file
+from .store import PROLOGUE, GraphStore, parse_file
 from .vocab import BUILTIN_FILES, PREFIXES, ontology_dir
 
 ENV_USER = "KG_SPARQL_USER"
@@ -384,7 +384,7 @@ def check_syntax(sparql: str, *, source: str) -> None:
 # --- The store ------------------------------------------------------------------------------------------------------
 
 
-class RemoteStore:
+class RemoteStore(GraphStore):
     """A SPARQL 1.1 service used as kg's store.
 
     Args:
@@ -465,16 +465,6 @@ class RemoteStore:
         if form == "ask" and isinstance(results, ox.QuerySolutions):
             return _ask_from_rows(results)
         return results
-
-    def select(self, sparql: str, **substitutions: Any) -> list[dict[str, Any]]:
-        """Rows of a SELECT query as dicts of variable name → pyoxigraph term (unbound variables left out)."""
-        solutions = self.query(sparql, substitutions=substitutions)
-        names = [v.value for v in solutions.variables]
-        return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
-
-    def ask(self, sparql: str, **substitutions: Any) -> bool:
-        """The answer of an ASK query."""
-        return bool(self.query(sparql, substitutions=substitutions))
 
     def triples(self) -> Iterator[ox.Triple]:
         """Every distinct statement of the union of this store's graphs."""

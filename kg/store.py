@@ -184,7 +184,25 @@ def _source(path: str | Path, fmt: ox.RdfFormat, progress: Progress | None) -> I
         yield {"input": _CountingReader(raw, progress), **common}
 
 
-class Store:
+class GraphStore:
+    """What every kind of store answers: SPARQL over the union of its graphs. Subclasses supply ``query``."""
+
+    def query(self, sparql: str, *, substitutions: Mapping[str, Any] | None = None, source: str = "query") -> Any:
+        """Run ``sparql`` and return pyoxigraph's own kind of result (solutions, boolean or triples)."""
+        raise NotImplementedError
+
+    def select(self, sparql: str, **substitutions: Any) -> list[dict[str, Any]]:
+        """Rows of a SELECT query as dicts of variable name → pyoxigraph term (unbound variables left out)."""
+        solutions = self.query(sparql, substitutions=substitutions)
+        names = [v.value for v in solutions.variables]
+        return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
+
+    def ask(self, sparql: str, **substitutions: Any) -> bool:
+        """The answer of an ASK query."""
+        return bool(self.query(sparql, substitutions=substitutions))
+
+
+class Store(GraphStore):
     """An embedded Oxigraph store: the graph kg asks.
 
     Args:
@@ -373,16 +391,6 @@ class Store:
             raise from_syntax_error(error, source) from None
         except (OSError, RuntimeError) as error:
             raise KGError(f"{source}: the store could not answer: {' '.join(str(error).split())}") from None
-
-    def select(self, sparql: str, **substitutions: Any) -> list[dict[str, Any]]:
-        """Rows of a SELECT query as dicts of variable name → pyoxigraph term (unbound variables left out)."""
-        solutions = self.query(sparql, substitutions=substitutions)
-        names = [v.value for v in solutions.variables]
-        return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
-
-    def ask(self, sparql: str, **substitutions: Any) -> bool:
-        """The answer of an ASK query."""
-        return bool(self.query(sparql, substitutions=substitutions))
 
     def quads(self) -> Iterator[ox.Quad]:
         """Every statement, with its graph."""
