@@ -23,7 +23,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -175,8 +175,7 @@ def _names(store: Store) -> dict[str, set[str]]:
 
 
 def _exists(store: Store, iri: str) -> bool:
-    node = ox.NamedNode(iri)
-    return store.ask("ASK { { ?node ?p ?o } UNION { ?s ?p ?node } }", node=node)
+    return store.has_node(ox.NamedNode(iri))
 
 
 def resolve(store: Store, word: str) -> str:
@@ -331,14 +330,24 @@ def check_network_reach(text: str, *, allow_service: bool, source: str = "query"
     """
     if allow_service:
         return
-    code = _SKIP.sub(lambda m: " " * len(m.group(0)), text)
-    match = _REACH.search(code)
-    if match:
-        line = code.count("\n", 0, match.start()) + 1
-        column = match.start() - (code.rfind("\n", 0, match.start()) + 1) + 1
+    found = _network_reach(text)
+    if found:
+        keyword, line, column = found
         raise InputError(
-            f"{match.group(1).upper()} would reach out to the network; pass --allow-service to permit it",
+            f"{keyword} would reach out to the network; pass --allow-service to permit it",
             source=source,
             line=line,
             column=column,
         )
+
+
+@lru_cache(maxsize=256)
+def _network_reach(text: str) -> tuple[str, int, int] | None:
+    """The first SERVICE or LOAD keyword of ``text`` outside strings, IRIs, comments and variables, with its place."""
+    code = _SKIP.sub(lambda m: " " * len(m.group(0)), text)
+    match = _REACH.search(code)
+    if not match:
+        return None
+    line = code.count("\n", 0, match.start()) + 1
+    column = match.start() - (code.rfind("\n", 0, match.start()) + 1) + 1
+    return match.group(1).upper(), line, column

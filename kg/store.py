@@ -201,6 +201,10 @@ class GraphStore:
         """The answer of an ASK query."""
         return bool(self.query(sparql, substitutions=substitutions))
 
+    def has_node(self, node: ox.NamedNode) -> bool:
+        """Whether ``node`` is the subject or object of any statement."""
+        return self.ask("ASK { { ?node ?p ?o } UNION { ?s ?p ?node } }", node=node)
+
 
 class Store(GraphStore):
     """An embedded Oxigraph store: the graph kg asks.
@@ -353,6 +357,13 @@ class Store(GraphStore):
         for entry in entries:
             self._roll_back(entry)
         return [str(e.subject.value) for e in entries if isinstance(e.subject, ox.NamedNode)]
+
+    def has_node(self, node: ox.NamedNode) -> bool:
+        """Whether ``node`` is the subject or object of any statement (two index look-ups, no query)."""
+        for pattern in ((node, None, None, None), (None, None, node, None)):
+            if next(iter(self.inner.quads_for_pattern(*pattern)), None) is not None:
+                return True
+        return False
 
     def holds(self, graph: ox.NamedNode) -> bool:
         """Whether the named ``graph`` holds at least one statement."""

@@ -13,6 +13,7 @@ heavy, so that the command line starts fast.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 
@@ -79,6 +80,7 @@ BUILTIN_FILES: dict[str, str] = {
 SHAPES_FILE = "shapes.ttl"
 
 
+@cache
 def _project_dir(name: str) -> Path:
     """The folder ``name`` (``ontology`` or ``queries``) of a checkout, or its copy inside an installed package."""
     here = Path(__file__).resolve().parent
