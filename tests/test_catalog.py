@@ -123,9 +123,9 @@ BREAKOUTS = [
     "Kuaishou # comment",
     "content } ; SELECT * WHERE { ?s ?p ?o }",
     '" . } INSERT DATA { <http://evil/> <http://evil/> "x" } #',
-    'Kuaishou\\u0022 } SELECT * { ?s ?p ?o } #',
-    "Kuaishou\\\\\" } #",
-    "Kuaishou\\\" ) } } SELECT * WHERE { ?s ?p ?o } #",
+    "Kuaishou\\u0022 } SELECT * { ?s ?p ?o } #",
+    'Kuaishou\\\\" } #',
+    'Kuaishou\\" ) } } SELECT * WHERE { ?s ?p ?o } #',
 ]
 
 
