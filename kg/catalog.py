@@ -3,7 +3,8 @@
 Each ``queries/*.rq`` file is one named query. Its ``#+`` header follows grlc's convention (``#+ summary:``,
 ``#+ description:``, ``#+ tags:``) and its parameters follow grlc's naming: ``?_model_iri`` is a required IRI called
 ``model``, ``?__lang_literal`` an optional literal, ``?_count_integer`` an integer. A parameter is bound as an RDF term
-(never spliced into the text), so a SELECT query must project its parameters.
+(the user's text is never spliced into the query: the value becomes a pyoxigraph term, which the store binds as a
+substitution and in a VALUES block written from that checked term), so a SELECT query must project its parameters.
 
 A node can be named by a full IRI, a CURIE (``id:kuaishou``) or any of its labels, in any case and either language.
 
