@@ -388,7 +388,7 @@ class Store(GraphStore):
 
         Args:
             sparql: the query; the known prefixes (``sce:``, ``id:``, ``rdfs:`` …) need no declaration.
-            substitutions: variable name → pyoxigraph term, bound before the query runs (the user's text never reaches the
+            substitutions: variable name → pyoxigraph term, bound before the query runs (no user text reaches the
                 query: the terms are bound as substitutions and in a VALUES block written from the checked terms).
             source: what to call the query in an error message.
 
