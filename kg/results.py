@@ -82,7 +82,7 @@ class Result:
         """Materialise what ``pyoxigraph.Store.query`` returned."""
         if isinstance(raw, ox.QuerySolutions):
             names = [v.value for v in raw.variables]
-            return cls("select", vars=names, rows=[tuple(s[i] for i in range(len(names))) for s in raw])
+            return cls("select", vars=names, rows=[tuple(s) for s in raw])
         if isinstance(raw, ox.QueryBoolean):
             return cls("ask", boolean=bool(raw))
         return cls("graph", triples=list(raw))
