@@ -34,7 +34,7 @@ import pyoxigraph as ox
 from .catalog import resolve
 from .errors import KGError
 from .results import Result, str_value
-from .store import Store
+from .store import GraphStore
 from .vocab import DCT, ID, ONTOLOGY_IRI, OWL, RDF, RDFS, SCE, SH, SKOS, XSD, curie
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ IS_CLASS = "ASK { { ?class a owl:Class } UNION { ?class a rdfs:Class } UNION { ?
 # --- The analysis view ------------------------------------------------------------------------------------------------
 
 
-def view(store: Store) -> nx.MultiDiGraph:
+def view(store: GraphStore) -> nx.MultiDiGraph:
     """The network view of ``store`` with classes and vocabulary hubs left out and inverse links folded into one.
 
     >>> from kg.store import open_store
@@ -100,7 +100,7 @@ def hubs(graph: nx.MultiDiGraph) -> list[str]:
     return found
 
 
-def inverses(store: Store) -> list[tuple[str, str]]:
+def inverses(store: GraphStore) -> list[tuple[str, str]]:
     """The pairs of properties that ``owl:inverseOf`` declares inverse, sorted.
 
     >>> from kg.store import open_store
@@ -110,7 +110,7 @@ def inverses(store: Store) -> list[tuple[str, str]]:
     return sorted({(row["p"].value, row["q"].value) for row in store.select(INVERSES)})
 
 
-def fold_inverses(graph: nx.MultiDiGraph, pairs: Iterable[tuple[str, str]], store: Store) -> None:
+def fold_inverses(graph: nx.MultiDiGraph, pairs: Iterable[tuple[str, str]], store: GraphStore) -> None:
     """Of each pair of inverse properties keep the one the graph uses more (the first on a tie), and turn every link of
     the other around into it, in place: ``B broader A`` becomes ``A narrower B``."""
     from .network import Labels
@@ -136,7 +136,7 @@ def link_name(graph: nx.MultiDiGraph, source: str, target: str, key: str, lang: 
     return str(graph.edges[source, target, key]["label_zh" if _chinese(lang) else "label_en"])
 
 
-def locate(store: Store, graph: nx.MultiDiGraph, word: str) -> str:
+def locate(store: GraphStore, graph: nx.MultiDiGraph, word: str) -> str:
     """The node of ``graph`` that ``word`` names (an IRI, a CURIE or any label).
 
     Raises:
@@ -241,7 +241,7 @@ def shortest_paths(graph: nx.MultiDiGraph, source: str, target: str, *, limit: i
         return []
 
 
-def find_paths(store: Store, source: str, target: str, *, limit: int = 10) -> Paths:
+def find_paths(store: GraphStore, source: str, target: str, *, limit: int = 10) -> Paths:
     """The shortest paths between the nodes that ``source`` and ``target`` name, at most ``limit`` of them.
 
     Raises:
@@ -254,7 +254,7 @@ def find_paths(store: Store, source: str, target: str, *, limit: int = 10) -> Pa
     return Paths(graph, start, end, shortest_paths(graph, start, end, limit=limit))
 
 
-def path(store: Store, source: str, target: str, *, limit: int = 10, lang: str = "en") -> Result:
+def path(store: GraphStore, source: str, target: str, *, limit: int = 10, lang: str = "en") -> Result:
     """The shortest paths between two named nodes as rows: ``path``, ``length`` (links), ``chain`` (text in ``lang``).
 
     No rows when the nodes are not connected.
@@ -364,7 +364,7 @@ class Comparison:
         return ["维度" if _chinese(self.lang) else "dimension"] + [name(self.graph, m, self.lang) for m in self.models]
 
 
-def comparison(store: Store, names: Sequence[str] = (), *, lang: str = "en") -> Comparison:
+def comparison(store: GraphStore, names: Sequence[str] = (), *, lang: str = "en") -> Comparison:
     """The models that ``names`` name (all of them when empty), ready to be written side by side.
 
     Raises:
@@ -378,7 +378,7 @@ def comparison(store: Store, names: Sequence[str] = (), *, lang: str = "en") -> 
     return Comparison(graph, list(dict.fromkeys(chosen)), lang)
 
 
-def compare(store: Store, names: Sequence[str] = (), *, lang: str = "en") -> Result:
+def compare(store: GraphStore, names: Sequence[str] = (), *, lang: str = "en") -> Result:
     """The models side by side: a ``dimension`` column, then one column per model; one row per dimension.
 
     >>> from kg.store import open_store
@@ -464,7 +464,7 @@ def similar_nodes(graph: nx.MultiDiGraph, node: str, *, top: int = 10) -> list[t
     return sorted(scored, key=lambda s: (-s[1], name(graph, s[0]), s[0]))[:top]
 
 
-def similar(store: Store, word: str, *, top: int = 10, lang: str = "en") -> Result:
+def similar(store: GraphStore, word: str, *, top: int = 10, lang: str = "en") -> Result:
     """The nodes most like the one ``word`` names, by Jaccard similarity of their typed links.
 
     Rows: ``node``, ``class``, ``jaccard`` (0–1), ``shared`` (the shared neighbours, each with the link's label).
@@ -513,7 +513,7 @@ def centrality(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float, int]]:
     return {n: (betweenness[n], degree[n], simple.degree(n)) for n in simple}
 
 
-def members(store: Store, graph: nx.MultiDiGraph, word: str) -> set[str]:
+def members(store: GraphStore, graph: nx.MultiDiGraph, word: str) -> set[str]:
     """The nodes of ``graph`` that belong to the class ``word`` names, or to one of its subclasses.
 
     Raises:
@@ -526,7 +526,7 @@ def members(store: Store, graph: nx.MultiDiGraph, word: str) -> set[str]:
     return {n for n, types in graph.nodes(data="types", default=[]) if classes & set(types)}
 
 
-def central(store: Store, *, cls: str | None = None, top: int = 10, lang: str = "en") -> Result:
+def central(store: GraphStore, *, cls: str | None = None, top: int = 10, lang: str = "en") -> Result:
     """The most central nodes of the analysis view, by betweenness, then degree.
 
     Rows: ``node``, ``class``, ``betweenness`` and ``degree`` (both normalised to 0–1), ``links`` (neighbours).

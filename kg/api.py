@@ -20,13 +20,13 @@ from typing import Any
 from .catalog import NamedQuery, catalog, resolve, run_query
 from .describe import describe
 from .results import Result
-from .store import Store, open_store
+from .store import GraphStore, open_store
 
 
 class Graph:
     """The knowledge graph as a Python object, over one store."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: GraphStore) -> None:
         self.store = store
 
     def query(self, name_or_sparql: str, /, *, allow_service: bool = False, **params: str) -> Result:

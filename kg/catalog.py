@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from .errors import InputError, KGError
 from .results import Result
 from .sparqltext import blank_opaque, network_reach
-from .store import Store
+from .store import GraphStore
 from .vocab import ID, LABEL_PROPERTIES, XSD, curie, expand, queries_dir
 
 #: grlc's type suffixes and the XSD datatype each one binds.
@@ -167,7 +167,7 @@ def normalise(word: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", word).casefold().split())
 
 
-def _names(store: Store) -> dict[str, set[str]]:
+def _names(store: GraphStore) -> dict[str, set[str]]:
     """Every label and alternative label, normalised, with the nodes that carry it."""
     paths = "|".join(f"<{p}>" for p in LABEL_PROPERTIES)
     index: dict[str, set[str]] = {}
@@ -176,11 +176,11 @@ def _names(store: Store) -> dict[str, set[str]]:
     return index
 
 
-def _exists(store: Store, iri: str) -> bool:
+def _exists(store: GraphStore, iri: str) -> bool:
     return store.has_node(ox.NamedNode(iri))
 
 
-def resolve(store: Store, word: str) -> str:
+def resolve(store: GraphStore, word: str) -> str:
     """The IRI of the one node that ``word`` names: an IRI (bare or in <>), a CURIE, or a label in any case.
 
     Raises:
@@ -222,7 +222,7 @@ def _as_iri(word: str) -> str | None:
 # --- Binding and running ------------------------------------------------------------------------------------------
 
 
-def bind(store: Store, query: NamedQuery, values: Mapping[str, str]) -> dict[str, Any]:
+def bind(store: GraphStore, query: NamedQuery, values: Mapping[str, str]) -> dict[str, Any]:
     """The RDF term of each parameter value, keyed by SPARQL variable.
 
     Raises:
@@ -247,7 +247,7 @@ def _param_list(query: NamedQuery) -> str:
     return ", ".join(p.describe() for p in query.parameters) or "no parameters"
 
 
-def term_for(store: Store, param: Parameter, value: str) -> ox.NamedNode | ox.Literal:
+def term_for(store: GraphStore, param: Parameter, value: str) -> ox.NamedNode | ox.Literal:
     """The RDF term ``value`` stands for, given the parameter's kind."""
     if param.kind == "iri":
         return ox.NamedNode(resolve(store, value))
@@ -283,7 +283,7 @@ def is_query_name(text: str) -> bool:
 
 
 def run_query(
-    store: Store,
+    store: GraphStore,
     name_or_sparql: str,
     params: Mapping[str, str] | None = None,
     *,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .results import Result, str_value
-from .store import Store
+from .store import GraphStore
 from .vocab import RDFS, SKOS, curie
 
 # ?language is projected because pyoxigraph binds only projected variables; describe() drops that column.
@@ -32,7 +32,7 @@ ORDER BY DESC(?direction) ?property ?value
 """
 
 
-def describe(store: Store, iri: str, *, lang: str = "en") -> Result:
+def describe(store: GraphStore, iri: str, *, lang: str = "en") -> Result:
     """Every statement with ``iri`` at either end, with the labels (in ``lang``) of the property and the other end.
 
     Columns: node, direction ("out" or "in"), property, property_label, value, value_label, graph.

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from .files import make_folder, write_atomically
 from .network import WHOLE_GRAPH, from_store, neighbourhood
 from .render import write_html
-from .store import Store
+from .store import GraphStore
 from .vocab import PREFIXES, RDF, SCE, curie
 
 #: The file name stem of the exported graph.
@@ -38,7 +38,7 @@ RDF_EXPORTS: dict[str, ox.RdfFormat] = {
 EXPORT_NAMES = ("graph", "graphml", "html", "models")
 
 
-def sorted_triples(store: Store) -> list[ox.Triple]:
+def sorted_triples(store: GraphStore) -> list[ox.Triple]:
     """Every distinct statement of ``store`` in a fixed order, blank nodes named canonically (rdflib's RGDA1), so
     that the same graph always gives the same text whatever names its parser gave the blank nodes."""
     triples = list(store.triples())
@@ -58,7 +58,7 @@ def _canonical(triples: list[ox.Triple]) -> list[ox.Triple]:
     return list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
 
 
-def write_rdf(store: Store, folder: Path) -> list[Path]:
+def write_rdf(store: GraphStore, folder: Path) -> list[Path]:
     """The whole graph (ontology and knowledge) as Turtle, N-Triples, JSON-LD and RDF/XML."""
     triples = sorted_triples(store)
     written = []
@@ -99,7 +99,7 @@ def write_graphml(graph: nx.MultiDiGraph, folder: Path) -> Path:
     return _write_bytes(target, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
-def model_pages(store: Store, graph: nx.MultiDiGraph, folder: Path) -> list[Path]:
+def model_pages(store: GraphStore, graph: nx.MultiDiGraph, folder: Path) -> list[Path]:
     """One HTML page per model: the model, everything one link away, and the links among them."""
     models = sorted(n for n, d in graph.nodes(data=True) if SCE.SocialCommerceModel in d["types"])
     written = []
@@ -112,7 +112,7 @@ def model_pages(store: Store, graph: nx.MultiDiGraph, folder: Path) -> list[Path
     return written
 
 
-def export(store: Store, folder: str | Path, *, progress: Callable[[str], None] | None = None) -> list[Path]:
+def export(store: GraphStore, folder: str | Path, *, progress: Callable[[str], None] | None = None) -> list[Path]:
     """Write every export of ``store`` into ``folder`` (created when missing); return the files written, sorted.
 
     The files: the graph as ``sce.ttl``, ``sce.nt``, ``sce.jsonld``, ``sce.rdf`` (RDF/XML); ``sce.graphml``; the

@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from .errors import KGError
 from .results import Result
-from .store import Store
+from .store import GraphStore
 from .vocab import DCT, GRAPH, OWL, RDF, RDFS, SCE, SKOS, curie
 
 #: Properties whose IRI values are annotations (kept as links), besides those the graph declares.
@@ -130,7 +130,7 @@ class _Description:
 class _Builder:
     """Collects statements into node descriptions and edges, then writes the networkx graph."""
 
-    def __init__(self, store: Store | None) -> None:
+    def __init__(self, store: GraphStore | None) -> None:
         self.store = store
         self.annotations = ANNOTATION_PROPERTIES | declared_annotations(store)
         self.nodes: dict[str, _Description] = {}
@@ -179,7 +179,7 @@ class _Builder:
 class Labels:
     """English and Chinese names of classes and properties, from the nodes being built and from the store."""
 
-    def __init__(self, store: Store | None, known: dict[str, _Description]) -> None:
+    def __init__(self, store: GraphStore | None, known: dict[str, _Description]) -> None:
         self.store = store
         self.known = known
         self.cache: dict[str, tuple[str, str]] = {}
@@ -251,7 +251,7 @@ def _attributes(key: str, node: _Description, terms: Labels) -> dict[str, Any]:
     }
 
 
-def declared_annotations(store: Store | None) -> frozenset[str]:
+def declared_annotations(store: GraphStore | None) -> frozenset[str]:
     """The properties ``store`` declares ``owl:AnnotationProperty``."""
     if store is None:
         return frozenset()
@@ -262,7 +262,9 @@ def declared_annotations(store: Store | None) -> frozenset[str]:
 # --- Entry points -----------------------------------------------------------------------------------------------------
 
 
-def from_triples(triples: Iterable[ox.Triple], *, store: Store | None = None, describe: bool = True) -> nx.MultiDiGraph:
+def from_triples(
+    triples: Iterable[ox.Triple], *, store: GraphStore | None = None, describe: bool = True
+) -> nx.MultiDiGraph:
     """The graph of ``triples`` as they are: their resources as nodes, their links as edges.
 
     Args:
@@ -279,7 +281,7 @@ def from_triples(triples: Iterable[ox.Triple], *, store: Store | None = None, de
     return builder.graph()
 
 
-def from_resources(store: Store, resources: Iterable[Node]) -> nx.MultiDiGraph:
+def from_resources(store: GraphStore, resources: Iterable[Node]) -> nx.MultiDiGraph:
     """The graph of ``resources`` (e.g. the IRIs of a SELECT result) and the links among them in ``store``."""
     builder = _Builder(store)
     for term in resources:
@@ -288,13 +290,13 @@ def from_resources(store: Store, resources: Iterable[Node]) -> nx.MultiDiGraph:
     return builder.graph()
 
 
-def from_store(store: Store) -> nx.MultiDiGraph:
+def from_store(store: GraphStore) -> nx.MultiDiGraph:
     """The whole graph of ``store``: every resource and link, except the vocabulary's own declarations."""
     triples = store.query(WHOLE_GRAPH, source="whole graph")
     return from_triples(triples, store=store, describe=False)
 
 
-def from_result(result: Result, store: Store) -> nx.MultiDiGraph:
+def from_result(result: Result, store: GraphStore) -> nx.MultiDiGraph:
     """The graph of a query's result: a CONSTRUCT or DESCRIBE graph as it is; the resources of SELECT rows and the
     links among them.
 

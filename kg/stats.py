@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .store import Store
+from .store import GraphStore
 from .vocab import curie
 
 CLASS_COUNTS = """
@@ -30,7 +30,7 @@ class Stats:
     classes: list[tuple[str, str, int]]
 
 
-def stats(store: Store, *, lang: str = "en") -> Stats:
+def stats(store: GraphStore, *, lang: str = "en") -> Stats:
     """Count what ``store`` holds; class labels in ``lang``."""
     import pyoxigraph as ox
 

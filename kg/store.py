@@ -206,6 +206,45 @@ class GraphStore:
         """Whether ``node`` is the subject or object of any statement."""
         return self.ask("ASK { { ?node ?p ?o } UNION { ?s ?p ?node } }", node=node)
 
+    @property
+    def inner(self) -> Any:
+        """The engine underneath: something with pyoxigraph's ``quads_for_pattern``."""
+        raise NotImplementedError
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every statement, with its graph."""
+        raise NotImplementedError
+
+    def triples(self) -> Iterator[ox.Triple]:
+        """Every distinct statement of the union of all graphs."""
+        raise NotImplementedError
+
+    def triple_count(self) -> int:
+        """How many distinct statements the union of all graphs holds."""
+        raise NotImplementedError
+
+    def graphs(self) -> list[tuple[str, int]]:
+        """Each named graph and how many statements it holds."""
+        raise NotImplementedError
+
+    def load(self, path: str | Path, *, graph: str | None = None, progress: Progress | None = None) -> int:
+        """Add the statements of ``path`` into ``graph``; return how many."""
+        raise NotImplementedError
+
+    def load_all(self, paths: Iterable[str | Path], *, graph: str | None = None) -> None:
+        """Load each of ``paths``, each file all or nothing."""
+        raise NotImplementedError
+
+    def drop(self, graph: str) -> int:
+        """Remove the named ``graph``; return how many statements it held."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Let go of the store (its lock, its connections)."""
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
 
 class Store(GraphStore):
     """An embedded Oxigraph store: the graph kg asks.
@@ -504,7 +543,7 @@ def load_builtin(store: Store, *, only_missing: bool = False) -> None:
             store.load(folder / name, graph=graph)
 
 
-def open_store(spec: str | None = None, *, data: Sequence[str | Path] = (), **options: Any) -> Store:
+def open_store(spec: str | None = None, *, data: Sequence[str | Path] = (), **options: Any) -> GraphStore:
     """Open the store ``spec`` names, with the built-in graph and the ``data`` files in it.
 
     Args:
@@ -530,7 +569,7 @@ def open_store(spec: str | None = None, *, data: Sequence[str | Path] = (), **op
     return store
 
 
-def _open_remote(spec: str, **options: Any) -> Store:
+def _open_remote(spec: str, **options: Any) -> GraphStore:
     """Open the remote SPARQL endpoint at ``spec`` through ``kg.remote``, once that module exists."""
     try:
         remote = importlib.import_module(f"{__package__}.remote")
@@ -538,7 +577,7 @@ def _open_remote(spec: str, **options: Any) -> Store:
         if error.name != f"{__package__}.remote":
             raise
         raise KGError("remote stores are not available yet") from None
-    store: Store = remote.open_remote(spec, **options)
+    store: GraphStore = remote.open_remote(spec, **options)
     return store
 
 

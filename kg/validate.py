@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .store import Store, open_store
+from .store import GraphStore, Store, open_store
 from .vocab import LANGUAGES, RDFS, SH, SHAPES_FILE, curie, ontology_dir
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ class Report:
         return "\n".join(lines)
 
 
-def validate(files: Sequence[str | Path] = (), *, store: Store | None = None) -> Report:
+def validate(files: Sequence[str | Path] = (), *, store: GraphStore | None = None) -> Report:
     """Validate the built-in graph, with ``files`` on top of it, against the shapes.
 
     Args:
@@ -83,7 +83,7 @@ def validate(files: Sequence[str | Path] = (), *, store: Store | None = None) ->
     return check(data)
 
 
-def to_rdflib(store: Store) -> rdflib.Graph:
+def to_rdflib(store: GraphStore) -> rdflib.Graph:
     """The union of the store's graphs as one rdflib graph (shapes and reasoners work on rdflib graphs)."""
     import rdflib
 

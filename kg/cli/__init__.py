@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from ..errors import KGError
-from ..store import Store, open_store
+from ..store import GraphStore, open_store
 
 
 @dataclass
@@ -23,9 +23,9 @@ class App:
     store_spec: str | None = None
     debug: bool = False
     options: dict[str, Any] = field(default_factory=dict)
-    _store: Store | None = None
+    _store: GraphStore | None = None
 
-    def store(self) -> Store:
+    def store(self) -> GraphStore:
         """The store named by ``--store`` (the built-in graph in memory by default), with ``--data`` files added."""
         if self._store is None:
             self._store = open_store(self.store_spec, data=self.data, **self.options)

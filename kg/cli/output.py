@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from ..files import write_atomically
 from ..results import EXTENSIONS, GRAPH_FORMATS, TABULAR_FORMATS, Result
-from ..store import Store
+from ..store import GraphStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 LABELS = "SELECT ?node ?label WHERE { ?node rdfs:label ?label }"
@@ -54,7 +54,7 @@ def choose_format(result: Result, fmt: str | None, output: str | None) -> str:
     return "turtle" if result.kind == "graph" else "json"
 
 
-def labeller(store: Store, lang: str) -> Callable[[Sequence[str]], Mapping[str, str]]:
+def labeller(store: GraphStore, lang: str) -> Callable[[Sequence[str]], Mapping[str, str]]:
     """A function giving the ``lang`` label (else the English one) of each IRI, for tables."""
 
     def labels(iris: Sequence[str]) -> Mapping[str, str]:
@@ -70,7 +70,7 @@ def labeller(store: Store, lang: str) -> Callable[[Sequence[str]], Mapping[str, 
     return labels
 
 
-def emit(result: Result, *, fmt: str | None, output: str | None, lang: str, store: Store | None) -> None:
+def emit(result: Result, *, fmt: str | None, output: str | None, lang: str, store: GraphStore | None) -> None:
     """Write ``result`` in the chosen format to ``output`` (atomically) or stdout."""
     chosen = choose_format(result, fmt, output)
     labels = labeller(store, lang) if store is not None and chosen == "table" else None

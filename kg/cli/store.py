@@ -19,7 +19,7 @@ from . import App, main, pass_app
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
-    from ..store import Store
+    from ..store import GraphStore
 
 #: Redraw the progress bar at most once per this many bytes read.
 PROGRESS_STEP = 1 << 20
@@ -43,7 +43,7 @@ def load_command(app: App, files: tuple[str, ...], graph: str | None) -> None:
         click.echo(f"{path}: {added} triples into <{graph or _graph_name(path)}>")
 
 
-def _opened(app: App) -> Store:
+def _opened(app: App) -> GraphStore:
     """The app's store, closed (its lock on disk let go) when the command ends."""
     store = app.store()
     click.get_current_context().call_on_close(store.close)
