@@ -43,3 +43,6 @@ if [ "$ready" = no ]; then
     .venv/bin/python -c "import kg, pytest, playwright, pandas"
     touch .venv/.installed
 fi
+# Byte-compile kg as pip does for an installed package, so that `kg` starts fast even where
+# PYTHONDONTWRITEBYTECODE is set (stale files are recompiled; this is quick when nothing changed).
+.venv/bin/python -m compileall -q kg >/dev/null
