@@ -67,14 +67,19 @@
   });
 
   // --- Hover summary -------------------------------------------------------------------------------------------------
-  function summary(id) {
-    var d = details[id] || {};
+  // A node's name, its name in the other language, and its class: the head of both the hover summary and the panel.
+  function nameBlock(id, d, titleTag, classCss) {
     var box = document.createDocumentFragment();
-    box.appendChild(el("strong", nodeLabel(id)));
+    box.appendChild(el(titleTag, nodeLabel(id)));
     var other = zh() ? d.label_en : d.label_zh;
     if (other && other !== nodeLabel(id)) box.appendChild(el("div", other));
     var cls = zh() ? d.class_zh : d.class_en;
-    if (cls) box.appendChild(el("div", cls, "class"));
+    if (cls) box.appendChild(el("div", cls, classCss));
+    return box;
+  }
+  function summary(id) {
+    var d = details[id] || {};
+    var box = nameBlock(id, d, "strong", "class");
     var def = (zh() ? d.definition_zh : d.definition_en) || d.definition_en || "";
     if (def) box.appendChild(el("div", def.length > 180 ? def.slice(0, 177) + "…" : def));
     return box;
@@ -117,12 +122,7 @@
   function openPanel(id) {
     var d = details[id];
     if (!d) return;
-    var body = document.createDocumentFragment();
-    body.appendChild(el("h2", nodeLabel(id)));
-    var other = zh() ? d.label_en : d.label_zh;
-    if (other && other !== nodeLabel(id)) body.appendChild(el("div", other));
-    var cls = zh() ? d.class_zh : d.class_en;
-    if (cls) body.appendChild(el("div", cls, "prop"));
+    var body = nameBlock(id, d, "h2", "prop");
     body.appendChild(el("div", d.iri, "iri"));
     var def = zh() ? d.definition_zh || d.definition_en : d.definition_en || d.definition_zh;
     if (def) body.appendChild(el("p", def));
