@@ -97,7 +97,7 @@ def run_pyvis(browser: Any, data: Path, out: Path, cap: float) -> tuple[float, f
     from pyvis.network import Network
 
     from kg.network import from_triples
-    from kg.store import Store
+    from kg.stores import Store
 
     store = Store()
     store.load(data)

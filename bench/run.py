@@ -197,8 +197,7 @@ def time_query(engine: str, store_dir: str, spec: dict[str, Any], repeat: int) -
 
     if engine.startswith("kg"):
         from kg.catalog import run_query
-        from kg.results import Result
-        from kg.store import open_store
+        from kg.stores import open_store
 
         store = open_store(None, data=[store_dir]) if engine == "kg-memory" else open_store(store_dir)
         values = {name: v[2] for name, v in spec["params"].items()}
@@ -206,7 +205,7 @@ def time_query(engine: str, store_dir: str, spec: dict[str, Any], repeat: int) -
         def once() -> int:
             if spec["named"]:
                 return len(run_query(store, spec["name"], values))
-            return len(Result.from_oxigraph(store.query(spec["text"])))
+            return len(store.query(spec["text"]))
     else:
         raw = ox.Store(store_dir) if engine == "raw" else _raw_memory(store_dir)
         subs = raw_terms(spec["params"]) or None
@@ -242,7 +241,7 @@ def rdflib_queries(path: str, builtin: list[str], queries: list[dict[str, Any]],
 
     import rdflib
 
-    from kg.store import PROLOGUE
+    from kg.sparqltext import PROLOGUE
 
     start = time.perf_counter()
     graph = rdflib.Graph()

@@ -6,7 +6,7 @@ hubs that would distort it left out — classes and vocabulary terms, the SKOS c
 ``sce:representedBy``/``sce:represents``) folded into the one the graph uses more, so that a link stated both
 ways counts once. Every answer is a :class:`~kg.results.Result` of rows, so every output format works.
 
->>> from kg.store import open_store
+>>> from kg.stores import open_store
 >>> store = open_store()
 >>> chain = path(store, "Pinduoduo", "Xiaohongshu").rows[0][2].value
 >>> chain.split(" famous brands ")
@@ -19,8 +19,6 @@ ways counts once. Every answer is a :class:`~kg.results.Result` of rows, so ever
 
 from __future__ import annotations
 
-import html
-import importlib
 import itertools
 import re
 from collections import Counter
@@ -31,10 +29,10 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .catalog import resolve
 from .errors import KGError
+from .names import resolve
 from .results import Result, str_value
-from .store import GraphStore
+from .stores import GraphStore
 from .vocab import DCT, ID, ONTOLOGY_IRI, OWL, RDF, RDFS, SCE, SH, SKOS, XSD, curie
 
 if TYPE_CHECKING:
@@ -66,7 +64,7 @@ IS_CLASS = "ASK { { ?class a owl:Class } UNION { ?class a rdfs:Class } UNION { ?
 def view(store: GraphStore) -> nx.MultiDiGraph:
     """The network view of ``store`` with classes and vocabulary hubs left out and inverse links folded into one.
 
-    >>> from kg.store import open_store
+    >>> from kg.stores import open_store
     >>> graph = view(open_store())
     >>> "https://w3id.org/sce/id/product-categories" in graph, "https://w3id.org/sce/id/seed-document" in graph
     (False, False)
@@ -103,11 +101,11 @@ def hubs(graph: nx.MultiDiGraph) -> list[str]:
 def inverses(store: GraphStore) -> list[tuple[str, str]]:
     """The pairs of properties that ``owl:inverseOf`` declares inverse, sorted.
 
-    >>> from kg.store import open_store
+    >>> from kg.stores import open_store
     >>> (SKOS.narrower, SKOS.broader) in inverses(open_store())
     True
     """
-    return sorted({(row["p"].value, row["q"].value) for row in store.select(INVERSES)})
+    return sorted({(str_value(row["p"]), str_value(row["q"])) for row in store.select(INVERSES)})
 
 
 def fold_inverses(graph: nx.MultiDiGraph, pairs: Iterable[tuple[str, str]], store: GraphStore) -> None:
@@ -227,7 +225,7 @@ class Paths:
 def shortest_paths(graph: nx.MultiDiGraph, source: str, target: str, *, limit: int = 10) -> list[list[str]]:
     """All shortest paths from ``source`` to ``target`` following links either way, at most ``limit``, sorted.
 
-    >>> from kg.store import open_store
+    >>> from kg.stores import open_store
     >>> graph = view(open_store())
     >>> [[curie(n) for n in p] for p in shortest_paths(graph, ID.pinduoduo, ID.term("group-buying"))]
     [['id:pinduoduo', 'id:group-buying']]
@@ -259,7 +257,7 @@ def path(store: GraphStore, source: str, target: str, *, limit: int = 10, lang: 
 
     No rows when the nodes are not connected.
 
-    >>> from kg.store import open_store
+    >>> from kg.stores import open_store
     >>> path(open_store(), "Kuaishou", "快手").rows[0][2].value
     'Kuaishou'
     """
@@ -267,17 +265,11 @@ def path(store: GraphStore, source: str, target: str, *, limit: int = 10, lang: 
 
 
 def draw_paths(paths: Paths, file: str | Path, *, lang: str = "en") -> None:
-    """Draw ``paths`` as an interactive HTML page in ``file``, through :mod:`kg.render`.
+    """Draw ``paths`` as an interactive HTML page in ``file``, through :mod:`kg.render`."""
+    from .render import write_html
 
-    Raises:
-        KGError: the rendering module is not available in this installation.
-    """
-    try:
-        render: Any = importlib.import_module("kg.render")
-    except ImportError:
-        raise KGError("rendering is not available: --html needs the kg.render module") from None
     title = f"{name(paths.graph, paths.source, lang)} — {name(paths.graph, paths.target, lang)}"
-    render.write_html(
+    write_html(
         paths.subgraph(), file, title=title, lang=lang, query=f"kg path {curie(paths.source)} {curie(paths.target)}"
     )
 
@@ -357,7 +349,8 @@ class Comparison:
             label = chinese if _chinese(self.lang) else english
             cells: list[ox.Literal | None] = [_text(v, self.lang) if v else None for v in values]
             rows.append([_text(label, self.lang), *cells])
-        return Result.select(["dimension", *column_names(self.graph, self.models)], rows)
+        names = column_names(self.graph, self.models)
+        return Result.select(["dimension", *names], rows, headers=self.headers(), title="kg compare")
 
     def headers(self) -> list[str]:
         """Column headings for people: "dimension" (or 维度), then the models' labels."""
@@ -381,7 +374,7 @@ def comparison(store: GraphStore, names: Sequence[str] = (), *, lang: str = "en"
 def compare(store: GraphStore, names: Sequence[str] = (), *, lang: str = "en") -> Result:
     """The models side by side: a ``dimension`` column, then one column per model; one row per dimension.
 
-    >>> from kg.store import open_store
+    >>> from kg.stores import open_store
     >>> result = compare(open_store(), ["group buying", "content"])
     >>> result.vars, [row[0].value for row in result][:3]
     (['dimension', 'group_buying', 'content'], ['definition', 'forms', 'social chain'])
@@ -389,44 +382,6 @@ def compare(store: GraphStore, names: Sequence[str] = (), *, lang: str = "en") -
     'price-sensitive users'
     """
     return comparison(store, names, lang=lang).result()
-
-
-def _cells(result: Result) -> list[list[str]]:
-    return [[str_value(v) for v in row] for row in result.rows]
-
-
-def write_markdown(result: Result, *, headers: Sequence[str] | None = None) -> str:
-    """A SELECT result as a Markdown (GitHub) table; ``|`` escaped, line breaks as spaces.
-
-    >>> print(write_markdown(Result.select(["a", "b"], [(ox.Literal("x|y"), None)])), end="")
-    | a | b |
-    | --- | --- |
-    | x\\|y |  |
-    """
-
-    def line(values: Iterable[str]) -> str:
-        cells = [" ".join(v.split("\n")).replace("\\", "\\\\").replace("|", "\\|") for v in values]
-        return "| " + " | ".join(cells) + " |"
-
-    heads = list(headers or result.vars)
-    lines = [line(heads), "| " + " | ".join("---" for _ in heads) + " |"]
-    return "\n".join(lines + [line(row) for row in _cells(result)]) + "\n"
-
-
-def write_html(result: Result, *, headers: Sequence[str] | None = None, title: str = "kg", lang: str = "en") -> str:
-    """A SELECT result as a standalone UTF-8 HTML page holding one table; every text escaped.
-
-    >>> "<td>&lt;script&gt;</td>" in write_html(Result.select(["a"], [(ox.Literal("<script>"),)]))
-    True
-    """
-    esc = html.escape
-    head = "".join(f"<th>{esc(h)}</th>" for h in (headers or result.vars))
-    body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>\n" for row in _cells(result))
-    return (
-        f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n<title>{esc(title)}</title>\n'
-        "<style>table{border-collapse:collapse}th,td{border:1px solid #999;padding:4px;vertical-align:top}</style>\n"
-        f"</head>\n<body>\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n</body>\n</html>\n"
-    )
 
 
 # --- Similarity -------------------------------------------------------------------------------------------------------
@@ -469,7 +424,7 @@ def similar(store: GraphStore, word: str, *, top: int = 10, lang: str = "en") ->
 
     Rows: ``node``, ``class``, ``jaccard`` (0–1), ``shared`` (the shared neighbours, each with the link's label).
 
-    >>> from kg.store import open_store
+    >>> from kg.stores import open_store
     >>> [row[0].value for row in similar(open_store(), "Pinduoduo", top=2)]
     ['https://w3id.org/sce/id/jingxi', 'https://w3id.org/sce/id/suning-pingou']
     """
@@ -522,7 +477,7 @@ def members(store: GraphStore, graph: nx.MultiDiGraph, word: str) -> set[str]:
     cls = resolve(store, word)
     if not store.ask(IS_CLASS, **{"class": ox.NamedNode(cls)}):
         raise KGError(f"{curie(cls)} is not a class")
-    classes = {row["sub"].value for row in store.select(SUBCLASSES, **{"class": ox.NamedNode(cls)})} | {cls}
+    classes = {str_value(row["sub"]) for row in store.select(SUBCLASSES, **{"class": ox.NamedNode(cls)})} | {cls}
     return {n for n, types in graph.nodes(data="types", default=[]) if classes & set(types)}
 
 
@@ -532,7 +487,7 @@ def central(store: GraphStore, *, cls: str | None = None, top: int = 10, lang: s
     Rows: ``node``, ``class``, ``betweenness`` and ``degree`` (both normalised to 0–1), ``links`` (neighbours).
     Centrality is measured on the whole view; ``cls`` (a class's name) only picks which nodes are listed.
 
-    >>> from kg.store import open_store
+    >>> from kg.stores import open_store
     >>> [row[0].value for row in central(open_store(), cls="social tie", top=1)]
     ['https://w3id.org/sce/id/acquaintance-social']
     """

@@ -17,10 +17,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .catalog import NamedQuery, catalog, resolve, run_query
+from .catalog import NamedQuery, catalog, run_query
 from .describe import describe
+from .names import resolve
 from .results import Result
-from .store import GraphStore, open_store
+from .stores import GraphStore, open_store
 
 
 class Graph:

@@ -1,4 +1,4 @@
-"""Named queries, their parameters, and the names users give to nodes.
+"""Named queries as data: reading ``queries/*.rq``, their headers and parameters, and running them.
 
 Each ``queries/*.rq`` file is one named query. Its ``#+`` header follows grlc's convention (``#+ summary:``,
 ``#+ description:``, ``#+ tags:``) and its parameters follow grlc's naming: ``?_model_iri`` is a required IRI called
@@ -6,22 +6,19 @@ Each ``queries/*.rq`` file is one named query. Its ``#+`` header follows grlc's 
 (the user's text is never spliced into the query: the value becomes a pyoxigraph term, which the store binds as a
 substitution and in a VALUES block written from that checked term), so a SELECT query must project its parameters.
 
-A node can be named by a full IRI, a CURIE (``id:kuaishou``) or any of its labels, in any case and either language.
+A parameter's value can be a node's name (see :mod:`kg.names`), a CURIE or an IRI.
 
->>> from kg.store import open_store
+>>> from kg.stores import open_store
 >>> store = open_store()
->>> [curie(resolve(store, w)) for w in ("Aauto Faster", "kuaishou", "快手", "id:kuaishou")]
-['id:kuaishou', 'id:kuaishou', 'id:kuaishou', 'id:kuaishou']
 >>> result = run_query(store, "models-targeting", {"segment": "price-sensitive users"})
->>> sorted(curie(row[1].value) for row in result)
-['id:community-group-buying', 'id:group-buying']
+>>> sorted(row[1].value.rsplit("/", 1)[1] for row in result)
+['community-group-buying', 'group-buying']
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -31,10 +28,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from .errors import InputError, KGError
+from .names import resolve
 from .results import Result
 from .sparqltext import blank_opaque, network_reach
-from .store import GraphStore
-from .vocab import ID, LABEL_PROPERTIES, XSD, curie, expand, queries_dir
+from .stores import GraphStore
+from .vocab import XSD, queries_dir
 
 #: grlc's type suffixes and the XSD datatype each one binds.
 _TYPED = {
@@ -159,66 +157,6 @@ def get_query(name: str, folder: Path | None = None) -> NamedQuery:
     raise KGError(f"unknown query {name!r}; {hint}")
 
 
-# --- Naming nodes -------------------------------------------------------------------------------------------------
-
-
-def normalise(word: str) -> str:
-    """Fold case, width and spacing so that "  KuaiShou " and "kuaishou" compare equal."""
-    return " ".join(unicodedata.normalize("NFKC", word).casefold().split())
-
-
-def _names(store: GraphStore) -> dict[str, set[str]]:
-    """Every label and alternative label, normalised, with the nodes that carry it."""
-    paths = "|".join(f"<{p}>" for p in LABEL_PROPERTIES)
-    index: dict[str, set[str]] = {}
-    for row in store.query(f"SELECT ?node ?name WHERE {{ ?node {paths} ?name FILTER (isIRI(?node)) }}"):
-        index.setdefault(normalise(row[1].value), set()).add(row[0].value)
-    return index
-
-
-def _exists(store: GraphStore, iri: str) -> bool:
-    return store.has_node(ox.NamedNode(iri))
-
-
-def resolve(store: GraphStore, word: str) -> str:
-    """The IRI of the one node that ``word`` names: an IRI (bare or in <>), a CURIE, or a label in any case.
-
-    Raises:
-        KGError: nothing has that name (the closest names are listed), or several nodes share it (they are listed).
-    """
-    word = word.strip()
-    iri = _as_iri(word)
-    if iri is not None:
-        if not _exists(store, iri):
-            raise KGError(f"no node {curie(iri)} in the graph")
-        return iri
-    names = _names(store)
-    nodes = names.get(normalise(word), set())
-    if len(nodes) == 1:
-        return next(iter(nodes))
-    if nodes:
-        listed = ", ".join(sorted(curie(n) for n in nodes))
-        raise KGError(f"{word!r} names {len(nodes)} nodes: {listed}; give one as a CURIE or IRI")
-    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", word) and _exists(store, ID.term(word)):
-        return ID.term(word)
-    close = difflib.get_close_matches(normalise(word), list(names), n=5, cutoff=0.5)
-    hint = f"closest: {', '.join(repr(c) for c in close)}" if close else "try `kg sparql` to look for it"
-    raise KGError(f"nothing in the graph is named {word!r}; {hint}")
-
-
-def _as_iri(word: str) -> str | None:
-    if word.startswith("<") and word.endswith(">"):
-        word = word[1:-1]
-    elif re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", word) is None and not word.startswith("urn:"):
-        word = expand(word) or ""
-        if not word:
-            return None
-    try:
-        return ox.NamedNode(word).value
-    except ValueError:
-        raise KGError(f"{word!r} is not a valid IRI") from None
-
-
 # --- Binding and running ------------------------------------------------------------------------------------------
 
 
@@ -306,7 +244,7 @@ def run_query(
             raise KGError("parameters go with named queries; bind values inside your own SPARQL instead")
         text, source, bound = name_or_sparql, "query", {}
     check_network_reach(text, allow_service=allow_service, source=source)
-    return Result.from_oxigraph(store.query(text, substitutions=bound, source=source))
+    return store.query(text, substitutions=bound, source=source)
 
 
 # --- Safety ---------------------------------------------------------------------------------------------------------
@@ -331,3 +269,16 @@ def check_network_reach(text: str, *, allow_service: bool, source: str = "query"
             line=line,
             column=column,
         )
+
+
+def listing(folder: Path | None = None) -> Result:
+    """The named queries as rows: name, summary, parameters.
+
+    >>> listing().vars
+    ['name', 'summary', 'parameters']
+    """
+    rows = [
+        (ox.Literal(q.name), ox.Literal(q.summary), ox.Literal(", ".join(p.describe() for p in q.parameters)))
+        for q in catalog(folder).values()
+    ]
+    return Result.select(["name", "summary", "parameters"], rows)

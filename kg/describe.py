@@ -1,6 +1,6 @@
 """Everything the graph says about one node: its names, definition, links out and in, and where each comes from.
 
->>> from kg.store import open_store
+>>> from kg.stores import open_store
 >>> result = describe(open_store(), "https://w3id.org/sce/id/kuaishou")
 >>> ("in", "https://w3id.org/sce/ontology#representedBy", "https://w3id.org/sce/id/content") in {
 ...     (r["direction"].value, r["property"].value, r["value"].value) for r in result.records()}
@@ -12,7 +12,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .results import Result, str_value
-from .store import GraphStore
+from .results import language as language_of
+from .stores import GraphStore
 from .vocab import RDFS, SKOS, curie
 
 # ?language is projected because pyoxigraph binds only projected variables; describe() drops that column.
@@ -37,9 +38,10 @@ def describe(store: GraphStore, iri: str, *, lang: str = "en") -> Result:
 
     Columns: node, direction ("out" or "in"), property, property_label, value, value_label, graph.
     """
-    raw = store.query(DESCRIBE, substitutions={"node": ox.NamedNode(iri), "language": ox.Literal(lang)})
-    result = Result.from_oxigraph(raw)
-    return Result.select(result.vars[1:], [row[1:] for row in result.rows])
+    result = store.query(DESCRIBE, substitutions={"node": ox.NamedNode(iri), "language": ox.Literal(lang)})
+    described = Result.select(result.vars[1:], [row[1:] for row in result.stream()])
+    described.heading = heading(described)
+    return described
 
 
 def heading(result: Result) -> str:
@@ -55,6 +57,6 @@ def heading(result: Result) -> str:
             str_value(record["property"])
         )
         if name:
-            language = value.language or ""
+            language = language_of(value)
             lines.append(f"{name} ({language}): {value.value}" if language else f"{name}: {value.value}")
     return "\n".join([curie(node), *lines, ""])

@@ -34,13 +34,22 @@ class InputError(KGError):
         return ":".join(parts)
 
 
-def from_syntax_error(error: SyntaxError, source: str) -> InputError:
+#: The longest message a syntax error gets (the position and source come in front of it).
+MESSAGE_LIMIT = 160
+
+
+def from_syntax_error(error: SyntaxError, source: str, text: str | None = None) -> InputError:
     """Turn a parser's SyntaxError into an InputError naming ``source``, with line and column when known.
 
-    pyoxigraph's RDF parsers set ``lineno`` and ``offset``; its SPARQL parser says "error at 3:15: …" instead.
+    pyoxigraph's RDF parsers set ``lineno`` and ``offset``; its SPARQL parser says "error at 3:15: …" instead, with
+    a list of what it expected that may hold character ranges: those become words, and the message stays short.
+    With the query's ``text``, the message says what was found there.
 
     >>> str(from_syntax_error(SyntaxError("error at 3:15: expected [_]"), "query"))
-    'query:3:14: syntax error, expected [_]'
+    'query:3:14: syntax error'
+    >>> parsed = SyntaxError("error at 1:11: expected one of \\"(\\", ['A' ..= 'Z'], [_]")
+    >>> str(from_syntax_error(parsed, "q", "ASK { ?s ! }"))
+    'q:1:10: syntax error: found "!", expected one of "(", a name'
     """
     message = str(error.msg if error.msg else error)
     line, column = error.lineno, error.offset
@@ -48,12 +57,66 @@ def from_syntax_error(error: SyntaxError, source: str) -> InputError:
     if match:
         # the SPARQL parser's column is one past the character where it failed; report that character's column
         line, column = int(match.group(1)), max(1, int(match.group(2)) - 1)
-        message = "syntax error, " + match.group(3)
+        message = _expected(match.group(3), _found(text, line, column))
     one_line = " ".join(_strip_position(message).split())
+    if len(one_line) > MESSAGE_LIMIT:
+        one_line = one_line[: MESSAGE_LIMIT - 1] + "…"
     return InputError(one_line, source=source, line=line, column=column)
 
 
 _SPARQL_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+
+
+def _expected(detail: str, found: str) -> str:
+    """'syntax error' with the reason the parser gave, or what it found and expected, in words."""
+    detail = " ".join(detail.split())
+    if not detail.startswith("expected"):
+        return f"syntax error: {detail}"
+    items = _split_expected(detail.removeprefix("expected one of").removeprefix("expected").strip())
+    reasons = [i for i in items if not i.startswith(('"', "[")) and i.count(" ") >= 2]
+    if reasons:
+        return f"syntax error: {reasons[0]}"
+    words: list[str] = []
+    for item in items:
+        word = "a name" if item.startswith("[") and "..=" in item else "" if item == "[_]" else item
+        if word and word not in words:
+            words.append(word)
+    parts = [f"found {found}"] if found else []
+    if words:
+        parts.append(("expected one of " if len(words) > 1 else "expected ") + ", ".join(words))
+    return "syntax error: " + ", ".join(parts) if parts else "syntax error"
+
+
+def _split_expected(text: str) -> list[str]:
+    """The items of the parser's list, which are separated by ", " outside quotes and brackets."""
+    items, depth, quoted, current = [], 0, False, ""
+    for char in text:
+        if char == '"' and depth == 0:
+            quoted = not quoted
+        elif not quoted and char == "[":
+            depth += 1
+        elif not quoted and char == "]":
+            depth -= 1
+        if char == "," and depth == 0 and not quoted:
+            items.append(current.strip())
+            current = ""
+            continue
+        current += char
+    if current.strip():
+        items.append(current.strip())
+    return items
+
+
+def _found(text: str | None, line: int, column: int) -> str:
+    """What stands in ``text`` at ``line``:``column`` (1-based), quoted; "the end" past the last character."""
+    if text is None:
+        return ""
+    lines = text.split("\n")
+    rest = "\n".join(lines[line - 1 :])[column - 1 :] if line <= len(lines) else ""
+    if not rest.strip():
+        return "the end of the query"
+    token = re.match(r"\w+|\S", lines[line - 1][column - 1 :])
+    return f'"{token.group(0)[:20]}"' if token else "a space"
 
 
 def _strip_position(message: str) -> str:

@@ -3,10 +3,6 @@
 Every file is a function of the graph alone: statements are sorted, nodes and attributes come in IRI order, no file
 holds a date or a random number, and small HTML views leave the layout to vis-network's seeded physics. Running
 ``kg export`` twice, or on another checkout, gives the same bytes.
-
->>> from kg.store import open_store
->>> sorted(EXPORT_NAMES)[:3]
-['graph', 'graphml', 'html']
 """
 
 from __future__ import annotations
@@ -21,8 +17,8 @@ import pyoxigraph as ox
 from .files import make_folder, write_atomically
 from .network import WHOLE_GRAPH, from_store, neighbourhood
 from .render import write_html
-from .store import GraphStore
-from .vocab import PREFIXES, RDF, SCE, curie
+from .stores import GraphStore
+from .vocab import PREFIXES, SCE, curie
 
 #: The file name stem of the exported graph.
 STEM = "sce"
@@ -34,8 +30,6 @@ RDF_EXPORTS: dict[str, ox.RdfFormat] = {
     ".jsonld": ox.RdfFormat.JSON_LD,
     ".rdf": ox.RdfFormat.RDF_XML,
 }
-
-EXPORT_NAMES = ("graph", "graphml", "html", "models")
 
 
 def sorted_triples(store: GraphStore) -> list[ox.Triple]:
@@ -135,6 +129,3 @@ def export(store: GraphStore, folder: str | Path, *, progress: Callable[[str], N
 def _write_bytes(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file, so that no half-written file is left."""
     return write_atomically(path, data)
-
-
-_ = RDF

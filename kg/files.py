@@ -1,5 +1,8 @@
 """Writing files so that a failure leaves nothing half-written, and says what went wrong in one line.
 
+Output goes to a temporary file beside the target, which replaces the target only when everything was written. Only
+regular files are written: a device, a fifo or a directory at the target is refused, never replaced.
+
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> write_atomically(folder / "a.txt", "快手\\n").read_text(encoding="utf-8")
@@ -8,46 +11,101 @@
 Traceback (most recent call last):
 ...
 kg.errors.KGError: ...: the folder ... does not exist
+>>> write_atomically("/dev/null", "x")
+Traceback (most recent call last):
+...
+kg.errors.KGError: /dev/null: not a regular file (a device); kg writes only regular files
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from .errors import KGError
+
+
+def shown(path: str | Path) -> str:
+    """A file name fit for a one-line message: control characters escaped, as Python would quote them.
+
+    >>> shown("a\\nb.ttl"), shown("shops.ttl")
+    ("'a\\\\nb.ttl'", 'shops.ttl')
+    """
+    text = str(path)
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        return repr(text)
+    return text
+
+
+def check_target(path: Path) -> None:
+    """Refuse a target that exists and is not a regular file.
+
+    Raises:
+        KGError: a directory, device, fifo or socket is at ``path``.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise KGError(f"{shown(path)}: cannot write there: {error.strerror or error}") from None
+    if stat.S_ISREG(mode):
+        return
+    kind = "a directory" if stat.S_ISDIR(mode) else "a fifo" if stat.S_ISFIFO(mode) else "a device"
+    if stat.S_ISSOCK(mode):
+        kind = "a socket"
+    raise KGError(f"{shown(path)}: not a regular file ({kind}); kg writes only regular files")
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
+    """A binary file to write; it becomes ``path`` when the block ends without an error, and vanishes otherwise.
+
+    Raises:
+        KGError: the folder is missing or cannot be written, ``path`` names no file or no regular file, the disk is
+            full.
+    """
+    target = Path(path)
+    if not target.name or str(path).endswith(os.sep):
+        raise KGError(f"{str(path)!r} names no file")
+    check_target(target)
+    folder = target.resolve().parent
+    if not folder.is_dir():
+        raise KGError(f"{shown(target)}: the folder {shown(folder)} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:
+        raise KGError(f"{shown(target)}: cannot write there: {error.strerror or error}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        check_target(target)
+        os.replace(tmp, target)
+    except OSError as error:
+        Path(tmp).unlink(missing_ok=True)
+        raise KGError(f"{shown(target)}: cannot write there: {error.strerror or error}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def write_atomically(path: str | Path, data: str | bytes) -> Path:
     """Write ``data`` (text as UTF-8 with the line ends it has) to ``path`` through a temporary file beside it.
 
     Raises:
-        KGError: the folder is missing or cannot be written, or ``path`` names no file.
+        KGError: the folder is missing or cannot be written, or ``path`` names no regular file.
     """
-    target = Path(path)
-    if not target.name:
-        raise KGError(f"{str(path)!r} names no file")
-    folder = target.resolve().parent
-    if not folder.is_dir():
-        raise KGError(f"{target}: the folder {folder} does not exist")
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as error:
-        raise KGError(f"{target}: cannot write there: {error.strerror or error}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except OSError as error:
-        Path(tmp).unlink(missing_ok=True)
-        raise KGError(f"{target}: cannot write there: {error.strerror or error}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    with atomic_output(path) as handle:
+        handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+    return Path(path)
 
 
 def make_folder(path: str | Path) -> Path:
@@ -60,5 +118,5 @@ def make_folder(path: str | Path) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise KGError(f"{folder}: cannot create the folder: {error.strerror or error}") from None
+        raise KGError(f"{shown(folder)}: cannot create the folder: {error.strerror or error}") from None
     return folder

@@ -11,7 +11,7 @@ Each node carries ``iri``, ``curie``, ``label_en``, ``label_zh``, ``labels`` (ev
 property's IRI and carries ``predicate``, ``label_en`` and ``label_zh``. The graph's own ``terms`` attribute names every
 property used, by IRI: ``[English, Chinese]``.
 
->>> from kg.store import open_store
+>>> from kg.stores import open_store
 >>> graph = from_store(open_store())
 >>> node = graph.nodes["https://w3id.org/sce/id/kuaishou"]
 >>> node["label_en"], node["label_zh"], node["class_en"]
@@ -30,8 +30,9 @@ import networkx as nx
 import pyoxigraph as ox
 
 from .errors import KGError
+from .names import pick
 from .results import Result
-from .store import GraphStore
+from .stores import GraphStore
 from .vocab import DCT, GRAPH, OWL, RDF, RDFS, SCE, SKOS, curie
 
 #: Properties whose IRI values are annotations (kept as links), besides those the graph declares.
@@ -67,35 +68,6 @@ def node_id(term: Node) -> str:
     ('_:b0', 'https://w3id.org/sce/id/content')
     """
     return "_:" + term.value if isinstance(term, ox.BlankNode) else term.value
-
-
-def pick(values: Iterable[tuple[str, str]], lang: str) -> str:
-    """The first value (sorted) in ``lang``, else one in a language it starts with, else one with no language.
-
-    >>> pick([("Kuaishou", "en"), ("快手", "zh-Hans")], "zh-Hans")
-    '快手'
-    >>> pick([("x", ""), ("快手", "zh")], "zh-Hans")
-    '快手'
-    """
-    ranked = sorted(values)
-    wanted = lang.lower()
-    for fits in (_same_language, _same_primary_language, _no_language):
-        for value, tag in ranked:
-            if fits(tag.lower(), wanted):
-                return value
-    return ""
-
-
-def _same_language(tag: str, wanted: str) -> bool:
-    return tag == wanted
-
-
-def _same_primary_language(tag: str, wanted: str) -> bool:
-    return tag.split("-")[0] == wanted.split("-")[0]
-
-
-def _no_language(tag: str, _: str) -> bool:
-    return tag == ""
 
 
 @dataclass
@@ -157,7 +129,7 @@ class _Builder:
             return
         for key in list(self.nodes):
             term = ox.BlankNode(key[2:]) if key.startswith("_:") else ox.NamedNode(key)
-            for quad in self.store.inner.quads_for_pattern(term, None, None):
+            for quad in self.store.match(term):
                 obj = quad.object
                 inside = isinstance(obj, ox.NamedNode | ox.BlankNode) and node_id(obj) in (restrict or ())
                 self.add(ox.Triple(term, quad.predicate, obj), draw=inside)
@@ -197,7 +169,7 @@ class Labels:
             return self.known[iri].values(_LABEL)
         if self.store is None or iri.startswith("_:"):
             return []
-        quads = self.store.inner.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDFS.label), None)
+        quads = self.store.match(ox.NamedNode(iri), ox.NamedNode(RDFS.label))
         return [(q.object.value, q.object.language or "") for q in quads if isinstance(q.object, ox.Literal)]
 
 
@@ -255,7 +227,7 @@ def declared_annotations(store: GraphStore | None) -> frozenset[str]:
     """The properties ``store`` declares ``owl:AnnotationProperty``."""
     if store is None:
         return frozenset()
-    quads = store.inner.quads_for_pattern(None, ox.NamedNode(RDF.type), ox.NamedNode(OWL.AnnotationProperty))
+    quads = store.match(None, ox.NamedNode(RDF.type), ox.NamedNode(OWL.AnnotationProperty))
     return frozenset(q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode))
 
 
@@ -292,7 +264,7 @@ def from_resources(store: GraphStore, resources: Iterable[Node]) -> nx.MultiDiGr
 
 def from_store(store: GraphStore) -> nx.MultiDiGraph:
     """The whole graph of ``store``: every resource and link, except the vocabulary's own declarations."""
-    triples = store.query(WHOLE_GRAPH, source="whole graph")
+    triples = store.query(WHOLE_GRAPH, source="whole graph").stream()
     return from_triples(triples, store=store, describe=False)
 
 

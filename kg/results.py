@@ -1,14 +1,18 @@
-r"""The result of a query, and the writers that turn it into text.
+r"""The result of a query, and the one registry of writers that turn it into bytes.
 
-A SELECT gives rows, an ASK a boolean, a CONSTRUCT or DESCRIBE a graph. SELECT and ASK results are written in the W3C
-SPARQL 1.1 result formats (``json``, ``xml``, ``csv``, ``tsv``) or as a terminal ``table``; graphs in ``turtle``,
-``nt``, ``nq``, ``trig``, ``jsonld`` or ``rdfxml``. Terms stay pyoxigraph terms; they become rdflib terms only when a
-caller asks (``.graph``, ``.to_dataframe()``).
+A SELECT gives rows, an ASK a boolean, a CONSTRUCT or DESCRIBE a graph. A Result read from a store streams: its rows
+(or triples) go from the engine to a writer as they come, and are held in memory only when a caller asks for them
+(``.rows``, ``len()``, iterating the Result). Every writer writes to a binary stream, row by row.
+
+The writers are registered once (:data:`WRITERS`): their names, file endings, media types and the kinds of result
+they serve. ``--format`` choices, ``--output`` endings and the content types of the HTTP face all come from there.
 
 >>> import pyoxigraph as ox
 >>> r = Result.select(["name"], [(ox.Literal("快手", language="zh-Hans"),)])
 >>> r.serialize("csv")
 'name\r\n快手\r\n'
+>>> r.serialize("tsv")
+'?name\n"快手"@zh-Hans\n'
 >>> r.vars, len(r)
 (['name'], 1)
 """
@@ -18,88 +22,160 @@ from __future__ import annotations
 import csv
 import html
 import io
+import itertools
 import json
-import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal, Protocol
 
 import pyoxigraph as ox
 
 from .errors import KGError
-from .vocab import PREFIXES, RDF, XSD, curie
+from .tables import Table
+from .vocab import PREFIXES, XSD, curie, written_tag
 
 if TYPE_CHECKING:
     import pandas
     import rdflib
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-
-TABULAR_FORMATS = ("table", "json", "csv", "tsv", "xml")
-GRAPH_FORMATS = ("turtle", "nt", "nq", "trig", "jsonld", "rdfxml", "table")
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
-#: Media types of every format, for HTTP and for guessing a format from a file name.
-EXTENSIONS = {
-    ".json": "json", ".srj": "json", ".xml": "xml", ".srx": "xml", ".csv": "csv", ".tsv": "tsv",
-    ".ttl": "turtle", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonld": "jsonld", ".rdf": "rdfxml",
-}  # fmt: skip
-
-Labeller = Callable[[Sequence[str]], Mapping[str, str]]
+Row = tuple[Term | None, ...]
+Kind = Literal["select", "ask", "graph"]
 
 
-@dataclass
+class Labeller(Protocol):
+    """A function from IRIs to the label each has in the chosen language (IRIs without one left out)."""
+
+    def __call__(self, iris: Sequence[str], /) -> Mapping[str, str]: ...
+
+
 class Result:
     """What a query gives back.
 
     Attributes:
         kind: "select", "ask" or "graph".
         vars: the SELECT variables, in order (empty otherwise).
-        rows: the SELECT solutions, one tuple per row, None where a variable is unbound.
         boolean: the ASK answer (None otherwise).
-        triples: the CONSTRUCT or DESCRIBE triples.
+        headers: column headings for people, when they differ from ``vars`` (tables, Markdown, HTML).
+        heading: lines written above a table (a node's names, for ``describe``).
+        title: the title of a page written for it (HTML).
+
+    ``rows`` (SELECT) and ``triples`` (CONSTRUCT, DESCRIBE) hold the answer in memory, read on first use; a writer
+    given a Result that nobody has read takes the answer straight from the engine instead.
     """
 
-    kind: Literal["select", "ask", "graph"]
-    vars: list[str] = field(default_factory=list)
-    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[ox.Triple] = field(default_factory=list)
+    def __init__(
+        self,
+        kind: Kind,
+        *,
+        vars: Sequence[str] = (),
+        rows: Iterable[Sequence[Term | None]] | None = None,
+        boolean: bool | None = None,
+        triples: Iterable[ox.Triple] | None = None,
+        source: Any = None,
+        headers: Sequence[str] | None = None,
+        heading: str = "",
+        title: str = "kg",
+    ) -> None:
+        self.kind = kind
+        self.vars = list(vars)
+        self.boolean = boolean
+        self.headers = list(headers) if headers is not None else None
+        self.heading = heading
+        self.title = title
+        given = rows if kind == "select" else triples if kind == "graph" else None
+        self._items: list[Any] | None = None
+        self._source: Any = None
+        if given is not None:
+            self._items = [tuple(r) for r in given] if kind == "select" else list(given)
+        elif kind != "ask":
+            self._source = source if source is not None else iter(())
 
     @classmethod
-    def select(cls, names: Sequence[str], rows: Sequence[Sequence[Term | None]]) -> Result:
+    def select(cls, names: Sequence[str], rows: Iterable[Sequence[Term | None]], **options: Any) -> Result:
         """A SELECT result from variable names and rows."""
-        return cls("select", vars=list(names), rows=[tuple(r) for r in rows])
+        return cls("select", vars=names, rows=rows, **options)
+
+    @classmethod
+    def ask(cls, answer: bool) -> Result:
+        """An ASK result."""
+        return cls("ask", boolean=bool(answer))
+
+    @classmethod
+    def from_triples(cls, triples: Iterable[ox.Triple]) -> Result:
+        """A CONSTRUCT or DESCRIBE result from its triples (read lazily when ``triples`` is an iterator)."""
+        if isinstance(triples, list | tuple):
+            return cls("graph", triples=triples)
+        return cls("graph", source=triples)
 
     @classmethod
     def from_oxigraph(cls, raw: Any) -> Result:
-        """Materialise what ``pyoxigraph.Store.query`` returned."""
+        """Wrap what ``pyoxigraph`` gave back (solutions, a boolean or triples), without reading it yet."""
         if isinstance(raw, ox.QuerySolutions):
-            names = [v.value for v in raw.variables]
-            return cls("select", vars=names, rows=[tuple(s) for s in raw])
+            return cls("select", vars=[v.value for v in raw.variables], source=raw)
         if isinstance(raw, ox.QueryBoolean):
-            return cls("ask", boolean=bool(raw))
-        return cls("graph", triples=list(raw))
+            return cls.ask(bool(raw))
+        return cls("graph", source=raw)
+
+    # --- Reading the answer ---------------------------------------------------------------------------------------
+
+    def _take(self) -> Iterator[Any]:
+        """The answer, once: from memory when it is there, else straight from the engine."""
+        if self._items is not None:
+            return iter(self._items)
+        source, self._source = self._source, None
+        if source is None:
+            raise KGError("this result has been written out already; run the query again to read it twice")
+        return (tuple(s) for s in source) if self.kind == "select" else iter(source)
+
+    def stream(self) -> Iterator[Any]:
+        """The rows (or triples) one by one, without keeping them: for answers too big to hold."""
+        return self._take()
+
+    def native(self) -> Any:
+        """The engine's own unread answer (pyoxigraph solutions or triples), taken; None when it is gone or in
+        memory. Writers use it to let the engine serialise."""
+        if self._items is not None or isinstance(self._source, list | tuple):
+            return None
+        source, self._source = self._source, None
+        if source is None:
+            raise KGError("this result has been written out already; run the query again to read it twice")
+        return source
+
+    def _held(self) -> list[Any]:
+        if self._items is None:
+            self._items = list(self._take())
+        return self._items
+
+    @property
+    def rows(self) -> list[Row]:
+        """The SELECT solutions, one tuple per row, None where a variable is unbound."""
+        return self._held() if self.kind == "select" else []
+
+    @property
+    def triples(self) -> list[ox.Triple]:
+        """The CONSTRUCT or DESCRIBE triples."""
+        return self._held() if self.kind == "graph" else []
 
     def __iter__(self) -> Iterator[Any]:
         """Rows of a SELECT as tuples, triples of a graph, the one boolean of an ASK."""
-        if self.kind == "select":
-            return iter(self.rows)
-        if self.kind == "graph":
-            return iter(self.triples)
-        return iter([self.boolean])
+        if self.kind == "ask":
+            return iter([self.boolean])
+        return iter(self._held())
 
     def __len__(self) -> int:
-        return len(self.rows) if self.kind == "select" else len(self.triples) if self.kind == "graph" else 1
+        return 1 if self.kind == "ask" else len(self._held())
 
     def __bool__(self) -> bool:
         return bool(self.boolean) if self.kind == "ask" else len(self) > 0
+
+    def __repr__(self) -> str:
+        if self.kind == "ask":
+            return f"<Result ASK {self.boolean}>"
+        size = f"{len(self._items)}" if self._items is not None else "unread"
+        what = f"vars={self.vars}" if self.kind == "select" else "graph"
+        return f"<Result {self.kind.upper()} {what} rows={size}>"
 
     def column(self, name: str) -> list[Term | None]:
         """The values of one SELECT variable, row by row."""
@@ -118,27 +194,31 @@ class Result:
         graph = rdflib.Graph()
         for prefix, namespace in PREFIXES.items():
             graph.bind(prefix, namespace)
-        graph.parse(data=_serialize(self.triples, ox.RdfFormat.N_TRIPLES), format="nt")
+        graph.parse(data=self.serialize("nt"), format="nt")
         return graph
 
     def serialize(self, format: str | None = None, *, labels: Labeller | None = None) -> str:
         """The result as text in ``format`` (by default json for rows and booleans, turtle for graphs).
 
         Args:
-            format: one of TABULAR_FORMATS for SELECT and ASK, GRAPH_FORMATS for graphs.
-            labels: for ``table``, a function from IRIs to their labels, shown instead of the IRIs.
+            format: the name of a writer in WRITERS that serves this kind of result.
+            labels: for tables, a function from IRIs to their labels, shown instead of the IRIs.
 
         Raises:
             KGError: the format does not fit this kind of result.
         """
-        fmt = format or ("turtle" if self.kind == "graph" else "json")
-        writers = GRAPH_WRITERS if self.kind == "graph" else TABULAR_WRITERS
-        if fmt not in writers:
-            kinds = "CONSTRUCT and DESCRIBE" if self.kind == "graph" else "SELECT and ASK"
-            raise KGError(
-                f"format {fmt!r} does not fit a {self.kind.upper()} result; {kinds} take: {', '.join(writers)}"
-            )
-        return writers[fmt](self, labels)
+        out = io.BytesIO()
+        self.write(out, format, options=WriteOptions(labels=labels))
+        return out.getvalue().decode("utf-8")
+
+    def write(self, out: IO[bytes], format: str | None = None, *, options: WriteOptions | None = None) -> None:
+        """Write the result to the binary stream ``out`` in ``format``, row by row as the engine gives them.
+
+        Raises:
+            KGError: the format does not fit this kind of result.
+        """
+        writer = writer_for(self, format or default_format(self))
+        writer.write(self, out, options or WriteOptions())
 
     def to_dataframe(self) -> pandas.DataFrame:
         """SELECT rows as a pandas DataFrame of Python values (IRIs as strings, literals as their values).
@@ -191,7 +271,185 @@ def python_value(term: Term | None) -> Any:
     return str_value(term) if term is not None else None
 
 
+def language(term: ox.Literal) -> str:
+    """A literal's language tag as the sources write it (``zh-Hans``; the engine keeps tags in lower case)."""
+    return written_tag(term.language) if term.language else ""
+
+
+def term_text(term: Term) -> str:
+    """A term in N-Triples/Turtle syntax, its language tag as written (``"快手"@zh-Hans``)."""
+    text = str(term)
+    if isinstance(term, ox.Literal) and term.language:
+        return text[: len(text) - len(term.language)] + written_tag(term.language)
+    return text
+
+
+# --- The registry -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """What a writer may be told besides the result: labels for IRIs, and the width of the terminal (0: any)."""
+
+    labels: Labeller | None = None
+    width: int = 0
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class Writer:
+    """One output format: its name, the file endings that mean it, its media type, the result kinds it serves."""
+
+    name: str
+    media_type: str
+    endings: tuple[str, ...]
+    kinds: frozenset[str]
+    write: Callable[[Result, IO[bytes], WriteOptions], None] = field(repr=False)
+    description: str = ""
+
+
+def default_format(result: Result) -> str:
+    """json for rows and booleans, turtle for graphs."""
+    return "turtle" if result.kind == "graph" else "json"
+
+
+def writer_for(result: Result, name: str) -> Writer:
+    """The writer called ``name``, checked against the kind of ``result``.
+
+    Raises:
+        KGError: no such writer, or it does not serve this kind of result.
+    """
+    writer = WRITERS.get(name)
+    if writer is None or result.kind not in writer.kinds:
+        fitting = ", ".join(w.name for w in WRITERS.values() if result.kind in w.kinds)
+        kinds = "CONSTRUCT and DESCRIBE" if result.kind == "graph" else result.kind.upper()
+        raise KGError(f"format {name!r} does not fit a {result.kind.upper()} result; {kinds} take: {fitting}")
+    return writer
+
+
+def format_for_ending(ending: str) -> str | None:
+    """The format a file ending means (``.srj`` → json), or None."""
+    for writer in WRITERS.values():
+        if ending.lower() in writer.endings:
+            return writer.name
+    return None
+
+
+def format_names() -> list[str]:
+    """Every writer's name, in the order of the registry."""
+    return list(WRITERS)
+
+
+# --- Language tags as written -------------------------------------------------------------------------------------
+
+
+class _TagCase(io.RawIOBase):
+    """A binary stream that writes language tags back in the case the sources use, on their way to ``out``.
+
+    The engine keeps tags in lower case (``zh-hans``); BCP 47 and our sources write ``zh-Hans``. ``pattern`` finds the
+    tags in one output format only where they are syntax (never inside a string). Data is cut only after a character
+    that no tag's pattern holds, so that a pattern never straddles two pieces.
+    """
+
+    CUTS = (b"\n", b",", b"}", b">")
+
+    def __init__(self, out: IO[bytes], pattern: re.Pattern[bytes]) -> None:
+        super().__init__()
+        self.out = out
+        self.pattern = pattern
+        self.pending = b""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        buffer = self.pending + bytes(data)
+        if len(buffer) < 1 << 16:
+            self.pending = buffer
+            return len(data)
+        cut = max(buffer.rfind(c, 0, len(buffer) - 256) for c in self.CUTS) + 1
+        if cut <= 0:
+            cut = len(buffer) - 256
+        self._send(buffer[:cut])
+        self.pending = buffer[cut:]
+        return len(data)
+
+    def _send(self, data: bytes) -> None:
+        if data:
+            self.out.write(self.pattern.sub(_retag, data))
+
+    def flush(self) -> None:
+        self._send(self.pending)
+        self.pending = b""
+        self.out.flush()
+
+
+def _retag(match: re.Match[bytes]) -> bytes:
+    tag = match.group(2).decode("ascii", "replace")
+    return match.group(1) + written_tag(tag).encode("ascii") + match.group(0)[match.end(2) - match.start() :]
+
+
+# Each pattern: group 1 what comes before the tag, group 2 the tag. Quotes inside strings are escaped in every format,
+# and a '<' never stands raw in XML text, so these match syntax only.
+_TAGS: dict[str, re.Pattern[bytes]] = {
+    "json": re.compile(rb'("xml:lang":\s*")([A-Za-z0-9-]+)"'),
+    "xml": re.compile(rb'(<literal xml:lang=")([A-Za-z0-9-]+)"'),
+    "terms": re.compile(rb'((?<!\\)(?:\\\\)*"@)([A-Za-z0-9-]+)'),
+    "jsonld": re.compile(rb'("@language":\s*")([A-Za-z0-9-]+)"'),
+    "rdfxml": re.compile(rb'(<[^<>]*\sxml:lang=")([A-Za-z0-9-]+)"'),
+}
+
+
+def _retagged(out: IO[bytes], kind: str, write: Callable[[IO[bytes]], None]) -> None:
+    stream = _TagCase(out, _TAGS[kind])
+    write(stream)  # type: ignore[arg-type]
+    stream.flush()
+
+
 # --- W3C SPARQL 1.1 result formats ----------------------------------------------------------------------------------
+
+
+def _json_term(term: Term) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = written_tag(term.language)
+        elif term.datatype.value != XSD.string:
+            out["datatype"] = term.datatype.value
+        return out
+    raise KGError("RDF-star triple terms cannot be written in this format")
+
+
+def _native_results(result: Result, out: IO[bytes], fmt: ox.QueryResultsFormat, tags: str | None) -> bool:
+    """Let the engine write an unread answer in ``fmt``; False when the answer is not the engine's any more."""
+    raw = result.native()
+    if raw is None:
+        return False
+    if tags is None:
+        raw.serialize(out, fmt)
+    else:
+        _retagged(out, tags, lambda stream: raw.serialize(stream, fmt))
+    return True
+
+
+def write_json(result: Result, out: IO[bytes], options: WriteOptions) -> None:
+    """SPARQL 1.1 Query Results JSON, compact, one binding after another."""
+    if result.kind == "ask":
+        out.write(json.dumps({"head": {}, "boolean": bool(result.boolean)}).encode() + b"\n")
+        return
+    if _native_results(result, out, ox.QueryResultsFormat.JSON, "json"):
+        out.write(b"\n")
+        return
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    out.write(b'{"head":{"vars":' + dumps(result.vars).encode() + b'},"results":{"bindings":[')
+    for i, row in enumerate(result.stream()):
+        binding = {n: _json_term(v) for n, v in zip(result.vars, row, strict=True) if v is not None}
+        out.write((b"," if i else b"") + dumps(binding).encode())
+    out.write(b"]}}\n")
 
 
 def escape(text: str) -> str:
@@ -204,33 +462,6 @@ def quoteattr(text: str) -> str:
     return '"' + html.escape(text, quote=True) + '"'
 
 
-def _json_term(term: Term) -> dict[str, str]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD.string:
-            out["datatype"] = term.datatype.value
-        return out
-    raise KGError("RDF-star triple terms cannot be written in this format")
-
-
-def write_json(result: Result, _: Labeller | None = None) -> str:
-    """SPARQL 1.1 Query Results JSON."""
-    if result.kind == "ask":
-        doc: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
-    else:
-        bindings = [
-            {n: _json_term(v) for n, v in zip(result.vars, row, strict=True) if v is not None} for row in result.rows
-        ]
-        doc = {"head": {"vars": result.vars}, "results": {"bindings": bindings}}
-    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-
-
 def _xml_term(term: Term) -> str:
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
@@ -238,7 +469,7 @@ def _xml_term(term: Term) -> str:
         return f"<bnode>{escape(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
         if term.language:
-            attr = f" xml:lang={quoteattr(term.language)}"
+            attr = f" xml:lang={quoteattr(written_tag(term.language))}"
         elif term.datatype.value != XSD.string:
             attr = f" datatype={quoteattr(term.datatype.value)}"
         else:
@@ -247,24 +478,26 @@ def _xml_term(term: Term) -> str:
     raise KGError("RDF-star triple terms cannot be written in this format")
 
 
-def write_xml(result: Result, _: Labeller | None = None) -> str:
+def write_xml(result: Result, out: IO[bytes], options: WriteOptions) -> None:
     """SPARQL Query Results XML."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+    head = '<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
     if result.kind == "ask":
-        lines += ["  <head/>", f"  <boolean>{'true' if result.boolean else 'false'}</boolean>"]
-    else:
-        lines.append("  <head>")
-        lines += [f"    <variable name={quoteattr(n)}/>" for n in result.vars]
-        lines += ["  </head>", "  <results>"]
-        for row in result.rows:
-            lines.append("    <result>")
-            for name, value in zip(result.vars, row, strict=True):
-                if value is not None:
-                    lines.append(f"      <binding name={quoteattr(name)}>{_xml_term(value)}</binding>")
-            lines.append("    </result>")
-        lines.append("  </results>")
-    lines.append("</sparql>")
-    return "\n".join(lines) + "\n"
+        answer = "true" if result.boolean else "false"
+        out.write(f"{head}  <head/>\n  <boolean>{answer}</boolean>\n</sparql>\n".encode())
+        return
+    if _native_results(result, out, ox.QueryResultsFormat.XML, "xml"):
+        out.write(b"\n")
+        return
+    variables = "".join(f"    <variable name={quoteattr(n)}/>\n" for n in result.vars)
+    out.write(f"{head}  <head>\n{variables}  </head>\n  <results>\n".encode())
+    for row in result.stream():
+        cells = "".join(
+            f"      <binding name={quoteattr(n)}>{_xml_term(v)}</binding>\n"
+            for n, v in zip(result.vars, row, strict=True)
+            if v is not None
+        )
+        out.write(f"    <result>\n{cells}    </result>\n".encode())
+    out.write(b"  </results>\n</sparql>\n")
 
 
 def _need_rows(result: Result, fmt: str) -> None:
@@ -272,106 +505,167 @@ def _need_rows(result: Result, fmt: str) -> None:
         raise KGError(f"the {fmt.upper()} result format has no form for an ASK answer; use json or xml")
 
 
-def write_csv(result: Result, _: Labeller | None = None) -> str:
+def write_csv(result: Result, out: IO[bytes], options: WriteOptions) -> None:
     """SPARQL 1.1 Query Results CSV: plain values, CRLF line ends."""
     _need_rows(result, "csv")
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    if _native_results(result, out, ox.QueryResultsFormat.CSV, None):
+        return
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(result.vars)
-    writer.writerows([str_value(v) for v in row] for row in result.rows)
-    return out.getvalue()
+    for rows in _batches(result.stream()):
+        writer.writerows([str_value(v) for v in row] for row in rows)
+        out.write(text.getvalue().encode())
+        text.seek(0)
+        text.truncate()
+    out.write(text.getvalue().encode())
 
 
-def write_tsv(result: Result, _: Labeller | None = None) -> str:
+def write_tsv(result: Result, out: IO[bytes], options: WriteOptions) -> None:
     """SPARQL 1.1 Query Results TSV: terms in Turtle syntax, tabs and newlines escaped."""
     _need_rows(result, "tsv")
-    lines = ["\t".join("?" + n for n in result.vars)]
-    lines += ["\t".join(_tsv_term(v) for v in row) for row in result.rows]
-    return "\n".join(lines) + "\n"
+    if _native_results(result, out, ox.QueryResultsFormat.TSV, "terms"):
+        return
+    out.write(("\t".join("?" + n for n in result.vars) + "\n").encode())
+    for rows in _batches(result.stream()):
+        out.write("".join("\t".join(_tsv_term(v) for v in row) + "\n" for row in rows).encode())
 
 
 def _tsv_term(term: Term | None) -> str:
-    if term is None:
-        return ""
-    return str(term).replace("\t", "\\t")
+    return "" if term is None else term_text(term).replace("\t", "\\t")
 
 
-# --- Terminal table -------------------------------------------------------------------------------------------------
+def _batches(items: Iterator[Any], size: int = 1000) -> Iterator[list[Any]]:
+    while batch := list(itertools.islice(items, size)):
+        yield batch
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+# --- Tables for people: terminal, Markdown, HTML ----------------------------------------------------------------------
 
 
-def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A plain-text table with aligned columns; Chinese characters count as two columns wide.
-
-    >>> print(format_table(["model", "模式"], [["content", "内容型"]]))
-    model    模式
-    -------  ------
-    content  内容型
-    """
-    cells = [[c.replace("\n", " ") for c in row] for row in rows]
-    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
-
-    def line(values: Sequence[str]) -> str:
-        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
-
-    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in cells])
-
-
-def _table_value(term: Term | None, labels: Mapping[str, str]) -> str:
-    if isinstance(term, ox.NamedNode):
-        return labels.get(term.value) or curie(term.value)
-    return str_value(term)
-
-
-def write_table(result: Result, labels: Labeller | None = None) -> str:
-    """A terminal table; IRIs shown by their labels when ``labels`` is given, else as CURIEs."""
-    if result.kind == "ask":
-        return ("yes" if result.boolean else "no") + "\n"
+def _headers_and_rows(result: Result) -> tuple[list[str], Iterator[Row]]:
     if result.kind == "graph":
-        headers = ["subject", "predicate", "object"]
-        rows: list[tuple[Term | None, ...]] = [(t.subject, t.predicate, t.object) for t in result.triples]
-    else:
-        headers, rows = result.vars, result.rows
-    iris = sorted({v.value for row in rows for v in row if isinstance(v, ox.NamedNode)})
-    names = labels(iris) if labels else {}
-    body = [[_table_value(v, names) for v in row] for row in rows]
-    count = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
-    return format_table(headers, body) + "\n" + count + "\n"
+        return ["subject", "predicate", "object"], ((t.subject, t.predicate, t.object) for t in result.stream())
+    return list(result.headers or result.vars), result.stream()
+
+
+def _cells(rows: Iterable[Row], labels: Labeller | None) -> Iterator[list[str]]:
+    """Rows as text, IRIs shown by their labels when ``labels`` is given (looked up a batch at a time), else as
+    CURIEs."""
+    for batch in _batches(iter(rows), 200):
+        iris = sorted({v.value for row in batch for v in row if isinstance(v, ox.NamedNode)})
+        names = labels(iris) if labels else {}
+        for row in batch:
+            yield [names.get(v.value) or curie(v.value) if isinstance(v, ox.NamedNode) else str_value(v) for v in row]
+
+
+def write_table(result: Result, out: IO[bytes], options: WriteOptions) -> None:
+    """A table for the terminal, streamed: column widths from the first rows, fitted to ``options.width``."""
+    if result.kind == "ask":
+        out.write(b"yes\n" if result.boolean else b"no\n")
+        return
+    if result.heading:
+        out.write(result.heading.encode())
+    headers, rows = _headers_and_rows(result)
+    table = Table(headers, width=options.width)
+    for line in table.lines(_cells(rows, options.labels)):
+        out.write(line.encode() + b"\n")
+
+
+def write_markdown(result: Result, out: IO[bytes], options: WriteOptions) -> None:
+    """A SELECT result as a Markdown (GitHub) table; ``|`` escaped, line breaks as spaces.
+
+    >>> print(Result.select(["a", "b"], [(ox.Literal("x|y"), None)]).serialize("markdown"), end="")
+    | a | b |
+    | --- | --- |
+    | x\\|y |  |
+    """
+    _need_rows(result, "markdown")
+
+    def line(values: Iterable[str]) -> bytes:
+        cells = [" ".join(v.split("\n")).replace("\\", "\\\\").replace("|", "\\|") for v in values]
+        return ("| " + " | ".join(cells) + " |\n").encode()
+
+    headers, rows = _headers_and_rows(result)
+    out.write(line(headers) + ("| " + " | ".join("---" for _ in headers) + " |\n").encode())
+    for cells in _cells(rows, options.labels):
+        out.write(line(cells))
+
+
+def write_html(result: Result, out: IO[bytes], options: WriteOptions) -> None:
+    """A SELECT result as a standalone UTF-8 HTML page holding one table; every text escaped.
+
+    >>> "<td>&lt;script&gt;</td>" in Result.select(["a"], [(ox.Literal("<script>"),)]).serialize("html")
+    True
+    """
+    _need_rows(result, "html")
+    esc = html.escape
+    headers, rows = _headers_and_rows(result)
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    out.write(
+        (
+            f'<!DOCTYPE html>\n<html lang="{esc(options.lang)}">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{esc(result.title)}</title>\n"
+            "<style>table{border-collapse:collapse}th,td{border:1px solid #999;padding:4px;vertical-align:top}</style>"
+            f"\n</head>\n<body>\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
+        ).encode()
+    )
+    for cells in _cells(rows, options.labels):
+        out.write(("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>\n").encode())
+    out.write(b"</tbody>\n</table>\n</body>\n</html>\n")
 
 
 # --- Graph formats ----------------------------------------------------------------------------------------------------
 
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+_RDF_TAGS = {"turtle": "terms", "nt": "terms", "nq": "terms", "trig": "terms", "jsonld": "jsonld", "rdfxml": "rdfxml"}
 
-def _serialize(statements: Sequence[Any], fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> str:
-    data = ox.serialize(statements, format=fmt, prefixes=prefixes)
-    return data.decode("utf-8") if data is not None else ""
 
+def _rdf_writer(name: str) -> Callable[[Result, IO[bytes], WriteOptions], None]:
+    fmt = RDF_FORMATS[name]
 
-def _rdf_writer(fmt: str) -> Callable[[Result, Labeller | None], str]:
-    def write(result: Result, _: Labeller | None = None) -> str:
-        prefixes = PREFIXES if fmt in ("turtle", "trig") else None
-        triples: list[Any] = result.triples
-        if RDF_FORMATS[fmt].supports_datasets:
-            triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result.triples]
-        return _serialize(triples, RDF_FORMATS[fmt], prefixes)
+    def write(result: Result, out: IO[bytes], options: WriteOptions) -> None:
+        triples: Iterable[Any] = result.native() or result.stream()
+        if fmt.supports_datasets:
+            triples = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+        prefixes = PREFIXES if name in ("turtle", "trig") else None
 
-    write.__doc__ = f"The graph as {fmt}."
+        def serialize(stream: IO[bytes]) -> None:
+            ox.serialize(triples, stream, fmt, prefixes=prefixes)
+
+        _retagged(out, _RDF_TAGS[name], serialize)
+
+    write.__doc__ = f"The graph as {fmt.name}, streamed by the engine."
     return write
 
 
-TABULAR_WRITERS: dict[str, Callable[[Result, Labeller | None], str]] = {
-    "table": write_table,
-    "json": write_json,
-    "csv": write_csv,
-    "tsv": write_tsv,
-    "xml": write_xml,
-}
-GRAPH_WRITERS: dict[str, Callable[[Result, Labeller | None], str]] = {
-    **{name: _rdf_writer(name) for name in RDF_FORMATS},
-    "table": write_table,
-}
+def _writer(name: str, media: str, endings: str, kinds: str, write: Any, description: str) -> Writer:
+    return Writer(name, media, tuple(endings.split()), frozenset(kinds.split()), write, description)
 
-_ = RDF  # the rdf: namespace is part of PREFIXES; kept imported for writers that test datatypes
+
+#: Every output format kg writes, in the order ``--format`` lists them.
+WRITERS: dict[str, Writer] = {
+    w.name: w
+    for w in (
+        _writer("table", "text/plain", ".txt", "select ask graph", write_table, "aligned columns, labels shown"),
+        _writer("json", "application/sparql-results+json", ".json .srj", "select ask", write_json, "W3C JSON"),
+        _writer("xml", "application/sparql-results+xml", ".xml .srx", "select ask", write_xml, "W3C XML"),
+        _writer("csv", "text/csv", ".csv", "select", write_csv, "W3C CSV"),
+        _writer("tsv", "text/tab-separated-values", ".tsv", "select", write_tsv, "W3C TSV"),
+        _writer("markdown", "text/markdown", ".md", "select", write_markdown, "a Markdown table"),
+        _writer("html", "text/html", ".html .htm", "select", write_html, "an HTML page with a table"),
+        _writer("turtle", "text/turtle", ".ttl", "graph", _rdf_writer("turtle"), "Turtle"),
+        _writer("nt", "application/n-triples", ".nt", "graph", _rdf_writer("nt"), "N-Triples"),
+        _writer("nq", "application/n-quads", ".nq", "graph", _rdf_writer("nq"), "N-Quads"),
+        _writer("trig", "application/trig", ".trig", "graph", _rdf_writer("trig"), "TriG"),
+        _writer("jsonld", "application/ld+json", ".jsonld", "graph", _rdf_writer("jsonld"), "JSON-LD"),
+        _writer("rdfxml", "application/rdf+xml", ".rdf .owl", "graph", _rdf_writer("rdfxml"), "RDF/XML"),
+    )
+}

@@ -23,6 +23,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from .errors import KGError
+from .vocab import PREFIXES
+
+#: SPARQL prefix declarations for a query sent to a server, so that queries may use the known prefixes undeclared.
+PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 # Strings, IRIs and comments, which may hold any character a query's structure is made of.
 _OPAQUE = re.compile(

@@ -1,6 +1,6 @@
 """Figures about a graph: how many triples, which named graphs, how many nodes of each class.
 
->>> from kg.store import open_store
+>>> from kg.stores import open_store
 >>> figures = stats(open_store())
 >>> dict((c, n) for c, _, n in figures.classes)["sce:SocialCommerceModel"]
 4
@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .store import GraphStore
-from .vocab import curie
+import pyoxigraph as ox
+
+from .results import Result, str_value
+from .stores import GraphStore
+from .vocab import XSD, curie, expand
 
 CLASS_COUNTS = """
 SELECT ?class ?lang (SAMPLE(?name) AS ?label) (COUNT(DISTINCT ?node) AS ?nodes) WHERE {
@@ -29,11 +32,34 @@ class Stats:
     graphs: list[tuple[str, int]]
     classes: list[tuple[str, str, int]]
 
+    def result(self) -> Result:
+        """The figures as rows: what is counted (all triples, a named graph, a class), its IRI, label and count."""
+        rows: list[tuple[ox.Literal, ox.NamedNode | None, ox.Literal | None, ox.Literal]] = [
+            (ox.Literal("triples"), None, None, _count(self.triples))
+        ]
+        rows += [(ox.Literal("graph"), _iri(g), None, _count(n)) for g, n in self.graphs]
+        rows += [
+            (ox.Literal("class"), _iri(expand(c) or c), ox.Literal(label), _count(n)) for c, label, n in self.classes
+        ]
+        return Result.select(["figure", "item", "label", "count"], rows)
+
+
+def _count(n: int) -> ox.Literal:
+    return ox.Literal(str(n), datatype=ox.NamedNode(XSD.integer))
+
+
+def _iri(iri: str) -> ox.NamedNode | None:
+    return ox.NamedNode(iri) if iri else None
+
 
 def stats(store: GraphStore, *, lang: str = "en") -> Stats:
     """Count what ``store`` holds; class labels in ``lang``."""
-    import pyoxigraph as ox
-
     rows = store.select(CLASS_COUNTS, lang=ox.Literal(lang))
-    classes = [(curie(r["class"].value), r["label"].value if "label" in r else "", int(r["nodes"].value)) for r in rows]
+    classes = [(curie(str_value(r["class"])), str_value(r.get("label")), int(str_value(r["nodes"]))) for r in rows]
     return Stats(triples=store.triple_count(), graphs=store.graphs(), classes=classes)
+
+
+def graph_listing(store: GraphStore) -> Result:
+    """Each named graph of ``store`` (its IRI, or "(default graph)") with its triple count."""
+    rows = [(ox.Literal(g or "(default graph)"), _count(n)) for g, n in store.graphs()]
+    return Result.select(["graph", "triples"], rows)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .store import GraphStore, Store, open_store
+from .stores import GraphStore, Store, open_store
 from .vocab import LANGUAGES, RDFS, SH, SHAPES_FILE, curie, ontology_dir
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def validate(files: Sequence[str | Path] = (), *, store: GraphStore | None = Non
         store = open_store(data=files)
     elif files:
         copy = Store()
-        copy.inner.extend(store.quads())
+        copy.engine.extend(store.quads())
         copy.load_all(files)
         store = copy
     data = to_rdflib(store)

@@ -122,3 +122,23 @@ def expand(name: str) -> str | None:
     if not sep or prefix not in PREFIXES or local.startswith("//"):
         return None
     return PREFIXES[prefix] + local
+
+
+def written_tag(tag: str) -> str:
+    """A language tag in the case BCP 47 recommends and our sources use: the engine keeps tags in lower case.
+
+    The language in lower case, a script (four letters) in title case, a region (two letters) in upper case; the
+    rest (variants, extensions, private use) in lower case.
+
+    >>> written_tag("zh-hans"), written_tag("EN-us"), written_tag("zh-hant-tw"), written_tag("x-kg")
+    ('zh-Hans', 'en-US', 'zh-Hant-TW', 'x-kg')
+    """
+    parts = tag.lower().split("-")
+    for i, part in enumerate(parts[1:], start=1):
+        if len(parts[i - 1]) == 1:  # after a singleton (x-, u-, …) the subtags are not scripts or regions
+            break
+        if len(part) == 4 and part.isalpha():
+            parts[i] = part.title()
+        elif len(part) == 2 and part.isalpha():
+            parts[i] = part.upper()
+    return "-".join(parts)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.store import Store, open_store
+from kg.stores import Store, open_store
 
 DATA = Path(__file__).parent / "data"
 IN_CI = os.environ.get("CI") == "true"

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 import kg
-from kg.analytics import compare, jaccard, path, view, write_html, write_markdown
+from kg.analytics import compare, jaccard, path, view
 from kg.cli import main
 from kg.errors import KGError
-from kg.store import Store
+from kg.stores import Store
 from kg.vocab import ID, SCHEMA, SKOS
 
 from .conftest import DATA
@@ -138,15 +138,6 @@ def test_path_html_draws_the_paths(runner: CliRunner, tmp_path: Path) -> None:
     assert "Kuaishou" not in text, "only the nodes on the paths are drawn"
 
 
-def test_path_html_without_the_render_module_is_a_clear_error(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "kg.render", None)
-    out = fails(runner, "path", "Pinduoduo", "Xiaohongshu", "--html", str(tmp_path / "p.html"))
-    assert "rendering is not available" in out
-    assert not (tmp_path / "p.html").exists()
-
-
 # --- kg compare -------------------------------------------------------------------------------------------------------
 
 
@@ -215,9 +206,9 @@ def test_writers_escape_their_syntax() -> None:
 
     from kg.results import Result
 
-    result = Result.select(["a", "b"], [(ox.Literal("x | y\nz"), ox.Literal("<i>"))])
-    assert write_markdown(result).splitlines()[2] == "| x \\| y z | <i> |"
-    page = write_html(result, title="<t>")
+    result = Result.select(["a", "b"], [(ox.Literal("x | y\nz"), ox.Literal("<i>"))], title="<t>")
+    assert result.serialize("markdown").splitlines()[2] == "| x \\| y z | <i> |"
+    page = result.serialize("html")
     assert "<td>&lt;i&gt;</td>" in page and "<title>&lt;t&gt;</title>" in page
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from kg.network import from_store, neighbourhood
 from kg.render import write_html
-from kg.store import Store
+from kg.stores import Store
 from kg.vocab import ID
 
 from .conftest import DATA, need

@@ -11,7 +11,7 @@ import pytest
 from kg.catalog import catalog, check_network_reach, parse_parameter, resolve, run_query
 from kg.errors import InputError, KGError
 from kg.results import Result, str_value
-from kg.store import Store, open_store
+from kg.stores import Store, open_store
 from kg.vocab import ID, curie, queries_dir
 
 EXPECTED = Path(__file__).parent / "expected"

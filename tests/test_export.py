@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.export import export
 from kg.network import from_store
-from kg.store import Store
+from kg.stores import Store
 
 EXPORTS = Path(__file__).resolve().parent.parent / "exports"
 EXPECTED = [
@@ -39,7 +39,7 @@ def test_committed_exports_equal_a_fresh_export(fresh: Path, name: str) -> None:
 
 @pytest.mark.parametrize("name", ["sce.ttl", "sce.nt", "sce.jsonld", "sce.rdf"])
 def test_rdf_exports_hold_the_whole_graph(fresh: Path, name: str, store: Store) -> None:
-    from kg.store import rdf_format
+    from kg.stores.rdffiles import rdf_format
 
     parsed = set(ox.parse(path=str(fresh / name), format=rdf_format(fresh / name)))
     assert len(parsed) == store.triple_count()

@@ -8,7 +8,7 @@ import pytest
 from kg.errors import KGError
 from kg.network import from_result, from_store, from_triples, neighbourhood
 from kg.results import Result
-from kg.store import Store
+from kg.stores import Store
 from kg.vocab import DCT, ID, RDF, SCE
 
 KUAISHOU = ID.kuaishou
@@ -47,7 +47,7 @@ def test_shared_nodes_are_one_node(store: Store) -> None:
 
 def test_construct_result_is_drawn_as_it_is_with_names_from_the_store(store: Store) -> None:
     raw = store.query("CONSTRUCT { ?m sce:targets ?u } WHERE { ?m sce:targets ?u }")
-    graph = from_result(Result.from_oxigraph(raw), store)
+    graph = from_result(raw, store)
     assert graph.number_of_edges() == 5
     assert {k for _, _, k in graph.edges(keys=True)} == {SCE.targets}
     assert graph.nodes[ID.term("price-sensitive-users")]["label_zh"] == "价格敏感型用户"
@@ -55,7 +55,7 @@ def test_construct_result_is_drawn_as_it_is_with_names_from_the_store(store: Sto
 
 def test_select_result_draws_its_resources_and_the_links_among_them(store: Store) -> None:
     raw = store.query("SELECT ?x WHERE { VALUES ?x { id:content id:kuaishou id:douyin id:pinduoduo } }")
-    graph = from_result(Result.from_oxigraph(raw), store)
+    graph = from_result(raw, store)
     assert sorted(graph.nodes) == sorted([ID.content, KUAISHOU, ID.douyin, ID.pinduoduo])
     assert sorted((u, v) for u, v in graph.edges()) == [(ID.content, ID.douyin), (ID.content, KUAISHOU)]
 

@@ -10,7 +10,7 @@ import pytest
 import rdflib
 
 from kg.catalog import resolve
-from kg.store import Store
+from kg.stores import Store
 from kg.validate import to_rdflib, validate
 from kg.vocab import BUILTIN_FILES, DCT, GRAPH, ID, PROV, SHAPES_FILE, curie, ontology_dir
 

@@ -162,7 +162,7 @@ def test_describe_shows_names_links_and_sources(runner: CliRunner) -> None:
     code, out, _ = run(runner, "describe", "Aauto Faster", "-f", "table")
     assert code == 0
     assert out.splitlines()[0] == "id:kuaishou"
-    assert "name (en): Kuaishou" in out and "name (zh-hans): 快手" in out and "also (en): Aauto Faster" in out
+    assert "name (en): Kuaishou" in out and "name (zh-Hans): 快手" in out and "also (en): Aauto Faster" in out
     assert "represented by" in out and "content" in out  # the link in, with the other end's label
     assert "Kuaishou Technology" in out  # the link out
     assert "https://w3id.org/sce/graph/seed" in out and "https://w3id.org/sce/graph/curation" in out

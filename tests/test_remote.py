@@ -24,7 +24,10 @@ from kg.catalog import catalog, get_query, resolve, run_query
 from kg.cli import main
 from kg.describe import describe
 from kg.errors import InputError, KGError
-from kg.remote import (
+from kg.stats import stats
+from kg.stores import Store
+from kg.stores.rdffiles import graph_name, parse_file
+from kg.stores.remote import (
     Credentials,
     RemoteError,
     RemoteStore,
@@ -35,8 +38,6 @@ from kg.remote import (
     query_form,
     redact,
 )
-from kg.stats import stats
-from kg.store import Store, graph_name, parse_file
 from kg.vocab import BUILTIN_FILES, GRAPH, ID, ontology_dir
 
 from .conftest import DATA
@@ -259,9 +260,9 @@ def test_push_by_sparql_update_keeps_blank_nodes_whole(
     server: Server, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Without the Graph Store Protocol, INSERT DATA in batches; a batch never cuts through a blank node."""
-    import kg.remote
+    import kg.stores.remote
 
-    monkeypatch.setattr(kg.remote, "BATCH_SIZE", 7)
+    monkeypatch.setattr(kg.stores.remote, "BATCH_SIZE", 7)
     target = "https://example.org/remote-test/update-push"
     remote = RemoteStore(server.url, credentials=Credentials.from_env(server.env), use_graph_store=False, graphs=[])
     quads = parse_file(ontology_dir() / "sce.ttl", graph=target)
@@ -504,7 +505,7 @@ def test_batches_never_split_a_blank_node_chain() -> None:
 
 
 def test_open_remote_sees_the_builtin_and_data_graphs() -> None:
-    remote = open_remote("http://127.0.0.1:9/query", data=[EXTRA], graphs=["urn:g"], wait=3)
+    remote = open_remote("http://127.0.0.1:9/query", data=[EXTRA], graphs=["urn:g"])
     assert remote.dataset == [*BUILTIN_FILES.values(), graph_name(EXTRA), "urn:g"]
     assert GRAPH.seed in remote.dataset
     with pytest.raises(KGError, match="no such file"):

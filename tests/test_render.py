@@ -13,9 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
+from kg.layout import layout
 from kg.network import from_store
-from kg.render import PHYSICS_LIMIT, layout, network_data, render_html, script_json
-from kg.store import Store
+from kg.render import PHYSICS_LIMIT, network_data, render_html, script_json
+from kg.stores import Store
 
 from .conftest import DATA
 

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.errors import InputError, KGError
-from kg.store import JOURNAL, LOADING, Store, open_disk, open_store
+from kg.stores import Store, open_store
+from kg.stores.embedded import JOURNAL, LOADING, open_disk
 from kg.vocab import BUILTIN_FILES
 
 SHOPS = """@prefix b: <https://w3id.org/sce/bench/> .
@@ -105,7 +106,7 @@ def test_a_file_broken_at_the_end_leaves_the_store_as_it_was(
 def test_the_bulk_loader_leaves_no_journal_entry(disk: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Store, "bulk_threshold", 0)
     assert disk.load(big_turtle(tmp_path, "prices.ttl", 1_000)) == 1_000
-    assert not list(disk.inner.quads_for_pattern(None, None, None, ox.NamedNode(JOURNAL)))
+    assert not list(disk.engine.quads_for_pattern(None, None, None, ox.NamedNode(JOURNAL)))
 
 
 def test_opening_drops_the_graph_of_a_bulk_load_that_was_killed(tmp_path: Path) -> None:
@@ -113,8 +114,8 @@ def test_opening_drops_the_graph_of_a_bulk_load_that_was_killed(tmp_path: Path) 
     target = ox.NamedNode("https://example.org/half")
     with open_disk(tmp_path / "store") as store:
         before = snapshot(store)
-        store.inner.add(ox.Quad(target, ox.NamedNode(LOADING), ox.Literal("big.ttl"), ox.NamedNode(JOURNAL)))
-        store.inner.add(ox.Quad(target, target, ox.Literal("half-written"), target))
+        store.engine.add(ox.Quad(target, ox.NamedNode(LOADING), ox.Literal("big.ttl"), ox.NamedNode(JOURNAL)))
+        store.engine.add(ox.Quad(target, target, ox.Literal("half-written"), target))
     with open_disk(tmp_path / "store") as store:
         assert snapshot(store) == before
 
@@ -161,7 +162,7 @@ def test_a_folder_of_other_files_is_not_a_store(tmp_path: Path) -> None:
 
 
 def test_a_remote_spec_is_dispatched_to_the_remote_module() -> None:
-    from kg.remote import RemoteStore
+    from kg.stores.remote import RemoteStore
 
     assert isinstance(open_store("http://localhost:1/sparql", wait=3), RemoteStore)
 

@@ -6,13 +6,13 @@ traceback instead. Heavy libraries are imported inside the commands that need th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import click
 
 from ..errors import KGError
-from ..store import GraphStore, open_store
+from ..stores import GraphStore, is_remote, open_store
 
 
 @dataclass
@@ -22,13 +22,23 @@ class App:
     data: tuple[str, ...] = ()
     store_spec: str | None = None
     debug: bool = False
-    options: dict[str, Any] = field(default_factory=dict)
+    update_endpoint: str | None = None
     _store: GraphStore | None = None
 
-    def store(self) -> GraphStore:
-        """The store named by ``--store`` (the built-in graph in memory by default), with ``--data`` files added."""
+    def store(self, *, write: bool = False) -> GraphStore:
+        """The store named by ``--store`` (the built-in graph in memory by default), with ``--data`` files added.
+
+        A store on disk is opened read-only, beside other readers, unless the command ``write``s (or ``--data`` files
+        go into it); it waits up to ``KG_STORE_WAIT`` seconds for a writer to finish.
+        """
         if self._store is None:
-            self._store = open_store(self.store_spec, data=self.data, **self.options)
+            from ..stores.locks import wait_from_env
+
+            wait = wait_from_env() if self.store_spec and not is_remote(self.store_spec) else 0.0
+            self._store = open_store(
+                self.store_spec, data=self.data, write=write, wait=wait, update_endpoint=self.update_endpoint
+            )
+            click.get_current_context().call_on_close(self._store.close)
         return self._store
 
 
@@ -74,8 +84,7 @@ def main(
     ctx: click.Context, data: tuple[str, ...], store_spec: str | None, update_endpoint: str | None, debug: bool
 ) -> None:
     """Ask, draw and check the knowledge graph of China's social e-commerce models."""
-    options = {"update_endpoint": update_endpoint} if update_endpoint else {}
-    ctx.obj = App(data=data, store_spec=store_spec, debug=debug, options=options)
+    ctx.obj = App(data=data, store_spec=store_spec, debug=debug, update_endpoint=update_endpoint)
 
 
 # The command modules register themselves on ``main`` when imported.

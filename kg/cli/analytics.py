@@ -5,18 +5,10 @@ networkx and the analytics module are imported inside each command, so that ``kg
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from ..files import write_atomically
-from ..results import TABULAR_FORMATS
 from . import App, main, pass_app
-from .output import choose_format, emit, output_options
-
-#: Formats of `kg compare`: the tabular ones, and Markdown and HTML pages.
-COMPARE_FORMATS = (*TABULAR_FORMATS, "markdown", "html")
-COMPARE_EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+from .output import emit, output_options
 
 
 @main.command("path")
@@ -54,47 +46,18 @@ def path_command(
 
 @main.command("compare")
 @click.argument("models", nargs=-1)
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(COMPARE_FORMATS),
-    default=None,
-    help="table, json, csv, tsv, xml, markdown or html. Default: table on a terminal, else json, "
-    "or from the --output file's ending.",
-)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Write to this file, not stdout.")
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "zh-Hans"], case_sensitive=False),
-    default="en",
-    show_default=True,
-    help="Language of the dimensions and values.",
-)
+@output_options
 @pass_app
 def compare_command(app: App, models: tuple[str, ...], fmt: str | None, output: str | None, lang: str) -> None:
     """The models side by side: one row per dimension, one column per model (all four when no MODEL is named).
 
     Dimensions: definition, forms, social chain, social tie, target users, core products, channels, enterprises.
     """
-    from ..analytics import comparison, write_html, write_markdown
+    from ..analytics import comparison
 
     store = app.store()
     table = comparison(store, models, lang=lang)
-    result = table.result()
-    if fmt is None and output is not None:
-        fmt = COMPARE_EXTENSIONS.get(Path(output).suffix.lower())
-    if fmt not in ("markdown", "html"):
-        emit(result, fmt=choose_format(result, fmt, output), output=output, lang=lang, store=store)
-        return
-    if fmt == "markdown":
-        text = write_markdown(result, headers=table.headers())
-    else:
-        text = write_html(result, headers=table.headers(), title="kg compare", lang=lang)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        write_atomically(Path(output), text)
+    emit(table.result(), fmt=fmt, output=output, lang=lang, store=store)
 
 
 @main.command("similar")

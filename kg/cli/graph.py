@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ..results import format_table
 from ..stats import stats
 from . import App, main, pass_app
+from .output import emit, output_options
 
 
 @main.command()
@@ -26,13 +26,9 @@ def validate(app: App, files: tuple[str, ...]) -> None:
 
 
 @main.command("stats")
-@click.option("--lang", type=click.Choice(["en", "zh-Hans"]), default="en", help="Language of the class names.")
+@output_options
 @pass_app
-def stats_command(app: App, lang: str) -> None:
+def stats_command(app: App, fmt: str | None, output: str | None, lang: str) -> None:
     """Count triples, named graphs and nodes per class."""
-    figures = stats(app.store(), lang=lang)
-    click.echo(f"triples: {figures.triples}")
-    click.echo(f"named graphs: {len(figures.graphs)}")
-    click.echo(format_table(["graph", "triples"], [[g, str(n)] for g, n in figures.graphs]))
-    click.echo("nodes per class:")
-    click.echo(format_table(["class", "label", "nodes"], [[c, label, str(n)] for c, label, n in figures.classes]))
+    store = app.store()
+    emit(stats(store, lang=lang).result(), fmt=fmt, output=output, lang=lang, store=store, listing=True)

@@ -1,81 +1,148 @@
-"""One output dispatcher for every command that gives a Result: ``--format``, ``--output``, ``--lang``."""
+"""One output dispatcher for every command that gives a Result: ``--format``, ``--output``, ``--lang``.
+
+The choices come from the one registry of writers (:data:`kg.results.WRITERS`). The answer streams from the engine to
+stdout or to a temporary file that replaces ``--output`` only when all of it was written.
+"""
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
-import pyoxigraph as ox
 
-from ..files import write_atomically
-from ..results import EXTENSIONS, GRAPH_FORMATS, TABULAR_FORMATS, Result
-from ..store import GraphStore
+from ..errors import KGError
+from ..files import atomic_output
+from ..names import LANGUAGES, labeller
+from ..results import WRITERS, Result, WriteOptions, default_format, format_for_ending
+from ..stores import GraphStore
 
 F = TypeVar("F", bound=Callable[..., Any])
-LABELS = "SELECT ?node ?label WHERE { ?node rdfs:label ?label }"
-ALL_FORMATS = sorted(set(TABULAR_FORMATS) | set(GRAPH_FORMATS))
+
+#: Writers that show IRIs by their labels.
+FOR_PEOPLE = ("table", "markdown", "html")
+
+
+def lang_option(command: F) -> F:
+    """Add ``--lang``: the language of labels (``en`` or ``zh-Hans``, in any case)."""
+    return click.option(
+        "--lang",
+        type=click.Choice(LANGUAGES, case_sensitive=False),
+        default="en",
+        show_default=True,
+        help="Language of the labels shown.",
+    )(command)
 
 
 def output_options(command: F) -> F:
     """Add ``--format``, ``--output`` and ``--lang`` to a command."""
-    command = click.option(
-        "--lang",
-        type=click.Choice(["en", "zh-Hans"], case_sensitive=False),
-        default="en",
-        show_default=True,
-        help="Language of the labels shown in tables.",
-    )(command)
+    command = lang_option(command)
     command = click.option(
         "--output", "-o", type=click.Path(dir_okay=False), default=None, help="Write to this file instead of stdout."
     )(command)
-    command = click.option(
+    kinds = {"select": "SELECT", "graph": "CONSTRUCT/DESCRIBE"}
+    listed = "; ".join(
+        f"{', '.join(w.name for w in WRITERS.values() if kind in w.kinds)} for {label}" for kind, label in kinds.items()
+    )
+    return click.option(
         "--format",
         "-f",
         "fmt",
-        type=click.Choice(ALL_FORMATS),
+        type=click.Choice(list(WRITERS)),
         default=None,
-        help="table, json, csv, tsv, xml for SELECT and ASK; turtle, nt, nq, trig, jsonld, rdfxml for graphs. "
-        "Default: table on a terminal, else json (turtle for graphs), or from the --output file's ending.",
+        help=f"{listed}. Default: table on a terminal, else json (turtle for graphs), or from the --output file's "
+        "ending.",
     )(command)
-    return command
 
 
-def choose_format(result: Result, fmt: str | None, output: str | None) -> str:
-    """The format to write: the one asked for, else the output file's ending, else by terminal and result kind."""
+def choose_format(result: Result, fmt: str | None, output: str | None, *, listing: bool = False) -> str:
+    """The format to write: the one asked for, else the output file's ending, else by terminal and result kind
+    (a ``listing`` for people is a table wherever it goes)."""
     if fmt:
         return fmt
-    if output and Path(output).suffix.lower() in EXTENSIONS:
-        return EXTENSIONS[Path(output).suffix.lower()]
-    if output is None and sys.stdout.isatty():
+    if output:
+        by_ending = format_for_ending(Path(output).suffix)
+        if by_ending and result.kind in WRITERS[by_ending].kinds:
+            return by_ending
+    if listing or (output is None and sys.stdout.isatty()):
         return "table"
-    return "turtle" if result.kind == "graph" else "json"
+    return default_format(result)
 
 
-def labeller(store: GraphStore, lang: str) -> Callable[[Sequence[str]], Mapping[str, str]]:
-    """A function giving the ``lang`` label (else the English one) of each IRI, for tables."""
-
-    def labels(iris: Sequence[str]) -> Mapping[str, str]:
-        names: dict[str, str] = {}
-        for iri in iris:
-            rows = store.select(LABELS, node=ox.NamedNode(iri))
-            found = {(r["label"].language or "").lower(): r["label"].value for r in rows}
-            name = found.get(lang.lower()) or found.get("en")
-            if name:
-                names[iri] = name
-        return names
-
-    return labels
+def table_width() -> int:
+    """The width tables fit: the terminal's, or ``COLUMNS`` when set; 0 (no limit) in a pipe or a file."""
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else 0
 
 
-def emit(result: Result, *, fmt: str | None, output: str | None, lang: str, store: GraphStore | None) -> None:
-    """Write ``result`` in the chosen format to ``output`` (atomically) or stdout."""
-    chosen = choose_format(result, fmt, output)
-    labels = labeller(store, lang) if store is not None and chosen == "table" else None
-    text = result.serialize(chosen, labels=labels)
+def emit(
+    result: Result, *, fmt: str | None, output: str | None, lang: str, store: GraphStore | None, listing: bool = False
+) -> None:
+    """Write ``result`` in the chosen format to ``output`` (atomically) or stdout, as the engine gives it.
+
+    Raises:
+        KGError: the format does not fit the result, the output cannot be written, or the engine fails part-way.
+    """
+    chosen = choose_format(result, fmt, output, listing=listing)
+    options = WriteOptions(
+        labels=labeller(store, lang) if store is not None and chosen in FOR_PEOPLE else None,
+        width=table_width() if chosen == "table" and output is None else 0,
+        lang=lang,
+    )
     if output is None:
-        click.echo(text, nl=False)
-    else:
-        write_atomically(Path(output), text)
+        _to_stdout(result, chosen, options)
+        return
+    with atomic_output(output) as handle:
+        _write(result, handle, chosen, options, where=output)
+
+
+def _to_stdout(result: Result, chosen: str, options: WriteOptions) -> None:
+    stdout: IO[bytes] = sys.stdout.buffer
+    try:
+        _write(result, stdout, chosen, options, where="standard output")
+        stdout.flush()
+    except BrokenPipeError:
+        # the reader went away (`| head`): stop quietly, as Unix tools do, and keep Python from complaining at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise click.exceptions.Exit(141) from None
+
+
+class _Output:
+    """The stream a writer writes to, telling the writer's own failures (a full disk) from the engine's."""
+
+    def __init__(self, out: IO[bytes], where: str) -> None:
+        self.out = out
+        self.where = where
+
+    def write(self, data: Any) -> int:
+        try:
+            return self.out.write(data)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            if error.errno == errno.ENOSPC:
+                raise KGError(f"{self.where}: the disk is full") from None
+            raise KGError(f"{self.where}: cannot write: {error.strerror or error}") from None
+
+    def flush(self) -> None:
+        self.out.flush()
+
+    def writable(self) -> bool:
+        return True
+
+
+def _write(result: Result, out: IO[bytes], chosen: str, options: WriteOptions, *, where: str) -> None:
+    try:
+        result.write(_Output(out, where), chosen, options=options)  # type: ignore[arg-type]
+    except (KGError, BrokenPipeError, KeyboardInterrupt):
+        raise
+    except (OSError, RuntimeError, SyntaxError, ValueError) as error:
+        raise KGError(f"the store could not answer: {' '.join(str(error).split())[:300]}") from None

@@ -7,7 +7,6 @@ import sys
 import click
 
 from ..errors import KGError
-from ..results import Result, format_table
 from . import App, main, pass_app
 from .output import emit, output_options
 
@@ -23,13 +22,13 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 @main.command("queries")
+@output_options
 @pass_app
-def queries_command(app: App) -> None:
+def queries_command(app: App, fmt: str | None, output: str | None, lang: str) -> None:
     """List the named queries: name, summary, parameters."""
-    from ..catalog import catalog
+    from ..catalog import listing
 
-    rows = [[q.name, q.summary, ", ".join(p.describe() for p in q.parameters)] for q in catalog().values()]
-    click.echo(format_table(["name", "summary", "parameters"], rows))
+    emit(listing(), fmt=fmt, output=output, lang=lang, store=None, listing=True)
 
 
 @main.command("query")
@@ -73,8 +72,7 @@ def sparql_command(app: App, query: str, allow_service: bool, fmt: str | None, o
     source = query[1:] if query.startswith("@") else "query"
     check_network_reach(text, allow_service=allow_service, source=source)
     store = app.store()
-    result = Result.from_oxigraph(store.query(text, source=source))
-    emit(result, fmt=fmt, output=output, lang=lang, store=store)
+    emit(store.query(text, source=source), fmt=fmt, output=output, lang=lang, store=store)
 
 
 @main.command("describe")
@@ -86,20 +84,8 @@ def describe_command(app: App, term: str, fmt: str | None, output: str | None, l
 
     TERM is an IRI, a CURIE (id:kuaishou) or any name ("Kuaishou", "快手", "Aauto Faster").
     """
-    from ..catalog import resolve
-    from ..describe import describe, heading
-    from ..files import write_atomically
-    from .output import choose_format, labeller
+    from ..describe import describe
+    from ..names import resolve
 
     store = app.store()
-    iri = resolve(store, term)
-    result = describe(store, iri, lang=lang)
-    chosen = choose_format(result, fmt, output)
-    if chosen != "table":
-        emit(result, fmt=chosen, output=output, lang=lang, store=store)
-        return
-    text = heading(result) + result.serialize("table", labels=labeller(store, lang))
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        write_atomically(output, text)
+    emit(describe(store, resolve(store, term), lang=lang), fmt=fmt, output=output, lang=lang, store=store)

@@ -25,7 +25,7 @@ def push_command(app: App, graph: str | None) -> None:
     """
     import pyoxigraph as ox
 
-    from ..remote import RemoteStore, redact  # urllib and http load only when a command needs them
+    from ..stores.remote import RemoteStore, redact  # urllib and http load only when a command needs them
 
     store = app.store()
     if not isinstance(store, RemoteStore):

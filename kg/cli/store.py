@@ -15,11 +15,12 @@ import click
 
 from ..errors import KGError
 from . import App, main, pass_app
+from .output import emit, output_options
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
-    from ..store import GraphStore
+    from ..stores import GraphStore
 
 #: Redraw the progress bar at most once per this many bytes read.
 PROGRESS_STEP = 1 << 20
@@ -36,22 +37,20 @@ def load_command(app: App, files: tuple[str, ...], graph: str | None) -> None:
     """
     if app.store_spec is None:
         raise KGError("kg load needs a store to keep the data in: give --store DIR")
-    store = _opened(app)
+    store = _opened(app, write=True)
     for path in files:
         with _progress(path) as progress:
             added = store.load(path, graph=graph, progress=progress)
         click.echo(f"{path}: {added} triples into <{graph or _graph_name(path)}>")
 
 
-def _opened(app: App) -> GraphStore:
-    """The app's store, closed (its lock on disk let go) when the command ends."""
-    store = app.store()
-    click.get_current_context().call_on_close(store.close)
-    return store
+def _opened(app: App, *, write: bool = False) -> GraphStore:
+    """The app's store, for writing when asked; closed (its lock on disk let go) when the command ends."""
+    return app.store(write=write)
 
 
 def _graph_name(path: str) -> str:
-    from ..store import graph_name
+    from ..stores.rdffiles import graph_name
 
     return graph_name(path)
 
@@ -82,13 +81,13 @@ class _Bar:
 
 
 @main.command("graphs")
+@output_options
 @pass_app
-def graphs_command(app: App) -> None:
-    """List the named graphs of the store with their triple counts."""
-    from ..results import format_table
+def graphs_command(app: App, fmt: str | None, output: str | None, lang: str) -> None:
+    """List the named graphs of the store with their triple counts ("" is the default graph)."""
+    from ..stats import graph_listing
 
-    rows = [[g or "(default graph)", str(n)] for g, n in _opened(app).graphs()]
-    click.echo(format_table(["graph", "triples"], rows))
+    emit(graph_listing(_opened(app)), fmt=fmt, output=output, lang=lang, store=None, listing=True)
 
 
 @main.command("drop")
@@ -101,7 +100,7 @@ def drop_command(app: App, graph: str) -> None:
     """
     if app.store_spec is None:
         raise KGError("kg drop needs a store to change: give --store DIR")
-    store = _opened(app)
+    store = _opened(app, write=True)
     iri = graph if ":" in graph and not Path(graph).exists() else _graph_name(graph)
     removed = store.drop(iri)
     click.echo(f"dropped <{iri}>: {removed} triples")

@@ -1,7 +1,7 @@
 """A SPARQL 1.1 endpoint as the store: Virtuoso, Fuseki, GraphDB, QLever, Oxigraph's server, Neptune …
 
-:class:`RemoteStore` offers the methods the rest of kg calls on the embedded :class:`~kg.store.Store` (``query``,
-``select``, ``ask``, ``triples``, ``triple_count``, ``graphs``, ``load``) over the standard protocols:
+:class:`RemoteStore` implements the store interface (:class:`~kg.stores.base.GraphStore`) over the standard
+protocols:
 
 - queries go to the query endpoint (SPARQL 1.1 Protocol, POST form) with the known prefixes prepended, and they name
   the graphs kg pushed through ``default-graph-uri`` and ``named-graph-uri``, so the default graph is the union of
@@ -23,7 +23,6 @@ SELECT ?x WHERE { VALUES (?t) { (<https://w3id.org/sce/ontology#Role>) } ?x a ?t
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import urllib.error
@@ -37,10 +36,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import KGError, from_syntax_error
-from .sparqltext import bind_values, network_reach, query_form, term_text
-from .store import PROLOGUE, GraphStore, parse_file
-from .vocab import BUILTIN_FILES, PREFIXES, ontology_dir
+from ..errors import KGError, from_syntax_error
+from ..results import Result, Row, Term, str_value
+from ..sparqltext import PROLOGUE, bind_values, network_reach, query_form, term_text
+from ..vocab import BUILTIN_FILES, PREFIXES, ontology_dir
+from .base import GraphName, GraphStore, Node
+from .rdffiles import check_user_graph, graph_name, parse_file
 
 ENV_USER = "KG_SPARQL_USER"
 ENV_PASSWORD = "KG_SPARQL_PASSWORD"
@@ -287,7 +288,7 @@ def check_syntax(sparql: str, *, source: str) -> None:
     try:
         ox.Store().query(sparql, prefixes=PREFIXES)
     except SyntaxError as error:
-        raise from_syntax_error(error, source) from None
+        raise from_syntax_error(error, source, sparql) from None
     except Exception:  # it parsed; what evaluating it here makes of it (an unknown function …) is the server's to judge
         return
 
@@ -338,10 +339,8 @@ class RemoteStore(GraphStore):
 
     # Queries
 
-    def query(self, sparql: str, *, substitutions: Mapping[str, Any] | None = None, source: str = "query") -> Any:
-        """Run ``sparql`` on the server over the union of this store's graphs; return pyoxigraph's result types.
-
-        A SELECT gives ``QuerySolutions``, an ASK a ``QueryBoolean``, a CONSTRUCT or DESCRIBE a list of triples.
+    def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None, source: str = "query") -> Result:
+        """Run ``sparql`` on the server over the union of this store's graphs.
 
         Raises:
             InputError: a syntax error, with line and column.
@@ -350,8 +349,8 @@ class RemoteStore(GraphStore):
         check_syntax(sparql, source=source)
         return self._query(bind_values(sparql, substitutions or {}), self.dataset)
 
-    def _query(self, sparql: str, dataset: Sequence[str]) -> Any:
-        """Send ``sparql`` (parameters already bound) over the union of ``dataset``; parse the answer."""
+    def _query(self, sparql: str, dataset: Sequence[str]) -> Result:
+        """Send ``sparql`` (parameters already bound) over the union of ``dataset``; read the answer."""
         form = query_form(sparql)
         fields = [("query", PROLOGUE + sparql)]
         fields += [("default-graph-uri", g) for g in dataset] + [("named-graph-uri", g) for g in dataset]
@@ -364,59 +363,70 @@ class RemoteStore(GraphStore):
         )
         return self._parse(answer, form)
 
-    def _parse(self, answer: Response, form: str) -> Any:
+    def _parse(self, answer: Response, form: str) -> Result:
+        """A Result from the server's answer, read whole here so that an answer kg cannot read is one clear error."""
         where = redact(self.endpoints.query)
         try:
             if form == "graph":
                 fmt = ox.RdfFormat.from_media_type(answer.media_type) or ox.RdfFormat.N_TRIPLES
-                return [quad.triple for quad in ox.parse(answer.body, format=fmt)]
+                return Result.from_triples([quad.triple for quad in ox.parse(answer.body, format=fmt)])
             results = ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
-        except (SyntaxError, ValueError) as error:
+            if isinstance(results, ox.QueryBoolean):
+                return Result.ask(bool(results))
+            rows = [tuple(s) for s in results]
+        except (SyntaxError, ValueError, OSError) as error:
             raise RemoteError(f"{where} sent an answer kg cannot read: {one_line(str(error))}") from None
-        if form == "ask" and isinstance(results, ox.QuerySolutions):
-            return _ask_from_rows(results)
-        return results
+        if form == "ask":
+            return Result.ask(_truth(rows))
+        return Result.select([v.value for v in results.variables], rows)
 
     def triples(self) -> Iterator[ox.Triple]:
         """Every distinct statement of the union of this store's graphs."""
-        yield from self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", source="all triples")
+        yield from self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", source="all triples").triples
 
     def quads(self) -> Iterator[ox.Quad]:
         """Every statement of this store's graphs, with its graph."""
-        rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", source="all statements")
-        for row in rows:
-            yield ox.Quad(row[0], row[1], row[2], row[3])
+        return self.match()
 
-    def quads_for_pattern(
-        self, subject: Any = None, predicate: Any = None, object: Any = None, graph_name: Any = None
-    ) -> list[ox.Quad]:
-        """The statements of this store's graphs that match the pattern (None matches anything), as pyoxigraph has it.
+    def match(
+        self,
+        subject: Node | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: Term | None = None,
+        graph: GraphName | None = None,
+    ) -> Iterator[ox.Quad]:
+        """The statements of this store's graphs that match the pattern (None matches anything).
 
         Raises:
             RemoteError: the server is down, slow, refuses or answers with an error.
         """
-        pattern = {"s": subject, "p": predicate, "o": object, "g": graph_name}
-        bound = {name: term for name, term in pattern.items() if term is not None}
+        if isinstance(graph, ox.DefaultGraph):  # every statement kg sees on a server is in a named graph
+            return iter(())
+        pattern = {"s": subject, "p": predicate, "o": object, "g": graph}
+        bound: dict[str, Term] = {name: term for name, term in pattern.items() if term is not None}
         rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", substitutions=bound, source="pattern")
-        return [ox.Quad(row[0], row[1], row[2], row[3]) for row in rows]
+        return iter([quad_from_row(row, where=redact(self.endpoints.query)) for row in rows.rows])
 
-    @property
-    def inner(self) -> RemoteStore:
-        """What answers ``quads_for_pattern`` (the embedded Store's pyoxigraph store; here, this store itself)."""
-        return self
+    def labels(self, iris: Sequence[str]) -> dict[str, list[ox.Literal]]:
+        """The ``rdfs:label`` literals of each of ``iris``, in one request per few hundred IRIs."""
+        found: dict[str, list[ox.Literal]] = {}
+        for start in range(0, len(iris), 300):
+            nodes = " ".join(term_text(ox.NamedNode(i)) for i in iris[start : start + 300])
+            result = self.query(f"SELECT ?node ?label WHERE {{ VALUES ?node {{ {nodes} }} ?node rdfs:label ?label }}")
+            for node, label in result.rows:
+                if isinstance(node, ox.NamedNode) and isinstance(label, ox.Literal):
+                    found.setdefault(node.value, []).append(label)
+        return found
 
     def triple_count(self) -> int:
         """How many distinct statements the union of this store's graphs holds."""
-        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
-        return sum(int(row[0].value) for row in rows)
+        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }").rows
+        return sum(int(str_value(row[0])) for row in rows if row[0] is not None)
 
     def graphs(self) -> list[tuple[str, int]]:
         """Each of this store's graphs that holds anything, and how many statements it holds."""
-        rows = self.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-        return sorted((row[0].value, int(row[1].value)) for row in rows)
-
-    def __len__(self) -> int:
-        return sum(n for _, n in self.graphs())
+        rows = self.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g").rows
+        return sorted((str_value(row[0]), int(str_value(row[1]))) for row in rows if None not in row)
 
     # Pushing
 
@@ -432,12 +442,12 @@ class RemoteStore(GraphStore):
             InputError: the file cannot be read or parsed (nothing is sent).
             RemoteError: the server refuses or fails.
         """
-        sent = self.push_quads(parse_file(path, graph=graph), replace=False)
+        sent = self.push_quads(user_quads([path], graph), replace=False)
         return sum(sent.values())
 
     def load_all(self, paths: Iterable[str | Path], *, graph: str | None = None) -> None:
         """Add each of ``paths`` to its own graph (or to ``graph``); every file is parsed before anything is sent."""
-        self.push_quads([q for p in paths for q in parse_file(p, graph=graph)], replace=False)
+        self.push_quads(user_quads(paths, graph), replace=False)
 
     def drop(self, graph: str) -> int:
         """Remove the named ``graph`` from the server; return how many statements it held.
@@ -447,8 +457,8 @@ class RemoteStore(GraphStore):
             RemoteError: the server refuses or fails.
         """
         node = term_text(ox.NamedNode(graph))
-        rows = self._query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}", [graph])
-        size = sum(int(row[0].value) for row in rows)
+        rows = self._query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}", [graph]).rows
+        size = sum(int(str_value(row[0])) for row in rows if row[0] is not None)
         if size == 0:
             raise KGError(f"no graph named <{graph}> on the server; `kg graphs` lists them")
         self.update(f"DROP SILENT GRAPH {node}")
@@ -470,7 +480,7 @@ class RemoteStore(GraphStore):
         """
         folder = ontology_dir()
         quads = [q for name, iri in BUILTIN_FILES.items() for q in parse_file(folder / name, graph=iri)]
-        quads += [q for p in data for q in parse_file(p, graph=graph)]
+        quads += user_quads(data, graph)
         return self.push_quads(quads)
 
     def push_quads(self, quads: Iterable[ox.Quad], *, replace: bool = True) -> dict[str, int]:
@@ -527,18 +537,45 @@ class RemoteStore(GraphStore):
         )
 
 
+def user_quads(paths: Iterable[str | Path], graph: str | None) -> list[ox.Quad]:
+    """Every statement of the user's ``paths``, each file's triples in ``graph`` or in its own graph.
+
+    Raises:
+        InputError: a file cannot be read or parsed.
+        KGError: a file (or ``graph``) would write into one of kg's own graphs.
+    """
+    quads: list[ox.Quad] = []
+    for path in paths:
+        if graph is not None:
+            check_user_graph(graph, source=str(path))
+        for quad in parse_file(path, graph=graph):
+            if isinstance(quad.graph_name, ox.NamedNode):
+                check_user_graph(quad.graph_name.value, source=str(path))
+            quads.append(quad)
+    return quads
+
+
 def _has_blank(triple: ox.Triple) -> bool:
     return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
 
 
-def _ask_from_rows(rows: ox.QuerySolutions) -> ox.QueryBoolean:
-    """Virtuoso answers ASK in JSON as one row with one number; turn that into the boolean it means."""
+def quad_from_row(row: Row, *, where: str) -> ox.Quad:
+    """The statement a row of ``?s ?p ?o ?g`` stands for.
+
+    Raises:
+        RemoteError: the row is not a statement in a named graph.
+    """
+    s, p, o, g = row
+    named = isinstance(g, ox.NamedNode) and isinstance(p, ox.NamedNode)
+    if named and isinstance(s, ox.NamedNode | ox.BlankNode) and o is not None:
+        return ox.Quad(s, p, o, g)  # type: ignore[arg-type]
+    raise RemoteError(f"{where} sent a row that is no statement in a named graph: {row!r}")
+
+
+def _truth(rows: Sequence[Sequence[Term | None]]) -> bool:
+    """Virtuoso answers ASK in JSON as one row with one number; the boolean it means."""
     values = [row[0] for row in rows]
-    truth = bool(values) and values[0] is not None and values[0].value not in ("0", "false")
-    document = json.dumps({"head": {}, "boolean": truth}).encode("utf-8")
-    answer = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
-    assert isinstance(answer, ox.QueryBoolean)
-    return answer
+    return bool(values) and values[0] is not None and str_value(values[0]) not in ("0", "false")
 
 
 def batches(triples: Sequence[ox.Triple], size: int) -> list[list[ox.Triple]]:
@@ -581,19 +618,15 @@ def open_remote(
     graph_store: str | None = None,
     graphs: Sequence[str] | None = None,
     timeout: float | None = None,
-    **other_options: Any,
 ) -> RemoteStore:
     """Open the SPARQL endpoint at ``spec`` as kg's store.
 
     Queries see the built-in graphs, the graph of each ``data`` file (as ``kg push --data`` names it) and ``graphs``.
-    Nothing is uploaded here: ``kg push`` (:meth:`RemoteStore.push`) does that. Options meant for other kinds of
-    store (``wait``) are ignored, as :func:`kg.store.open_store` promises.
+    Nothing is uploaded here: ``kg push`` (:meth:`RemoteStore.push`) does that.
 
     Raises:
         KGError: ``spec`` is not an http(s) URL or carries credentials; a data file does not exist.
     """
-    from .store import graph_name
-
     for path in data:
         if not Path(path).is_file():
             raise KGError(f"{path}: no such file")

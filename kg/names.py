@@ -1,0 +1,139 @@
+"""Names: resolving a user's word to a node, and choosing a node's label in a language.
+
+A node can be named by a full IRI, a CURIE (``id:kuaishou``) or any of its labels, in any case and either language.
+
+>>> from kg.stores import open_store
+>>> store = open_store()
+>>> [curie(resolve(store, w)) for w in ("Aauto Faster", "kuaishou", "快手", "id:kuaishou")]
+['id:kuaishou', 'id:kuaishou', 'id:kuaishou', 'id:kuaishou']
+>>> labeller(store, "zh-Hans")(["https://w3id.org/sce/id/kuaishou"])
+{'https://w3id.org/sce/id/kuaishou': '快手'}
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from .errors import KGError
+from .vocab import ID, LABEL_PROPERTIES, curie, expand
+
+if TYPE_CHECKING:
+    from .stores import GraphStore
+
+#: The label languages kg shows, as ``--lang`` takes them.
+LANGUAGES = ("en", "zh-Hans")
+
+
+def pick(values: Iterable[tuple[str, str]], lang: str) -> str:
+    """The first value (sorted) in ``lang``, else one in a language it starts with, else one with no language.
+
+    >>> pick([("Kuaishou", "en"), ("快手", "zh-Hans")], "zh-Hans")
+    '快手'
+    >>> pick([("x", ""), ("快手", "zh")], "zh-Hans")
+    '快手'
+    """
+    ranked = sorted(values)
+    wanted = lang.lower()
+    for fits in (_same_language, _same_primary_language, _no_language):
+        for value, tag in ranked:
+            if fits(tag.lower(), wanted):
+                return value
+    return ""
+
+
+def _same_language(tag: str, wanted: str) -> bool:
+    return tag == wanted
+
+
+def _same_primary_language(tag: str, wanted: str) -> bool:
+    return tag.split("-")[0] == wanted.split("-")[0]
+
+
+def _no_language(tag: str, _: str) -> bool:
+    return tag == ""
+
+
+def normalise(word: str) -> str:
+    """Fold case, width and spacing so that "  KuaiShou " and "kuaishou" compare equal."""
+    return " ".join(unicodedata.normalize("NFKC", word).casefold().split())
+
+
+def _names(store: GraphStore) -> dict[str, set[str]]:
+    """Every label and alternative label, normalised, with the nodes that carry it."""
+    paths = "|".join(f"<{p}>" for p in LABEL_PROPERTIES)
+    index: dict[str, set[str]] = {}
+    for row in store.query(f"SELECT ?node ?name WHERE {{ ?node {paths} ?name FILTER (isIRI(?node)) }}").stream():
+        index.setdefault(normalise(row[1].value), set()).add(row[0].value)
+    return index
+
+
+def _exists(store: GraphStore, iri: str) -> bool:
+    return store.has_node(ox.NamedNode(iri))
+
+
+def resolve(store: GraphStore, word: str) -> str:
+    """The IRI of the one node that ``word`` names: an IRI (bare or in <>), a CURIE, or a label in any case.
+
+    Raises:
+        KGError: nothing has that name (the closest names are listed), or several nodes share it (they are listed).
+    """
+    word = word.strip()
+    iri = _as_iri(word)
+    if iri is not None:
+        if not _exists(store, iri):
+            raise KGError(f"no node {curie(iri)} in the graph")
+        return iri
+    names = _names(store)
+    nodes = names.get(normalise(word), set())
+    if len(nodes) == 1:
+        return next(iter(nodes))
+    if nodes:
+        listed = ", ".join(sorted(curie(n) for n in nodes))
+        raise KGError(f"{word!r} names {len(nodes)} nodes: {listed}; give one as a CURIE or IRI")
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", word) and _exists(store, ID.term(word)):
+        return ID.term(word)
+    close = difflib.get_close_matches(normalise(word), list(names), n=5, cutoff=0.5)
+    hint = f"closest: {', '.join(repr(c) for c in close)}" if close else "try `kg sparql` to look for it"
+    raise KGError(f"nothing in the graph is named {word!r}; {hint}")
+
+
+def _as_iri(word: str) -> str | None:
+    if word.startswith("<") and word.endswith(">"):
+        word = word[1:-1]
+    elif re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", word) is None and not word.startswith("urn:"):
+        word = expand(word) or ""
+        if not word:
+            return None
+    try:
+        return ox.NamedNode(word).value
+    except ValueError:
+        raise KGError(f"{word!r} is not a valid IRI") from None
+
+
+def labeller(store: GraphStore, lang: str) -> Labels:
+    """A function giving the ``lang`` label (else the English one) of each IRI, for tables."""
+    return Labels(store, lang)
+
+
+class Labels:
+    """The ``lang`` label of IRIs, looked up in ``store`` and remembered."""
+
+    def __init__(self, store: GraphStore, lang: str) -> None:
+        self.store = store
+        self.lang = lang
+        self.known: dict[str, str] = {}
+
+    def __call__(self, iris: Sequence[str], /) -> Mapping[str, str]:
+        missing = [i for i in iris if i not in self.known]
+        if missing:
+            found = self.store.labels(missing)
+            for iri in missing:
+                values = [(v.value, v.language or "") for v in found.get(iri, [])]
+                self.known[iri] = pick(values, self.lang) or pick(values, "en")
+        return {i: self.known[i] for i in iris if self.known.get(i)}
