@@ -39,7 +39,9 @@ def describe(store: GraphStore, iri: str, *, lang: str = "en") -> Result:
     Columns: node, direction ("out" or "in"), property, property_label, value, value_label, graph.
     """
     result = store.query(DESCRIBE, substitutions={"node": ox.NamedNode(iri), "language": ox.Literal(lang)})
-    described = Result.select(result.vars[1:], [row[1:] for row in result.stream()])
+    described = Result.select(
+        result.vars[1:], [row[1:] for row in result.stream()], shown=["direction", "property", "value", "graph"]
+    )
     described.heading = heading(described)
     return described
 

@@ -60,6 +60,7 @@ class Result:
         headers: column headings for people, when they differ from ``vars`` (tables, Markdown, HTML).
         heading: lines written above a table (a node's names, for ``describe``).
         title: the title of a page written for it (HTML).
+        shown: the variables that tables for people show (all of them when None).
 
     ``rows`` (SELECT) and ``triples`` (CONSTRUCT, DESCRIBE) hold the answer in memory, read on first use; a writer
     given a Result that nobody has read takes the answer straight from the engine instead.
@@ -77,6 +78,7 @@ class Result:
         headers: Sequence[str] | None = None,
         heading: str = "",
         title: str = "kg",
+        shown: Sequence[str] | None = None,
     ) -> None:
         self.kind = kind
         self.vars = list(vars)
@@ -84,6 +86,7 @@ class Result:
         self.headers = list(headers) if headers is not None else None
         self.heading = heading
         self.title = title
+        self.shown = list(shown) if shown is not None else None
         given = rows if kind == "select" else triples if kind == "graph" else None
         self._items: list[Any] | None = None
         self._source: Any = None
@@ -207,6 +210,8 @@ class Result:
         Raises:
             KGError: the format does not fit this kind of result.
         """
+        if self.kind != "ask":
+            self._held()  # a text in memory is for answers that fit in memory: keep them, so they can be read again
         out = io.BytesIO()
         self.write(out, format, options=WriteOptions(labels=labels))
         return out.getvalue().decode("utf-8")
@@ -546,7 +551,11 @@ def _batches(items: Iterator[Any], size: int = 1000) -> Iterator[list[Any]]:
 def _headers_and_rows(result: Result) -> tuple[list[str], Iterator[Row]]:
     if result.kind == "graph":
         return ["subject", "predicate", "object"], ((t.subject, t.predicate, t.object) for t in result.stream())
-    return list(result.headers or result.vars), result.stream()
+    headers = list(result.headers or result.vars)
+    if result.shown is None:
+        return headers, result.stream()
+    keep = [result.vars.index(v) for v in result.shown]
+    return [headers[i] for i in keep], (tuple(row[i] for i in keep) for row in result.stream())
 
 
 def _cells(rows: Iterable[Row], labels: Labeller | None) -> Iterator[list[str]]:

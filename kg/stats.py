@@ -41,7 +41,7 @@ class Stats:
         rows += [
             (ox.Literal("class"), _iri(expand(c) or c), ox.Literal(label), _count(n)) for c, label, n in self.classes
         ]
-        return Result.select(["figure", "item", "label", "count"], rows)
+        return Result.select(["figure", "item", "label", "count"], rows, shown=["figure", "item", "count"])
 
 
 def _count(n: int) -> ox.Literal:

@@ -1,0 +1,67 @@
+"""Docs that cannot rot: the README's console blocks are run and their output compared, its command table matches
+`kg --help`, and every command has help text."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+
+README = Path(__file__).parent.parent / "README.md"
+#: The terminal width the README's examples were written at.
+README_COLUMNS = "120"
+
+
+def console_examples() -> list[tuple[str, list[str]]]:
+    """Each ``$ kg …`` command of the README's console blocks, with the lines it is shown to print."""
+    examples: list[tuple[str, list[str]]] = []
+    for block in re.findall(r"```console\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL):
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                examples.append((line[2:], []))
+            elif examples:
+                examples[-1][1].append(line)
+    return [(command, _trimmed(lines)) for command, lines in examples]
+
+
+def _trimmed(lines: list[str]) -> list[str]:
+    lines = [line.rstrip() for line in lines]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+EXAMPLES = console_examples()
+
+
+def test_the_readme_has_console_examples() -> None:
+    assert len(EXAMPLES) >= 5
+
+
+@pytest.mark.parametrize(("command", "expected"), EXAMPLES, ids=[c for c, _ in EXAMPLES])
+def test_a_readme_example_prints_what_the_readme_shows(command: str, expected: list[str]) -> None:
+    words = shlex.split(command)
+    assert words[0] == "kg"
+    result = CliRunner().invoke(main, words[1:], env={"COLUMNS": README_COLUMNS})
+    assert result.exit_code == 0, result.output
+    assert _trimmed(result.stdout.splitlines()) == expected
+
+
+def test_the_readme_command_table_names_exactly_the_commands_of_kg() -> None:
+    text = README.read_text(encoding="utf-8")
+    table = text[text.index("### Commands") :]
+    table = table[: table.index("\n\n", table.index("| command"))]
+    named = set(re.findall(r"`kg ([a-z]+)", table))
+    assert named == set(main.commands)
+
+
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_every_command_has_help_text(name: str) -> None:
+    command = main.commands[name]
+    assert command.help and len(command.help.split()) >= 5
+    assert all(p.help for p in command.params if hasattr(p, "help") and p.param_type_name == "option")
