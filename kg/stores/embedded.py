@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from ..errors import InputError, KGError, from_syntax_error
 from ..results import Result, Term
-from ..sparqltext import bind_values
+from ..sparqltext import bind_values, check_depth
 from ..vocab import BUILTIN_FILES, GRAPH, PREFIXES, ontology_dir
 from .base import GraphName, GraphStore, Node, Progress
 from .locks import StoreLock
@@ -270,6 +270,7 @@ class Store(GraphStore):
         Raises:
             InputError: a syntax error, with line and column.
         """
+        check_depth(sparql, source=source)
         subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
         # The terms are bound twice over: as pyoxigraph substitutions, and in a VALUES block at the start of the WHERE
         # group written from the same checked terms. Oxigraph pushes substitutions into subqueries but not into property

@@ -38,7 +38,7 @@ import pyoxigraph as ox
 
 from ..errors import KGError, from_syntax_error
 from ..results import Result, Row, Term, str_value
-from ..sparqltext import PROLOGUE, bind_values, network_reach, query_form, term_text
+from ..sparqltext import PROLOGUE, bind_values, check_depth, network_reach, query_form, term_text, without_values_rows
 from ..vocab import BUILTIN_FILES, PREFIXES, ontology_dir
 from .base import GraphName, GraphStore, Node
 from .rdffiles import check_user_graph, graph_name, parse_file
@@ -278,15 +278,18 @@ def one_line(text: str, limit: int = 300) -> str:
 def check_syntax(sparql: str, *, source: str) -> None:
     """Parse ``sparql`` here, so a syntax error gets the same line and column as on the embedded store.
 
-    The query runs on an empty store to be parsed; one that calls SERVICE is left to the server, lest it reach out.
+    pyoxigraph parses a query only to evaluate it, so the query runs on an empty store with the rows of its VALUES
+    blocks taken out (positions kept): with no data and no rows there is nothing to compute, whatever the query. One
+    that calls SERVICE is left to the server, lest it reach out from here.
 
     Raises:
-        InputError: a syntax error, with line and column.
+        InputError: a syntax error, with line and column, or a query nested too deep for the engine.
     """
+    check_depth(sparql, source=source)
     if network_reach(sparql):
         return
     try:
-        ox.Store().query(sparql, prefixes=PREFIXES)
+        ox.Store().query(without_values_rows(sparql), prefixes=PREFIXES)
     except SyntaxError as error:
         raise from_syntax_error(error, source, sparql) from None
     except Exception:  # it parsed; what evaluating it here makes of it (an unknown function …) is the server's to judge
