@@ -30,8 +30,31 @@ class InputError(KGError):
 
     def where(self) -> str:
         """``source:line:column``, leaving out what is not known."""
-        parts = [self.source] + [str(n) for n in (self.line, self.column) if n is not None]
+        parts = [shown(self.source)] + [str(n) for n in (self.line, self.column) if n is not None]
         return ":".join(parts)
+
+
+def shown(name: str) -> str:
+    """A name fit for a one-line message: quoted as Python would, when it holds control characters or is not UTF-8.
+
+    >>> shown("a\\nb.ttl"), shown("shops.ttl")
+    ("'a\\\\nb.ttl'", 'shops.ttl')
+    """
+    if any(ord(c) < 32 or ord(c) == 127 or 0xDC80 <= ord(c) <= 0xDCFF for c in name):
+        return repr(name)
+    return name
+
+
+def decoded(data: bytes, *, source: str) -> str:
+    """``data`` read as UTF-8.
+
+    Raises:
+        InputError: it is not UTF-8, with the offset of the first byte that is not.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"not valid UTF-8 at byte {error.start}", source=source) from None
 
 
 #: The longest message a syntax error gets (the position and source come in front of it).

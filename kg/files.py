@@ -28,18 +28,12 @@ from pathlib import Path
 from typing import IO
 
 from .errors import KGError
+from .errors import shown as quoted
 
 
 def shown(path: str | Path) -> str:
-    """A file name fit for a one-line message: control characters escaped, as Python would quote them.
-
-    >>> shown("a\\nb.ttl"), shown("shops.ttl")
-    ("'a\\\\nb.ttl'", 'shops.ttl')
-    """
-    text = str(path)
-    if any(ord(c) < 32 or ord(c) == 127 for c in text):
-        return repr(text)
-    return text
+    """A file name fit for a one-line message (see :func:`kg.errors.shown`)."""
+    return quoted(str(path))
 
 
 def check_target(path: Path) -> None:
@@ -81,6 +75,7 @@ def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as error:
         raise KGError(f"{shown(target)}: cannot write there: {error.strerror or error}") from None
+    _WRITING.add(tmp)
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -95,6 +90,19 @@ def atomic_output(path: str | Path) -> Iterator[IO[bytes]]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        _WRITING.discard(tmp)
+
+
+#: The temporary files being written now, removed by :func:`abandon_outputs` when the process is stopped.
+_WRITING: set[str] = set()
+
+
+def abandon_outputs() -> None:
+    """Remove every temporary file kg is writing (the process is being stopped), so nothing half-written stays."""
+    for tmp in list(_WRITING):
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 def write_atomically(path: str | Path, data: str | bytes) -> Path:

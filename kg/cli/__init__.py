@@ -6,8 +6,13 @@ traceback instead. Heavy libraries are imported inside the commands that need th
 
 from __future__ import annotations
 
+import errno
+import gc
+import os
+import sys
+import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -43,17 +48,108 @@ class App:
 
 
 class KGGroup(click.Group):
-    """A click group that turns a KGError into one line on stderr and its exit code."""
+    """A click group whose every failure is one line on stderr and an exit code, and which Ctrl-C stops at once.
+
+    The command runs in a worker thread while the main thread waits for it, so that Ctrl-C reaches kg even while the
+    engine computes (pyoxigraph looks at no signal and cannot be cancelled): the main thread removes any output file
+    being written and ends the process.
+    """
+
+    def main(self, *args: Any, **kwargs: Any) -> NoReturn:
+        """Run kg; click's usage errors in kg's own one-line form (``kg: error: …``, exit 2)."""
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)  # without standalone mode, click returns the code ctx.exit() gave
+        except click.exceptions.Exit as done:
+            sys.exit(done.exit_code)
+        except click.ClickException as error:
+            print(f"kg: error: {one_line(error.format_message())}{_hint(error)}", file=sys.stderr)
+            sys.exit(error.exit_code)
+        except click.exceptions.Abort:
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
+        outcome: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                with ctx:
+                    outcome["value"] = click.Group.invoke(self, ctx)
+            except BaseException as error:  # handed to the main thread
+                app = ctx.find_object(App)
+                outcome["error"] = error if app is not None and app.debug else _without_frames(error)
+            finally:
+                # The engine's answers belong to the thread that asked for them: let go of them here.
+                gc.collect()
+
+        worker = threading.Thread(target=work, name="kg-command", daemon=True)
+        worker.start()
         try:
-            return super().invoke(ctx)
-        except KGError as error:
-            app = ctx.find_object(App)
-            if app is not None and app.debug:
-                raise
+            while worker.is_alive():
+                worker.join(0.1)
+        except KeyboardInterrupt:
+            interrupted()
+        error = outcome.get("error")
+        if error is None:
+            return outcome.get("value")
+        return self._fail(ctx, error)
+
+    def _fail(self, ctx: click.Context, error: BaseException) -> Any:
+        app = ctx.find_object(App)
+        if app is not None and app.debug:
+            raise error
+        if isinstance(error, KGError):
             click.echo(f"kg: error: {error}", err=True)
             ctx.exit(error.exit_code)
+        if isinstance(error, UnicodeError):
+            click.echo("kg: error: an argument or a name is not valid UTF-8", err=True)
+            ctx.exit(2)
+        if isinstance(error, BrokenPipeError):
+            quiet_stdout()
+            ctx.exit(141)
+        if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+            click.echo("kg: error: standard output: the disk is full", err=True)
+            ctx.exit(2)
+        raise error
+
+
+def _without_frames(error: BaseException) -> BaseException:
+    """``error`` without its traceback (nor those of the errors it came from), so that nothing the command held
+    lives on in the main thread."""
+    seen: BaseException | None = error
+    for _ in range(100):  # a chain of causes is short; the bound keeps a cycle from holding kg
+        if seen is None:
+            break
+        seen.__traceback__ = None
+        seen = seen.__cause__ or seen.__context__
+    return error
+
+
+def one_line(text: str) -> str:
+    """``text`` with its whitespace collapsed."""
+    return " ".join(text.split())
+
+
+def _hint(error: click.ClickException) -> str:
+    if isinstance(error, click.UsageError) and error.ctx is not None:
+        return f" (see {error.ctx.command_path} --help)"
+    return ""
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that Python says nothing more when it flushes a pipe nobody reads."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def interrupted() -> NoReturn:
+    """Ctrl-C: remove what kg was writing and end the process now (exit 130, as shells report SIGINT)."""
+    from ..files import abandon_outputs
+
+    abandon_outputs()
+    sys.stderr.flush()
+    os._exit(130)
 
 
 pass_app = click.make_pass_decorator(App)

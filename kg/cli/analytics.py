@@ -15,7 +15,7 @@ from .output import emit, output_options
 @click.argument("source")
 @click.argument("target")
 @click.option(
-    "--max", "limit", type=click.IntRange(min=1), default=10, show_default=True, help="Show at most this many paths."
+    "--max", "limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Show at most this many paths."
 )
 @click.option("--html", "html_file", type=click.Path(dir_okay=False), default=None, help="Also draw the paths here.")
 @output_options
@@ -62,7 +62,7 @@ def compare_command(app: App, models: tuple[str, ...], fmt: str | None, output: 
 
 @main.command("similar")
 @click.argument("node")
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Show this many nodes.")
+@click.option("--top", type=click.IntRange(1, 100_000), default=10, show_default=True, help="Show this many nodes.")
 @output_options
 @pass_app
 def similar_command(app: App, node: str, top: int, fmt: str | None, output: str | None, lang: str) -> None:
@@ -78,7 +78,7 @@ def similar_command(app: App, node: str, top: int, fmt: str | None, output: str 
 
 @main.command("central")
 @click.option("--class", "cls", default=None, help="List only nodes of this class (a name, CURIE or IRI).")
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Show this many nodes.")
+@click.option("--top", type=click.IntRange(1, 100_000), default=10, show_default=True, help="Show this many nodes.")
 @output_options
 @pass_app
 def central_command(app: App, cls: str | None, top: int, fmt: str | None, output: str | None, lang: str) -> None:

@@ -21,6 +21,7 @@ from ..files import atomic_output
 from ..names import LANGUAGES, labeller
 from ..results import WRITERS, Result, WriteOptions, default_format, format_for_ending
 from ..stores import GraphStore
+from . import quiet_stdout
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -110,8 +111,7 @@ def _to_stdout(result: Result, chosen: str, options: WriteOptions) -> None:
         stdout.flush()
     except BrokenPipeError:
         # the reader went away (`| head`): stop quietly, as Unix tools do, and keep Python from complaining at exit
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        quiet_stdout()
         raise click.exceptions.Exit(141) from None
 
 

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..errors import KGError
+from ..errors import KGError, decoded, shown
 from . import App, main, pass_app
 from .output import emit, output_options
 
@@ -47,15 +47,20 @@ def query_command(app: App, name: str, params: tuple[str, ...], fmt: str | None,
 
 
 def _read_query(text: str) -> str:
+    """The query the argument names: its own text, ``@FILE`` or ``-`` (stdin), read as UTF-8.
+
+    Raises:
+        KGError: the file cannot be read, or the text is not UTF-8.
+    """
     if text == "-":
-        return sys.stdin.read()
+        return decoded(sys.stdin.buffer.read(), source="stdin")
     if text.startswith("@"):
         path = text[1:]
         try:
-            with open(path, encoding="utf-8") as handle:
-                return handle.read()
+            with open(path, "rb") as handle:
+                return decoded(handle.read(), source=path)
         except OSError as error:
-            raise KGError(f"{path}: {error.strerror or error}") from None
+            raise KGError(f"{shown(path)}: {error.strerror or error}") from None
     return text
 
 

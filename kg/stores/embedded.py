@@ -462,8 +462,8 @@ def _open_engine(path: Path, wait: float, *, read_only: bool) -> ox.Store:
     while True:
         try:
             return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
-        except OSError as error:
-            if "lock" not in str(error).lower():
+        except (OSError, RuntimeError) as error:
+            if "lock" not in str(error).lower() or isinstance(error, RuntimeError):
                 message = " ".join(str(error).split())[:200]
                 raise KGError(f"cannot open the store at {path}: {message}") from None
             if time.monotonic() >= deadline:

@@ -125,8 +125,10 @@ def reading_errors(path: str | Path) -> Iterator[None]:
         raise InputError("no such file", source=str(path)) from None
     except IsADirectoryError:
         raise InputError("a directory, not a file", source=str(path)) from None
+    except MemoryError:
+        raise InputError("a line or a term longer than the parser takes (16 MB)", source=str(path)) from None
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise InputError(str(error), source=str(path)) from None
+        raise InputError(" ".join(str(error).split())[:200], source=str(path)) from None
 
 
 class CountingReader(io.RawIOBase):

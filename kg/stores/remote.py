@@ -169,7 +169,7 @@ def timeout_from_env(environ: Mapping[str, str] | None = None) -> float:
         value = float(text)
     except ValueError:
         value = 0.0
-    if not value > 0:
+    if not 0 < value < float("inf"):
         raise KGError(f"{ENV_TIMEOUT} must be a positive number of seconds, not {text!r}")
     return value
 
