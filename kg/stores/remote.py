@@ -41,7 +41,7 @@ from ..results import Result, Row, Term, str_value
 from ..sparqltext import PROLOGUE, bind_values, network_reach, query_form, term_text
 from ..vocab import BUILTIN_FILES, PREFIXES, ontology_dir
 from .base import GraphName, GraphStore, Node
-from .rdffiles import check_user_graph, graph_name, parse_file
+from .rdffiles import builtin_graphs, check_user_graph, graph_name, parse_file
 
 ENV_USER = "KG_SPARQL_USER"
 ENV_PASSWORD = "KG_SPARQL_PASSWORD"
@@ -322,7 +322,7 @@ class RemoteStore(GraphStore):
     ) -> None:
         self.endpoints = endpoints(endpoint, update=update_endpoint, graph_store=graph_store)
         self.use_graph_store = use_graph_store and self.endpoints.graph_store is not None
-        self.dataset: list[str] = list(dict.fromkeys(graphs if graphs is not None else BUILTIN_FILES.values()))
+        self.dataset: list[str] = list(dict.fromkeys(graphs if graphs is not None else builtin_graphs()))
         self.http = Http(credentials or Credentials.from_env(), timeout=timeout or timeout_from_env())
 
     def __repr__(self) -> str:
@@ -630,5 +630,5 @@ def open_remote(
     for path in data:
         if not Path(path).is_file():
             raise KGError(f"{path}: no such file")
-    seen = [*BUILTIN_FILES.values(), *(graph_name(p) for p in data), *(graphs or ())]
+    seen = [*builtin_graphs(), *(graph_name(p) for p in data), *(graphs or ())]
     return RemoteStore(spec, update_endpoint=update_endpoint, graph_store=graph_store, graphs=seen, timeout=timeout)
