@@ -4,7 +4,7 @@ The page is plain HTML and CSS written by a Jinja template with autoescape on; i
 Content-Security-Policy forbids every script, and it fetches nothing. Each item is coloured by its kind and links to
 the public source of its date; a source address that is not http(s) is shown as text, never as a link.
 
->>> from kg.store import open_store
+>>> from kg.stores import open_store
 >>> items = timeline_items(open_store(), model="https://w3id.org/sce/id/community-group-buying")
 >>> items[0].date, items[0].kind
 ('2013', 'launch')
@@ -18,7 +18,7 @@ from pathlib import Path
 from .catalog import run_query
 from .files import write_atomically
 from .results import str_value
-from .store import GraphStore
+from .stores import GraphStore
 from .vocab import ID
 
 #: The colour of each kind of event (the local name of its concept in id:event-kinds).

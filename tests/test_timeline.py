@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from kg.catalog import run_query
 from kg.cli import main
 from kg.results import str_value
-from kg.store import Store
+from kg.stores import Store
 from kg.timeline import KIND_COLOURS, timeline_items
 
 from .conftest import DATA, need

@@ -23,6 +23,7 @@ SELECT ?x WHERE { VALUES (?t) { (<https://w3id.org/sce/ontology#Role>) } ?x a ?t
 
 from __future__ import annotations
 
+import http.client
 import os
 import socket
 import urllib.error
@@ -42,6 +43,10 @@ from ..sparqltext import PROLOGUE, bind_values, network_reach, query_form, term_
 from ..vocab import BUILTIN_FILES, PREFIXES, ontology_dir
 from .base import GraphName, GraphStore, Node
 from .rdffiles import builtin_graphs, check_user_graph, graph_name, parse_file
+
+# Virtuoso answers with one X-SPARQL-default-graph and one X-SPARQL-named-graph header per graph of the dataset, and
+# the built-in graph alone has one graph per public source: allow that many headers, still a bounded number.
+http.client._MAXHEADERS = max(http.client._MAXHEADERS, 2000)  # type: ignore[attr-defined]
 
 ENV_USER = "KG_SPARQL_USER"
 ENV_PASSWORD = "KG_SPARQL_PASSWORD"
