@@ -69,15 +69,17 @@ def timeline_items(store: GraphStore, *, model: str | None = None, lang: str = "
     """
     result = run_query(store, "timeline", {"model": model} if model else {})
     label = "item_zh" if lang == "zh-Hans" else "item_en"
+    founded = "成立" if lang == "zh-Hans" else " is founded"
     items = []
     for record in result.records():
         kind = str_value(record["kind"])
+        name = str_value(record[label])
         items.append(
             Item(
                 date=str_value(record["date"]),
                 kind=kind[len(ID) :] if kind.startswith(str(ID)) else kind,
                 kind_label=str_value(record["kind_en"]),
-                label=str_value(record[label]),
+                label=name + founded if record["item"] == record["enterprise"] else name,
                 enterprise=str_value(record["enterprise_en"]),
                 source=str_value(record["source_title"]),
                 url=str_value(record["url"]),
