@@ -67,9 +67,9 @@ def render_command(
     if timeline:
         if sparql is not None or params:
             raise KGError("--timeline takes a model NAME only, not --sparql or --param")
-        _timeline(app, name, output or "timeline.html", lang, title)
+        _timeline(app, name, "timeline.html" if output is None else output, lang, title)
         return
-    output = output or "graph.html"
+    output = "graph.html" if output is None else output
     store = app.store()
     _progress("running the query")
     if name or sparql is not None:
