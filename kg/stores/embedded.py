@@ -14,8 +14,10 @@ A store on disk is opened read-only by commands that only read, and many of them
 alone (see :mod:`kg.stores.locks`). A reader that finds a killed load's journal entry has it recovered first.
 
 >>> store = memory_store()
->>> sorted(iri.rsplit("/", 1)[1] for iri, _ in store.graphs())
-['curation', 'ontology', 'seed']
+>>> sorted(iri.rsplit("/", 1)[1] for iri, _ in store.graphs() if "/graph/source/" not in iri)
+['curation', 'ontology', 'seed', 'sources']
+>>> sum("/graph/source/" in iri for iri, _ in store.graphs())  # one graph per public source
+45
 >>> store.ask("ASK { id:kuaishou a sce:Enterprise }")
 True
 """
