@@ -426,7 +426,7 @@ def similar(store: GraphStore, word: str, *, top: int = 10, lang: str = "en") ->
 
     >>> from kg.stores import open_store
     >>> [row[0].value for row in similar(open_store(), "Pinduoduo", top=2)]
-    ['https://w3id.org/sce/id/jingxi', 'https://w3id.org/sce/id/suning-pingou']
+    ['https://w3id.org/sce/id/taobao-deals', 'https://w3id.org/sce/id/suning-pingou']
     """
     if top < 1:
         raise KGError(f"--top must be at least 1, not {top}")

@@ -14,11 +14,14 @@ import pyoxigraph as ox
 from .results import Result, str_value
 from .results import language as language_of
 from .stores import GraphStore
-from .vocab import RDFS, SKOS, curie
+from .vocab import RDFS, SCHEMA, SKOS, curie
+
+#: Facts beyond the seed that the heading shows, each followed by its source.
+SOURCED_LINES = {SCHEMA.foundingDate: "founded", SCHEMA.dissolutionDate: "closed", SCHEMA.tickerSymbol: "listed"}
 
 # ?language is projected because pyoxigraph binds only projected variables; describe() drops that column.
 DESCRIBE = """
-SELECT ?language ?node ?direction ?property ?property_label ?value ?value_label ?graph WHERE {
+SELECT ?language ?node ?direction ?property ?property_label ?value ?value_label ?graph ?source ?url WHERE {
     {
         GRAPH ?graph { ?node ?property ?value }
         BIND ("out" AS ?direction)
@@ -28,6 +31,11 @@ SELECT ?language ?node ?direction ?property ?property_label ?value ?value_label 
     }
     OPTIONAL { ?property rdfs:label ?property_label FILTER (LANGMATCHES(LANG(?property_label), ?language)) }
     OPTIONAL { ?value rdfs:label ?value_label FILTER (LANGMATCHES(LANG(?value_label), ?language)) }
+    OPTIONAL {
+        ?graph prov:wasDerivedFrom ?origin .
+        ?origin rdfs:label ?source FILTER (LANGMATCHES(LANG(?source), ?language))
+        OPTIONAL { ?origin schema:url ?url }
+    }
 }
 ORDER BY DESC(?direction) ?property ?value
 """
@@ -36,7 +44,8 @@ ORDER BY DESC(?direction) ?property ?value
 def describe(store: GraphStore, iri: str, *, lang: str = "en") -> Result:
     """Every statement with ``iri`` at either end, with the labels (in ``lang``) of the property and the other end.
 
-    Columns: node, direction ("out" or "in"), property, property_label, value, value_label, graph.
+    Columns: node, direction ("out" or "in"), property, property_label, value, value_label, graph, and the source the
+    graph was derived from (its label in ``lang``) with its web address where it has one.
     """
     result = store.query(DESCRIBE, substitutions={"node": ox.NamedNode(iri), "language": ox.Literal(lang)})
     described = Result.select(
@@ -47,7 +56,8 @@ def describe(store: GraphStore, iri: str, *, lang: str = "en") -> Result:
 
 
 def heading(result: Result) -> str:
-    """A few lines naming the node: its labels in both languages, alternative labels, definitions."""
+    """A few lines naming the node: its labels in both languages, alternative labels, definitions, and its dates and
+    tickers each with its source ("founded: 2015-09 — Wikipedia: Pinduoduo")."""
     lines = []
     node = ""
     for record in result.records():
@@ -55,9 +65,13 @@ def heading(result: Result) -> str:
         value = record["value"]
         if str_value(record["direction"]) != "out" or not isinstance(value, ox.Literal):
             continue
-        name = {RDFS.label: "name", SKOS.altLabel: "also", SKOS.definition: "definition"}.get(
-            str_value(record["property"])
-        )
+        prop = str_value(record["property"])
+        sourced = SOURCED_LINES.get(prop)
+        if sourced:
+            source = str_value(record.get("source")) or curie(str_value(record["graph"]))
+            lines.append(f"{sourced}: {value.value} — {source}")
+            continue
+        name = {RDFS.label: "name", SKOS.altLabel: "also", SKOS.definition: "definition"}.get(prop)
         if name:
             language = language_of(value)
             lines.append(f"{name} ({language}): {value.value}" if language else f"{name}: {value.value}")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .results import str_value
 from .stores import GraphStore, Store, open_store
 from .vocab import LANGUAGES, RDFS, SH, SHAPES_FILE, curie, ontology_dir
 
@@ -80,7 +81,12 @@ def validate(files: Sequence[str | Path] = (), *, store: GraphStore | None = Non
         copy.load_all(files)
         store = copy
     data = to_rdflib(store)
-    return check(data)
+    report = check(data)
+    unsourced = dataset_violations(store, data)
+    if not unsourced:
+        return report
+    violations = sorted({*report.violations, *unsourced}, key=lambda v: (v.label.lower(), v.node, v.message, v.path))
+    return Report(conforms=False, violations=violations)
 
 
 def to_rdflib(store: GraphStore) -> rdflib.Graph:
@@ -108,6 +114,27 @@ def check(data: rdflib.Graph) -> Report:
     unique = set(_violations(results, data))
     violations = sorted(unique, key=lambda v: (v.label.lower(), v.node, v.message, v.path))
     return Report(conforms=bool(conforms), violations=violations)
+
+
+def dataset_violations(store: GraphStore, data: rdflib.Graph) -> list[Violation]:
+    """The rules about named graphs that SHACL cannot see: each ``sh:SPARQLConstraint`` of the shapes that no shape
+    holds (``shape:FactSource``: every fact beyond the seed comes from a source with a web address), run over the
+    store's whole dataset; each row a violation of that rule."""
+    import rdflib
+
+    sh = rdflib.Namespace(str(SH))
+    shapes = shapes_graph()
+    out = []
+    for rule in shapes.subjects(rdflib.RDF.type, sh.SPARQLConstraint):
+        if not isinstance(rule, rdflib.URIRef) or (None, sh.sparql, rule) in shapes:
+            continue
+        message = str(shapes.value(rule, sh.message))
+        for row in store.select(str(shapes.value(rule, sh.select))):
+            node, prop = str_value(row["this"]), row.get("property")
+            path = curie(str_value(prop)) if prop is not None else ""
+            text = message.replace("{?property}", path)
+            out.append(Violation(node, label_of(data, rdflib.URIRef(node)), text, path, curie(str(rule))))
+    return out
 
 
 def _violations(results: rdflib.Graph, data: rdflib.Graph) -> list[Violation]:

@@ -71,12 +71,16 @@ LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 #: Label languages, in the order tables show them.
 LANGUAGES = ("en", "zh-Hans")
 
-#: The built-in graph: each hand-edited file and the named graph it is loaded into.
+#: The built-in graph: each hand-edited file and the named graph its default graph is loaded into. The sources file
+#: also names one graph per public source (under ``SOURCE_GRAPHS``), each described in its default graph.
 BUILTIN_FILES: dict[str, str] = {
     "sce.ttl": GRAPH.ontology,
     "seed.ttl": GRAPH.seed,
     "curation.ttl": GRAPH.curation,
+    "sources.trig": GRAPH.sources,
 }
+#: Where the built-in sources file keeps each source's facts: ``SOURCE_GRAPHS + key``.
+SOURCE_GRAPHS = GRAPH.term("source/")
 SHAPES_FILE = "shapes.ttl"
 
 

@@ -29,7 +29,7 @@ def test_kg_queries_lists_every_query_with_its_parameters(runner: CliRunner) -> 
     assert code == 0
     for query in catalog().values():
         assert query.name in out and query.summary in out
-    assert "model-profile       The profile of one model" in out
+    assert "model-profile          The profile of one model" in out  # names padded to enterprises-by-status
     assert "from (iri), to (iri)" in out
 
 

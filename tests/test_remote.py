@@ -11,6 +11,7 @@ import http.server
 import re
 import socket
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +27,7 @@ from kg.describe import describe
 from kg.errors import InputError, KGError
 from kg.stats import stats
 from kg.stores import Store
-from kg.stores.rdffiles import graph_name, parse_file
+from kg.stores.rdffiles import builtin_graphs, graph_name, parse_file
 from kg.stores.remote import (
     Credentials,
     RemoteError,
@@ -52,6 +53,7 @@ PARAMETERS = {
     "text": "WeChat",
     "from": "Pinduoduo",
     "to": "Xiaohongshu",
+    "kind": "penalty",
 }
 EXTRA = DATA / "remote_extra.ttl"
 EXTRA_TRIPLES = 5
@@ -179,8 +181,11 @@ def row_set(result: Any, text: str) -> set[tuple[Any, ...]]:
 @pytest.mark.server
 def test_push_reports_the_triples_sent_into_each_graph(pushed: tuple[RemoteStore, dict[str, int]]) -> None:
     _, sent = pushed
-    expected = {iri: len(parse_file(ontology_dir() / name)) for name, iri in BUILTIN_FILES.items()}
-    assert sent == expected
+    expected = Counter(
+        q.graph_name.value for name, iri in BUILTIN_FILES.items() for q in parse_file(ontology_dir() / name, graph=iri)
+    )
+    assert sent == dict(expected)
+    assert list(sent) == builtin_graphs()
     assert sum(sent.values()) > 900
 
 
@@ -198,7 +203,16 @@ def test_every_named_query_gives_the_embedded_rows(store: Store, remote: RemoteS
 @pytest.mark.server
 def test_parametrised_queries_find_something(remote: RemoteStore) -> None:
     """Guards the comparison above against a binding that silently matches nothing on both sides."""
-    for name in ("search", "models-targeting", "connection", "model-profile", "enterprise-model", "provenance"):
+    for name in (
+        "search",
+        "models-targeting",
+        "connection",
+        "model-profile",
+        "enterprise-model",
+        "provenance",
+        "timeline",
+        "events-of-kind",
+    ):
         query = get_query(name)
         assert len(run_query(remote, name, {p.name: PARAMETERS[p.name] for p in query.parameters})) > 0, name
 
@@ -279,9 +293,9 @@ def test_cli_push_then_query_a_data_file(server: Server, runner: CliRunner) -> N
     assert pushed.exit_code == 0, pushed.output
     lines = pushed.output.splitlines()
     builtin = sum(len(parse_file(ontology_dir() / name)) for name in BUILTIN_FILES)
-    assert lines[3:] == [
+    assert lines[len(builtin_graphs()) :] == [
         f"{EXTRA_TRIPLES} triples into <{graph_name(EXTRA)}>",
-        f"pushed {builtin + EXTRA_TRIPLES} triples into 4 graphs at {server.url}",
+        f"pushed {builtin + EXTRA_TRIPLES} triples into {len(builtin_graphs()) + 1} graphs at {server.url}",
     ]
     city = "SELECT ?city WHERE { ?shop ex:address/ex:city ?city }".replace("ex:", "<https://example.org/remote-test#")
     city = re.sub(r"(#\w+)", r"\1>", city)
@@ -506,7 +520,8 @@ def test_batches_never_split_a_blank_node_chain() -> None:
 
 def test_open_remote_sees_the_builtin_and_data_graphs() -> None:
     remote = open_remote("http://127.0.0.1:9/query", data=[EXTRA], graphs=["urn:g"])
-    assert remote.dataset == [*BUILTIN_FILES.values(), graph_name(EXTRA), "urn:g"]
+    assert remote.dataset == [*builtin_graphs(), graph_name(EXTRA), "urn:g"]
+    assert set(BUILTIN_FILES.values()) < set(remote.dataset)
     assert GRAPH.seed in remote.dataset
     with pytest.raises(KGError, match="no such file"):
         open_remote("http://127.0.0.1:9/query", data=[Path("missing.ttl")])

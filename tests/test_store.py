@@ -14,7 +14,8 @@ from kg.cli import main
 from kg.errors import InputError, KGError
 from kg.stores import Store, open_store
 from kg.stores.embedded import JOURNAL, LOADING, open_disk
-from kg.vocab import BUILTIN_FILES
+from kg.stores.rdffiles import builtin_graphs
+from kg.vocab import BUILTIN_FILES, SOURCE_GRAPHS
 
 SHOPS = """@prefix b: <https://w3id.org/sce/bench/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -49,7 +50,9 @@ def disk(tmp_path: Path) -> Store:
 
 
 def test_a_new_store_on_disk_holds_the_built_in_graph(disk: Store) -> None:
-    assert sorted(g for g, _ in disk.graphs()) == sorted(BUILTIN_FILES.values())
+    assert sorted(g for g, _ in disk.graphs()) == sorted(builtin_graphs())
+    assert set(BUILTIN_FILES.values()) < set(builtin_graphs())
+    assert sum(1 for g in builtin_graphs() if g.startswith(SOURCE_GRAPHS)) >= 40
     assert disk.ask("ASK { id:kuaishou a sce:Enterprise }")
 
 
@@ -268,3 +271,21 @@ def test_an_engine_error_is_one_line(tmp_path: Path) -> None:
         KGError, match=r"query: the store could not answer: The custom function <urn:x> is not supported"
     ):
         open_store().query("SELECT ?x WHERE { BIND (<urn:x>(1) AS ?x) }")
+
+
+def test_a_file_may_not_write_into_a_built_in_source_graph(tmp_path: Path) -> None:
+    source = SOURCE_GRAPHS + "wikipedia-pinduoduo"
+    forged = tmp_path / "forged.trig"
+    forged.write_text(FORGED.replace("https://w3id.org/sce/graph/seed", source), encoding="utf-8")
+    with pytest.raises(InputError, match=f"writes into kg's own graph <{source}>"):
+        open_store(data=[forged])
+
+
+def test_a_dropped_source_graph_comes_back_when_the_store_reopens(tmp_path: Path) -> None:
+    source = SOURCE_GRAPHS + "wikipedia-pinduoduo"
+    with open_disk(tmp_path / "store") as store:
+        size = dict(store.graphs())[source]
+        store.drop(source)
+        assert source not in dict(store.graphs())
+    with open_disk(tmp_path / "store") as store:
+        assert dict(store.graphs())[source] == size

@@ -39,6 +39,13 @@ EXPECTED = {
     "category-broader-not-category": ("bags (id:bags)", "broader category is a sce:ProductCategory"),
     "enterprise-two-parents": ("Douyin (id:douyin)", "at most one parent organisation"),
     "enterprise-own-parent": ("ByteDance (id:bytedance)", "cannot be its own parent organisation"),
+    "fact-without-source": ("Pinduoduo (id:pinduoduo)", "(schema:foundingDate) is stated in a graph with no source"),
+    "date-not-a-date": ("Pinduoduo (id:pinduoduo)", "founding date is a valid xsd:gYear, xsd:gYearMonth or xsd:date"),
+    "event-without-date": ("trial event (id:trial-event)", "an event has a date"),
+    "event-without-enterprise": ("trial event (id:trial-event)", "concerns at least one enterprise"),
+    "penalty-without-amount": ("trial event (id:trial-event)", "a penalty names its amount in yuan"),
+    "penalty-without-authority": ("trial event (id:trial-event)", "a penalty names the authority"),
+    "ticker-not-exchange-symbol": ("JD.com (id:jd-com)", "a ticker symbol is written exchange:symbol"),
 }
 
 
@@ -67,11 +74,39 @@ def test_a_file_that_conforms_adds_no_violation(runner: CliRunner, tmp_path: Pat
     good.write_text(
         (BROKEN / "model-without-form.ttl")
         .read_text(encoding="utf-8")
-        .replace("sce:hasSocialChain", "sce:hasForm id:group-purchase ;\n    sce:hasSocialChain"),
+        .replace("sce:hasSocialChain", "sce:hasForm id:group-purchase ;\n    sce:hasSocialChain")
+        # the file's facts beyond the seed (its model's enterprise) come from a source with a web address
+        + "<> <http://www.w3.org/ns/prov#wasDerivedFrom> id:src-wikipedia-pinduoduo .\n",
         encoding="utf-8",
     )
     result = runner.invoke(main, ["validate", str(good)])
     assert result.exit_code == 0, result.output
+
+
+SOURCED = """@prefix id: <https://w3id.org/sce/id/> .
+@prefix schema: <https://schema.org/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://example.org/mine> prov:wasDerivedFrom <https://example.org/src> .
+<https://example.org/src> schema:url "https://example.org/article"^^xsd:anyURI .
+<https://example.org/mine> { id:yunji schema:foundingDate "2015"^^xsd:gYear . }
+"""
+
+
+def test_a_fact_in_a_graph_derived_from_a_source_with_an_address_conforms(runner: CliRunner, tmp_path: Path) -> None:
+    sourced = tmp_path / "sourced.trig"
+    sourced.write_text(SOURCED, encoding="utf-8")
+    assert runner.invoke(main, ["validate", str(sourced)]).exit_code == 0
+    unsourced = tmp_path / "unsourced.trig"
+    unsourced.write_text(
+        SOURCED.replace('schema:url "https://example.org/article"', 'schema:name "no address"'), "utf-8"
+    )
+    result = runner.invoke(main, ["validate", str(unsourced)])
+    assert result.exit_code == 1
+    assert (
+        "Violation: Yunji (id:yunji): a fact beyond the seed (schema:foundingDate) is stated in a graph"
+        in result.output
+    )
 
 
 @pytest.mark.parametrize(

@@ -28,26 +28,35 @@ def _progress(message: str) -> None:
 @click.option("--sparql", "sparql", metavar="QUERY", help="Your own query: its text, @FILE, or - for stdin.")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
 @click.option(
-    "--output", "-o", type=click.Path(dir_okay=False), default="graph.html", show_default=True, help="The HTML file."
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The HTML file [default: graph.html, or timeline.html with --timeline].",
 )
 @click.option("--lang", type=click.Choice(["en", "zh-Hans"]), default="en", help="Language the labels start in.")
 @click.option("--title", default=None, help="The page's heading (default: the query's summary).")
 @click.option("--allow-service", is_flag=True, help="Let SERVICE clauses reach other endpoints over the network.")
+@click.option(
+    "--timeline", is_flag=True, help="Draw the timeline of model NAME (or of every model): dated events, by source."
+)
 @pass_app
 def render_command(
     app: App,
     name: str | None,
     sparql: str | None,
     params: tuple[str, ...],
-    output: str,
+    output: str | None,
     lang: str,
     title: str | None,
     allow_service: bool,
+    timeline: bool,
 ) -> None:
     """Draw the graph, or the answer to query NAME or --sparql, as one interactive HTML page that works offline.
 
     A CONSTRUCT or DESCRIBE answer is drawn as it is; a SELECT answer draws the resources in its rows and the links
-    among them. With no query, the whole graph.
+    among them. With no query, the whole graph. With --timeline, NAME is a model (any of its names) and the page is
+    its timeline: founding dates and market events in date order, coloured by kind, each linked to its source.
     """
     from ..errors import KGError
     from ..network import WHOLE_GRAPH, from_store
@@ -55,6 +64,12 @@ def render_command(
 
     if name and sparql is not None:
         raise KGError("give a query NAME or --sparql, not both")
+    if timeline:
+        if sparql is not None or params:
+            raise KGError("--timeline takes a model NAME only, not --sparql or --param")
+        _timeline(app, name, "timeline.html" if output is None else output, lang, title)
+        return
+    output = "graph.html" if output is None else output
     store = app.store()
     _progress("running the query")
     if name or sparql is not None:
@@ -64,6 +79,16 @@ def render_command(
     _progress(f"drawing {graph.number_of_nodes()} nodes and {graph.number_of_edges()} links")
     path = write_html(graph, output, title=title or heading, query=text, lang=lang)
     click.echo(f"{path}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} links")
+
+
+def _timeline(app: App, model: str | None, output: str, lang: str, title: str | None) -> None:
+    """Write the timeline page of ``model`` (every model when None) and say how many items it holds."""
+    from ..timeline import timeline_items, write_timeline
+
+    items = timeline_items(app.store(), model=model, lang=lang)
+    heading = title or (f"Timeline: {model}" if model else "Timeline of China's social e-commerce")
+    path = write_timeline(items, output, title=heading, lang=lang)
+    click.echo(f"{path}: {len(items)} dated items")
 
 
 def _query_graph(

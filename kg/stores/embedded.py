@@ -14,8 +14,10 @@ A store on disk is opened read-only by commands that only read, and many of them
 alone (see :mod:`kg.stores.locks`). A reader that finds a killed load's journal entry has it recovered first.
 
 >>> store = memory_store()
->>> sorted(iri.rsplit("/", 1)[1] for iri, _ in store.graphs())
-['curation', 'ontology', 'seed']
+>>> sorted(iri.rsplit("/", 1)[1] for iri, _ in store.graphs() if "/graph/source/" not in iri)
+['curation', 'ontology', 'seed', 'sources']
+>>> sum("/graph/source/" in iri for iri, _ in store.graphs())  # one graph per public source
+45
 >>> store.ask("ASK { id:kuaishou a sce:Enterprise }")
 True
 """
@@ -32,11 +34,13 @@ import pyoxigraph as ox
 from ..errors import InputError, KGError, from_syntax_error
 from ..results import Result, Term
 from ..sparqltext import bind_values, check_depth
-from ..vocab import BUILTIN_FILES, GRAPH, PREFIXES, ontology_dir
+from ..vocab import GRAPH, PREFIXES
 from .base import GraphName, GraphStore, Node, Progress
 from .locks import StoreLock
 from .rdffiles import (
     TRIPLE_FORMATS,
+    builtin_graphs,
+    builtin_quads,
     check_xml,
     graph_name,
     graph_node,
@@ -365,15 +369,19 @@ class Store(GraphStore):
 
 
 def load_builtin(store: Store, *, only_missing: bool = False) -> None:
-    """Load the built-in graph (ontology, seed knowledge, curation) into its named graphs.
+    """Load the built-in graph (ontology, seed knowledge, curation, sourced facts) into its named graphs; the sources
+    file keeps its graphs, one per public source.
 
     Args:
         only_missing: load only the graphs the store does not hold yet (so reopening a store adds nothing).
     """
-    folder = ontology_dir()
-    for name, graph in BUILTIN_FILES.items():
-        if not (only_missing and store.holds(ox.NamedNode(graph))):
-            store._load(folder / name, graph=graph, progress=None, own=True)
+    held = {g for g in builtin_graphs() if only_missing and store.holds(ox.NamedNode(g))}
+    quads = builtin_quads()
+    store._writing().extend(q for q in quads if _graph_value(q) not in held)
+
+
+def _graph_value(quad: ox.Quad) -> str:
+    return quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
 
 
 def memory_store(data: Sequence[str | Path] = ()) -> Store:
@@ -390,7 +398,7 @@ def memory_store(data: Sequence[str | Path] = ()) -> Store:
 
 def _needs_repair(store: Store) -> bool:
     """Whether a store on disk needs a writer before it can be read: a killed load, or a built-in graph missing."""
-    return bool(store.journal()) or not all(store.holds(ox.NamedNode(g)) for g in BUILTIN_FILES.values())
+    return bool(store.journal()) or not all(store.holds(ox.NamedNode(g)) for g in builtin_graphs())
 
 
 def open_disk(directory: str | Path, *, wait: float = 0.0, write: bool = True) -> Store:

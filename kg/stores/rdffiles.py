@@ -9,6 +9,7 @@ True
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import InputError, KGError, from_syntax_error
-from ..vocab import GRAPH
+from ..vocab import BUILTIN_FILES, GRAPH, ontology_dir
 from .base import Progress
 
 #: File name endings and the RDF format each means.
@@ -195,3 +196,23 @@ def graph_node(iri: str) -> ox.NamedNode:
     if node is None or ":" not in iri:
         raise KGError(f"a graph is named by an absolute IRI, not {iri!r}")
     return node
+
+
+@functools.cache
+def builtin_quads() -> tuple[ox.Quad, ...]:
+    """Every statement of the built-in graph in its named graph: each file's default graph goes into the graph
+    ``BUILTIN_FILES`` names, and the sources file keeps its own graphs (one per public source).
+
+    Only kg's own files are read this way; a user's file that names one of kg's graphs is refused.
+    """
+    folder = ontology_dir()
+    return tuple(q for name, graph in BUILTIN_FILES.items() for q in parse_file(folder / name, graph=graph))
+
+
+def builtin_graphs() -> list[str]:
+    """The names of the built-in graphs, in the order their files list them.
+
+    >>> builtin_graphs()[:2]
+    ['https://w3id.org/sce/graph/ontology', 'https://w3id.org/sce/graph/seed']
+    """
+    return list(dict.fromkeys(q.graph_name.value for q in builtin_quads() if isinstance(q.graph_name, ox.NamedNode)))

@@ -23,6 +23,7 @@ SELECT ?x WHERE { VALUES (?t) { (<https://w3id.org/sce/ontology#Role>) } ?x a ?t
 
 from __future__ import annotations
 
+import http.client
 import os
 import socket
 import urllib.error
@@ -41,7 +42,11 @@ from ..results import Result, Row, Term, str_value
 from ..sparqltext import PROLOGUE, bind_values, check_depth, network_reach, query_form, term_text, without_values_rows
 from ..vocab import BUILTIN_FILES, PREFIXES, ontology_dir
 from .base import GraphName, GraphStore, Node
-from .rdffiles import check_user_graph, graph_name, parse_file
+from .rdffiles import builtin_graphs, check_user_graph, graph_name, parse_file
+
+# Virtuoso answers with one X-SPARQL-default-graph and one X-SPARQL-named-graph header per graph of the dataset, and
+# the built-in graph alone has one graph per public source: allow that many headers, still a bounded number.
+http.client._MAXHEADERS = max(http.client._MAXHEADERS, 2000)  # type: ignore[attr-defined]
 
 ENV_USER = "KG_SPARQL_USER"
 ENV_PASSWORD = "KG_SPARQL_PASSWORD"
@@ -325,7 +330,7 @@ class RemoteStore(GraphStore):
     ) -> None:
         self.endpoints = endpoints(endpoint, update=update_endpoint, graph_store=graph_store)
         self.use_graph_store = use_graph_store and self.endpoints.graph_store is not None
-        self.dataset: list[str] = list(dict.fromkeys(graphs if graphs is not None else BUILTIN_FILES.values()))
+        self.dataset: list[str] = list(dict.fromkeys(graphs if graphs is not None else builtin_graphs()))
         self.http = Http(credentials or Credentials.from_env(), timeout=timeout or timeout_from_env())
 
     def __repr__(self) -> str:
@@ -633,5 +638,5 @@ def open_remote(
     for path in data:
         if not Path(path).is_file():
             raise KGError(f"{path}: no such file")
-    seen = [*BUILTIN_FILES.values(), *(graph_name(p) for p in data), *(graphs or ())]
+    seen = [*builtin_graphs(), *(graph_name(p) for p in data), *(graphs or ())]
     return RemoteStore(spec, update_endpoint=update_endpoint, graph_store=graph_store, graphs=seen, timeout=timeout)
