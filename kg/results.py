@@ -130,7 +130,7 @@ class Result:
         source, self._source = self._source, None
         if source is None:
             raise KGError("this result has been written out already; run the query again to read it twice")
-        return (tuple(s) for s in source) if self.kind == "select" else iter(source)
+        return _answered(source, whole_rows=self.kind == "select")
 
     def stream(self) -> Iterator[Any]:
         """The rows (or triples) one by one, without keeping them: for answers too big to hold."""
@@ -241,6 +241,15 @@ class Result:
         if self.kind == "ask":
             return pandas.DataFrame({"boolean": [self.boolean]})
         return pandas.DataFrame([[python_value(v) for v in row] for row in self.rows], columns=self.vars)
+
+
+def _answered(source: Iterable[Any], *, whole_rows: bool) -> Iterator[Any]:
+    """The items of an engine's (or a server's) answer; a failure while reading them is one clear error."""
+    try:
+        for item in source:
+            yield tuple(item) if whole_rows else item
+    except (SyntaxError, ValueError, OSError, RuntimeError) as error:
+        raise KGError(f"the store could not answer: {' '.join(str(error).split())[:300]}") from None
 
 
 # --- Values -----------------------------------------------------------------------------------------------------------

@@ -349,7 +349,7 @@ def test_virtuoso_refuses_a_push_without_credentials(virtuoso_server: Server, ru
     crud = virtuoso_server.url.replace("/sparql", "/sparql-graph-crud-auth")
     assert result.output == (
         f"kg: error: {crud} refused access (401 Unauthorized); "
-        "set KG_SPARQL_USER and KG_SPARQL_PASSWORD, or KG_SPARQL_TOKEN\n"
+        "set KG_SPARQL_USER and KG_SPARQL_PASSWORD, or KG_SPARQL_TOKEN; nothing was changed on the server\n"
     )
 
 
@@ -392,7 +392,7 @@ def test_a_server_that_is_down() -> None:
 def test_a_server_that_is_too_slow(silent_server: str) -> None:
     result = _kg("--store", silent_server, "query", "models", env={"KG_SPARQL_TIMEOUT": "0.5"})
     assert result.exit_code == 2
-    assert result.output == f"kg: error: {silent_server} did not answer within 0.5 s\n"
+    assert result.output == f"kg: error: {silent_server} did not answer within 0.5 s (set KG_SPARQL_TIMEOUT for more)\n"
 
 
 def test_a_server_that_answers_with_an_error(failing_server: str) -> None:
@@ -408,7 +408,7 @@ def test_a_server_that_refuses(forbidding_server: str) -> None:
     assert result.exit_code == 2
     assert result.output == (
         f"kg: error: {forbidding_server} refused access (403 Forbidden); "
-        "set KG_SPARQL_USER and KG_SPARQL_PASSWORD, or KG_SPARQL_TOKEN\n"
+        "set KG_SPARQL_USER and KG_SPARQL_PASSWORD, or KG_SPARQL_TOKEN; nothing was changed on the server\n"
     )
 
 

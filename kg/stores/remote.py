@@ -23,12 +23,16 @@ SELECT ?x WHERE { VALUES (?t) { (<https://w3id.org/sce/ontology#Role>) } ?x a ?t
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import io
 import os
 import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from http.client import HTTPException
@@ -53,6 +57,10 @@ ENV_PASSWORD = "KG_SPARQL_PASSWORD"
 ENV_TOKEN = "KG_SPARQL_TOKEN"
 ENV_TIMEOUT = "KG_SPARQL_TIMEOUT"
 DEFAULT_TIMEOUT = 30.0
+ENV_MAX_BYTES = "KG_SPARQL_MAX_BYTES"
+#: The most an answer may hold by default: far more than any answer kg holds in memory, and a stop to one that never
+#: ends. Answers stream, so memory does not grow with them.
+DEFAULT_MAX_BYTES = 4 << 30
 #: Triples per SPARQL Update request when a server has no Graph Store Protocol endpoint.
 BATCH_SIZE = 2000
 
@@ -179,6 +187,20 @@ def timeout_from_env(environ: Mapping[str, str] | None = None) -> float:
     return value
 
 
+def max_bytes_from_env(environ: Mapping[str, str] | None = None) -> int:
+    """The most bytes one answer may hold, from ``KG_SPARQL_MAX_BYTES`` (default 4 GiB).
+
+    Raises:
+        KGError: the variable is set but is not a positive whole number.
+    """
+    text = (os.environ if environ is None else environ).get(ENV_MAX_BYTES, "").strip()
+    if not text:
+        return DEFAULT_MAX_BYTES
+    if not text.isdigit() or int(text) == 0:
+        raise KGError(f"{ENV_MAX_BYTES} must be a positive whole number of bytes, not {text!r}")
+    return int(text)
+
+
 # --- HTTP -----------------------------------------------------------------------------------------------------------
 
 
@@ -194,8 +216,9 @@ class Response:
 class Http:
     """A small HTTP client with a timeout, authentication from :class:`Credentials`, and one-line errors."""
 
-    def __init__(self, credentials: Credentials, *, timeout: float) -> None:
+    def __init__(self, credentials: Credentials, *, timeout: float, max_bytes: int | None = None) -> None:
         self.timeout = timeout
+        self.max_bytes = max_bytes if max_bytes is not None else max_bytes_from_env()
         self.token = credentials.token
         self.credentials = credentials
         self.passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
@@ -218,10 +241,23 @@ class Http:
     def request(
         self, method: str, url: str, *, body: bytes | None = None, headers: Mapping[str, str] | None = None
     ) -> Response:
-        """Send one request and return the answer.
+        """Send one request and return the whole answer, read within the deadline and the byte cap.
 
         Raises:
-            RemoteError: no answer (refused, unknown host, timeout) or an answer with an error status.
+            RemoteError: no answer (refused, unknown host, past the deadline), an answer with an error status, or
+                one bigger than the cap.
+        """
+        stream = self.open(method, url, body=body, headers=headers)
+        with stream:
+            return Response(stream.status, stream.media_type, stream.read())
+
+    def open(
+        self, method: str, url: str, *, body: bytes | None = None, headers: Mapping[str, str] | None = None
+    ) -> Answer:
+        """Send one request and return its answer as a stream, to be read within the deadline and the byte cap.
+
+        Raises:
+            RemoteError: no answer (refused, unknown host, past the deadline) or an answer with an error status.
         """
         request = urllib.request.Request(url, data=body, method=method, headers={"User-Agent": _USER_AGENT})
         for name, value in (headers or {}).items():
@@ -230,21 +266,83 @@ class Http:
             request.add_unredirected_header("Authorization", f"Bearer {self.token}")
         where = redact(url)
         self._offer_password(url)
+        deadline = time.monotonic() + self.timeout
+        with self._errors(where):
+            answer = self.opener.open(request, timeout=self.timeout)
+        return Answer(answer, where=where, deadline=deadline, timeout=self.timeout, cap=self.max_bytes)
+
+    @contextlib.contextmanager
+    def _errors(self, where: str) -> Iterator[None]:
         try:
-            with self.opener.open(request, timeout=self.timeout) as answer:
-                return Response(answer.status, answer.headers.get_content_type(), answer.read())
+            yield
         except urllib.error.HTTPError as error:
             raise RemoteError(_http_error(where, error)) from None
         except urllib.error.URLError as error:
             if isinstance(error.reason, TimeoutError):
-                raise RemoteError(f"{where} did not answer within {self.timeout:g} s") from None
+                raise RemoteError(_too_slow(where, self.timeout)) from None
             raise RemoteError(f"cannot reach {where}: {_reason(error.reason)}") from None
         except TimeoutError:
-            raise RemoteError(f"{where} did not answer within {self.timeout:g} s") from None
+            raise RemoteError(_too_slow(where, self.timeout)) from None
         except (OSError, HTTPException, ValueError) as error:
             raise RemoteError(
                 f"{where}: the connection failed: {one_line(str(error)) or type(error).__name__}"
             ) from None
+
+
+def _too_slow(where: str, timeout: float) -> str:
+    return f"{where} did not answer within {timeout:g} s (set {ENV_TIMEOUT} for more)"
+
+
+class Answer(io.RawIOBase):
+    """A server's answer as a binary stream: every read within one overall deadline, and no more than ``cap`` bytes.
+
+    A server that sends a byte every few seconds, or never stops sending, is cut off with one clear error, whatever
+    the timeout of each read.
+    """
+
+    def __init__(self, answer: Any, *, where: str, deadline: float, timeout: float, cap: int) -> None:
+        super().__init__()
+        self.answer = answer
+        self.status: int = answer.status
+        self.media_type: str = answer.headers.get_content_type()
+        self.where = where
+        self.deadline = deadline
+        self.timeout = timeout
+        self.cap = cap
+        self.received = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise RemoteError(_too_slow(self.where, self.timeout))
+        _socket_timeout(self.answer, left)
+        try:
+            # read1: at most one read of the socket, so that a server sending a byte at a time meets the deadline
+            data = self.answer.read1(len(buffer))
+            count = len(data)
+            buffer[:count] = data
+        except TimeoutError:
+            raise RemoteError(_too_slow(self.where, self.timeout)) from None
+        except (OSError, HTTPException) as error:
+            raise RemoteError(f"{self.where}: the connection failed: {one_line(str(error))}") from None
+        self.received += count
+        if self.received > self.cap:
+            raise RemoteError(f"{self.where} sent more than {self.cap:,} bytes (set {ENV_MAX_BYTES} for more)")
+        return count
+
+    def close(self) -> None:
+        self.answer.close()
+        super().close()
+
+
+def _socket_timeout(answer: Any, seconds: float) -> None:
+    """Let the next read of ``answer`` wait no longer than ``seconds`` (the time left before the deadline)."""
+    sock = getattr(getattr(getattr(answer, "fp", None), "raw", None), "_sock", None)
+    if sock is not None:
+        sock.settimeout(max(seconds, 0.001))
 
 
 def _reason(reason: object) -> str:
@@ -363,30 +461,32 @@ class RemoteStore(GraphStore):
         fields = [("query", PROLOGUE + sparql)]
         fields += [("default-graph-uri", g) for g in dataset] + [("named-graph-uri", g) for g in dataset]
         accept = N_TRIPLES if form == "graph" else RESULTS_JSON
-        answer = self.http.request(
+        answer = self.http.open(
             "POST",
             self.endpoints.query,
             body=urllib.parse.urlencode(fields).encode("utf-8"),
             headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
         )
-        return self._parse(answer, form)
+        try:
+            return self._read(answer, form)
+        except BaseException:
+            answer.close()
+            raise
 
-    def _parse(self, answer: Response, form: str) -> Result:
-        """A Result from the server's answer, read whole here so that an answer kg cannot read is one clear error."""
-        where = redact(self.endpoints.query)
+    def _read(self, answer: Answer, form: str) -> Result:
+        """A Result streaming from the server's answer: rows (or triples) are parsed as they arrive."""
         try:
             if form == "graph":
                 fmt = ox.RdfFormat.from_media_type(answer.media_type) or ox.RdfFormat.N_TRIPLES
-                return Result.from_triples([quad.triple for quad in ox.parse(answer.body, format=fmt)])
-            results = ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
+                return Result.from_triples(quad.triple for quad in ox.parse(answer, format=fmt))  # type: ignore[arg-type]
+            results = ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON)  # type: ignore[arg-type]
             if isinstance(results, ox.QueryBoolean):
                 return Result.ask(bool(results))
-            rows = [tuple(s) for s in results]
+            if form == "ask":
+                return Result.ask(_truth([tuple(s) for s in results]))
         except (SyntaxError, ValueError, OSError) as error:
-            raise RemoteError(f"{where} sent an answer kg cannot read: {one_line(str(error))}") from None
-        if form == "ask":
-            return Result.ask(_truth(rows))
-        return Result.select([v.value for v in results.variables], rows)
+            raise RemoteError(f"{answer.where} sent an answer kg cannot read: {one_line(str(error))}") from None
+        return Result.from_oxigraph(results)
 
     def triples(self) -> Iterator[ox.Triple]:
         """Every distinct statement of the union of this store's graphs."""
@@ -492,25 +592,45 @@ class RemoteStore(GraphStore):
         return self.push_quads(quads)
 
     def push_quads(self, quads: Iterable[ox.Quad], *, replace: bool = True) -> dict[str, int]:
-        """Send ``quads`` into their graphs and add those graphs to the ones queries see; return triples per graph.
+        """Send ``quads`` into their graphs, all or nothing, and add those graphs to the ones queries see; return
+        triples per graph.
+
+        Every graph is first uploaded into a staging graph of its own (which no query of kg sees); then one update
+        request moves (or, to add, copies) each staging graph into place. A failure before that request drops the
+        staging graphs and leaves the server's graphs as they were.
 
         Args:
             quads: statements in named graphs.
             replace: each graph sent replaces the server's graph of that name; when False, the statements are added.
+
+        Raises:
+            RemoteError: the server refused or failed; the message says that nothing was changed.
         """
         by_graph: dict[str, list[ox.Triple]] = {}
         for quad in quads:
             if not isinstance(quad.graph_name, ox.NamedNode):
                 raise KGError("only statements in named graphs can be pushed")
             by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
-        for iri, triples in by_graph.items():
-            if self.use_graph_store:
-                self._send_graph(iri, triples, method="PUT" if replace else "POST")
-            else:
-                self._update_graph(iri, triples, replace=replace)
+        staged = {iri: f"urn:kg:staging:{uuid.uuid4()}" for iri in by_graph}
+        try:
+            for iri, triples in by_graph.items():
+                if self.use_graph_store:
+                    self._send_graph(staged[iri], triples, method="PUT")
+                else:
+                    self._update_graph(staged[iri], triples, replace=True)
+            self.update(" ;\n".join(_into_place(tmp, iri, replace=replace) for iri, tmp in staged.items()))
+        except RemoteError as error:
+            self._drop_quietly(staged.values())
+            raise RemoteError(f"{error}; nothing was changed on the server") from None
+        for iri in by_graph:
             if iri not in self.dataset:
                 self.dataset.append(iri)
         return {iri: len(triples) for iri, triples in by_graph.items()}
+
+    def _drop_quietly(self, graphs: Iterable[str]) -> None:
+        """Drop the staging ``graphs``, as far as the server lets us (it may be the thing that failed)."""
+        with contextlib.suppress(RemoteError):
+            self.update(" ;\n".join(f"DROP SILENT GRAPH {term_text(ox.NamedNode(g))}" for g in graphs))
 
     def _send_graph(self, iri: str, triples: Sequence[ox.Triple], *, method: str) -> None:
         """Graph Store Protocol: PUT replaces the graph, POST adds to it."""
@@ -543,6 +663,18 @@ class RemoteStore(GraphStore):
             body=urllib.parse.urlencode({"update": sparql}).encode("utf-8"),
             headers={"Content-Type": "application/x-www-form-urlencoded"},
         )
+
+
+def _into_place(staging: str, target: str, *, replace: bool) -> str:
+    """The update that puts a staging graph in place: MOVE replaces the target, ADD then DROP adds to it.
+
+    >>> _into_place("urn:kg:staging:1", "urn:g", replace=True)
+    'MOVE SILENT GRAPH <urn:kg:staging:1> TO GRAPH <urn:g>'
+    """
+    source, graph = term_text(ox.NamedNode(staging)), term_text(ox.NamedNode(target))
+    if replace:
+        return f"MOVE SILENT GRAPH {source} TO GRAPH {graph}"
+    return f"ADD SILENT GRAPH {source} TO GRAPH {graph} ;\nDROP SILENT GRAPH {source}"
 
 
 def user_quads(paths: Iterable[str | Path], graph: str | None) -> list[ox.Quad]:
