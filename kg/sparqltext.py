@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -38,36 +38,47 @@ PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 # --- The lexer --------------------------------------------------------------------------------------------------------
 
-_BASE = (
-    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d\u2070-\u218f"
+_ASCII_BASE = "A-Za-z"
+_WIDE_BASE = (
+    "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d\u2070-\u218f"
     "\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
-_U = _BASE + "_"
-_CHARS = _U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
-_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_PREFIX = f"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
-_LOCAL = f"(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
+_WIDE_EXTRA = "\u00b7\u0300-\u036f\u203f-\u2040"
 
-_TOKEN = re.compile(
-    "|".join(
-        [
-            r"(?P<ws>[ \t\r\n]+)",
-            r"(?P<comment>#[^\r\n]*)",
-            r'(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)',
-            r"(?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''"
-            r'|"""(?:(?:"|"")?(?:[^"\\]|\\.))*"""'
-            r"|'(?:[^'\\\n\r]|\\.)*'"
-            r'|"(?:[^"\\\n\r]|\\.)*")',
-            f"(?P<var>[?$][{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)",
-            f"(?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)",
-            f"(?P<blank>_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)",
-            r"(?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)",
-            r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)",
-            r"(?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)",
-            r"(?P<other>[\s\S])",
-        ]
+
+@cache
+def _token_pattern(wide: bool) -> re.Pattern[str]:
+    """The lexer's one regular expression. Its character classes are the grammar's (section 19.8); for a query of
+    ASCII only (most queries) they are cut to ASCII, which reads the same text the same way and compiles ten times
+    faster, so that ``kg`` starts fast."""
+    base = _ASCII_BASE + (_WIDE_BASE if wide else "")
+    extra = _WIDE_EXTRA if wide else ""
+    u = base + "_"
+    chars = u + r"\-0-9" + extra
+    plx = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+    prefix = f"[{base}](?:[{chars}.]*[{chars}])?"
+    local = f"(?:[{u}:0-9]|{plx})(?:(?:[{chars}.:]|{plx})*(?:[{chars}:]|{plx}))?"
+    return re.compile(
+        "|".join(
+            [
+                r"(?P<ws>[ \t\r\n]+)",
+                r"(?P<comment>#[^\r\n]*)",
+                r'(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)',
+                r"(?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''"
+                r'|"""(?:(?:"|"")?(?:[^"\\]|\\.))*"""'
+                r"|'(?:[^'\\\n\r]|\\.)*'"
+                r'|"(?:[^"\\\n\r]|\\.)*")',
+                f"(?P<var>[?$][{u}0-9][{u}0-9{extra}]*)",
+                f"(?P<pname>(?:{prefix})?:(?:{local})?)",
+                f"(?P<blank>_:[{u}0-9](?:[{chars}.]*[{chars}])?)",
+                r"(?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)",
+                r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)",
+                r"(?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)",
+                r"(?P<other>[\s\S])",
+            ]
+        )
     )
-)
+
 
 #: Token kinds that are data or nothing, never code.
 OPAQUE = frozenset({"ws", "comment", "iri", "string", "var", "pname", "blank", "langtag", "number"})
@@ -99,7 +110,7 @@ def tokens(sparql: str) -> tuple[Token, ...]:
 def _tokens(sparql: str) -> tuple[Token, ...]:
     found: list[Token] = []
     line, line_start = 1, 0
-    for match in _TOKEN.finditer(sparql):
+    for match in _token_pattern(not sparql.isascii()).finditer(sparql):
         text = match.group(0)
         found.append(Token(match.lastgroup or "other", text, match.start(), line, match.start() - line_start + 1))
         if "\n" in text:

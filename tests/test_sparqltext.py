@@ -190,3 +190,14 @@ def test_a_query_too_deep_for_the_engine_is_one_line_and_no_crash() -> None:
     done = subprocess.run([kg, "sparql", query], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.startswith("kg: error: query:1:") and done.stderr.count("\n") == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=127), max_size=80))
+def test_the_ascii_lexer_reads_ascii_as_the_full_lexer_does(text: str) -> None:
+    from kg.sparqltext import _token_pattern
+
+    def kinds(wide: bool) -> list[tuple[str | None, str]]:
+        return [(m.lastgroup, m.group(0)) for m in _token_pattern(wide).finditer(text)]
+
+    assert kinds(False) == kinds(True)
