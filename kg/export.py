@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from .files import make_folder, write_atomically
 from .network import WHOLE_GRAPH, from_store, neighbourhood
+from .ontodoc import write_ontology_page
 from .render import write_html
 from .stores import GraphStore
 from .vocab import PREFIXES, SCE, curie
@@ -110,7 +111,7 @@ def export(store: GraphStore, folder: str | Path, *, progress: Callable[[str], N
     """Write every export of ``store`` into ``folder`` (created when missing); return the files written, sorted.
 
     The files: the graph as ``sce.ttl``, ``sce.nt``, ``sce.jsonld``, ``sce.rdf`` (RDF/XML); ``sce.graphml``; the
-    whole graph as ``sce.html``; ``model-*.html``, one per model.
+    whole graph as ``sce.html``; ``model-*.html``, one per model; ``ontology.html``, the ontology documented.
     """
     say = progress or (lambda _: None)
     target = make_folder(folder)
@@ -123,6 +124,8 @@ def export(store: GraphStore, folder: str | Path, *, progress: Callable[[str], N
     written.append(write_html(graph, target / f"{STEM}.html", query=WHOLE_GRAPH.strip()))
     say("HTML per model")
     written += model_pages(store, graph, target)
+    say("the ontology page")
+    written.append(write_ontology_page(store, target / "ontology.html"))
     return sorted(written)
 
 

@@ -282,9 +282,15 @@ class Store(GraphStore):
         # triples model-channels takes 0.2 ms instead of 110 ms, connection 60 ms instead of 22 s).
         text = bind_values(sparql, substitutions) if substitutions else sparql
         try:
-            raw = self.engine.query(
-                text, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs or None
-            )
+            try:
+                raw = self.engine.query(
+                    text, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs or None
+                )
+            except (OSError, RuntimeError) as error:
+                if not subs or "projection" not in str(error):
+                    raise
+                # pyoxigraph substitutes only projected variables; the VALUES block binds the others
+                raw = self.engine.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
         except SyntaxError as error:
             if text is not sparql:
                 self._raise_syntax_error(sparql, source)
