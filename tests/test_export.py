@@ -16,7 +16,7 @@ from kg.stores import Store
 
 EXPORTS = Path(__file__).resolve().parent.parent / "exports"
 EXPECTED = [
-    "model-community-group-buying.html", "model-content.html", "model-distribution.html", "model-group-buying.html",
+    "model-community-group-buying.html", "model-content.html", "model-distribution.html", "model-group-buying.html", "ontology.html",
     "sce.graphml", "sce.html", "sce.jsonld", "sce.nt", "sce.rdf", "sce.ttl",
 ]  # fmt: skip
 
