@@ -16,8 +16,8 @@ from kg.stores import Store
 
 EXPORTS = Path(__file__).resolve().parent.parent / "exports"
 EXPECTED = [
-    "model-community-group-buying.html", "model-content.html", "model-distribution.html", "model-group-buying.html", "ontology.html",
-    "sce.graphml", "sce.html", "sce.jsonld", "sce.nt", "sce.rdf", "sce.ttl",
+    "model-community-group-buying.html", "model-content.html", "model-distribution.html", "model-group-buying.html",
+    "ontology.html", "sce.graphml", "sce.html", "sce.jsonld", "sce.nt", "sce.rdf", "sce.ttl",
 ]  # fmt: skip
 
 
