@@ -51,6 +51,22 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+def offline_context(browser: Any) -> tuple[Any, list[str]]:
+    """A fresh offline browser context that aborts, and lists, every request that is not for a local file."""
+    context = browser.new_context(offline=True)
+    blocked: list[str] = []
+
+    def route(request_route: Any) -> None:
+        if request_route.request.url.startswith("file:"):
+            request_route.continue_()
+        else:
+            blocked.append(request_route.request.url)
+            request_route.abort()
+
+    context.route("**/*", route)
+    return context, blocked
+
+
 def visit(browser: Any, path: Path, *, bypass_csp: bool = False) -> Iterator[Visit]:
     """Open ``path`` in a fresh offline context that aborts every request that is not a local file."""
     context = browser.new_context(offline=True, bypass_csp=bypass_csp, viewport={"width": 1200, "height": 800})

@@ -14,7 +14,7 @@ from kg.ontodoc import ontology_page, ontology_terms
 from kg.stores import Store, open_store
 from kg.vocab import OWL
 
-from .test_browser import ARGS, CHROMIUM, EXPORTS, browser  # noqa: F401
+from .test_browser import EXPORTS, browser, offline_context  # noqa: F401
 
 HOSTILE = Path(__file__).parent / "data" / "ontodoc_xss.ttl"
 
@@ -107,18 +107,8 @@ def test_the_page_is_in_the_exports_and_reproducible(store: Store) -> None:
 
 @pytest.mark.browser
 def test_the_page_opens_offline_in_a_browser_with_both_languages(browser: Any) -> None:  # noqa: F811
-    context = browser.new_context(offline=True)
+    context, blocked = offline_context(browser)
     page = context.new_page()
-    blocked: list[str] = []
-
-    def route(request_route: Any) -> None:
-        if request_route.request.url.startswith("file:"):
-            request_route.continue_()
-        else:
-            blocked.append(request_route.request.url)
-            request_route.abort()
-
-    context.route("**/*", route)
     page.goto((EXPORTS / "ontology.html").as_uri())
     heading = page.locator("#SocialCommerceModel h3")
     assert heading.locator(".label-en").inner_text() == "social commerce model"

@@ -19,9 +19,9 @@ from kg.stores import Store
 from kg.timeline import KIND_COLOURS, timeline_items
 
 from .conftest import DATA, need
+from .test_browser import CHROMIUM, offline_context
 
 XSS = DATA / "timeline_xss.trig"
-CHROMIUM = "/usr/bin/chromium"
 
 
 class Items(HTMLParser):
@@ -135,20 +135,10 @@ def test_chromium_draws_the_timeline_offline_and_runs_no_planted_script(runner: 
     out = tmp_path / "timeline.html"
     result = runner.invoke(main, ["--data", str(XSS), "render", "--timeline", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    blocked: list[str] = []
     errors: list[str] = []
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        context = chromium.new_context(offline=True)
-
-        def route(request_route: Any) -> None:
-            if request_route.request.url.startswith("file:"):
-                request_route.continue_()
-            else:
-                blocked.append(request_route.request.url)
-                request_route.abort()
-
-        context.route("**/*", route)
+        context, blocked = offline_context(chromium)
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(out.as_uri())
