@@ -268,9 +268,13 @@ def from_store(store: GraphStore) -> nx.MultiDiGraph:
     return from_triples(triples, store=store, describe=False)
 
 
-def from_result(result: Result, store: GraphStore) -> nx.MultiDiGraph:
+def from_result(result: Result, store: GraphStore, *, also: Iterable[str] = ()) -> nx.MultiDiGraph:
     """The graph of a query's result: a CONSTRUCT or DESCRIBE graph as it is; the resources of SELECT rows and the
     links among them.
+
+    Args:
+        also: IRIs to draw besides the rows' resources, such as the nodes a named query's parameters name (a query
+            leaves its parameters out of its rows).
 
     Raises:
         KGError: an ASK result, which has no graph.
@@ -279,7 +283,7 @@ def from_result(result: Result, store: GraphStore) -> nx.MultiDiGraph:
         return from_triples(result.triples, store=store)
     if result.kind == "select":
         cells = [v for row in result.rows for v in row if isinstance(v, ox.NamedNode)]
-        return from_resources(store, cells)
+        return from_resources(store, [*cells, *map(ox.NamedNode, also)])
     raise KGError("an ASK query answers yes or no and has no graph to draw; use SELECT, CONSTRUCT or DESCRIBE")
 
 
