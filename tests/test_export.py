@@ -58,3 +58,26 @@ def test_export_command_writes_into_dir(runner: CliRunner, tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [str(tmp_path / "out" / n) for n in EXPECTED]
     assert (tmp_path / "out" / "sce.ttl").read_bytes() == (EXPORTS / "sce.ttl").read_bytes()
+
+
+@pytest.mark.parametrize("name", ["sce.ttl", "sce.nt", "sce.jsonld", "sce.rdf", "sce.html", "model-content.html"])
+def test_exports_write_language_tags_as_the_sources_do(name: str) -> None:
+    text = (EXPORTS / name).read_text(encoding="utf-8")
+    assert "zh-Hans" in text and "zh-hans" not in text
+
+
+@pytest.mark.parametrize("name", ["sce.ttl", "sce.nt", "sce.jsonld", "sce.rdf"])
+def test_rdflib_reads_each_rdf_export_as_the_very_graph_of_the_sources(name: str) -> None:
+    """rdflib compares language tags as written: a tag in another case would make the graphs differ."""
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    from kg.vocab import BUILTIN_FILES, ontology_dir
+
+    sources = rdflib.Graph()
+    for source in BUILTIN_FILES:
+        sources.parse(ontology_dir() / source, format="turtle")
+    formats = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".rdf": "xml"}
+    exported = rdflib.Graph().parse(EXPORTS / name, format=formats[Path(name).suffix])
+    assert len(exported) == len(sources)
+    assert isomorphic(exported, sources)
