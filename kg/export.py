@@ -95,12 +95,16 @@ def tags_as_written(text: str, fmt: ox.RdfFormat) -> str:
 
 
 def graphml_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy of ``graph`` whose attributes GraphML can hold: lists joined into text, a ``label`` for Gephi and yEd."""
+    """A copy of ``graph`` whose attributes GraphML can hold: lists joined into text, a ``label`` for Gephi and yEd.
+
+    Each edge gets an id of its own (``e0``, ``e1`` … in the graph's sorted order): Gephi's importer skips an edge
+    whose id it has seen, so the predicate, which many edges share, goes into the ``predicate`` attribute instead.
+    """
     flat = nx.MultiDiGraph()
     for key, data in graph.nodes(data=True):
         flat.add_node(key, **_flat_node(data))
-    for source, target, predicate, data in graph.edges(keys=True, data=True):
-        flat.add_edge(source, target, key=curie(predicate), label=data["label_en"], **_text(data))
+    for index, (source, target, data) in enumerate(graph.edges(data=True)):
+        flat.add_edge(source, target, key=f"e{index}", label=data["label_en"], **_text(data))
     return flat
 
 

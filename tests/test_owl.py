@@ -11,7 +11,7 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, SKOS
 
-from kg.store import Store
+from kg.stores import Store
 from kg.vocab import ID, SCE
 
 from .conftest import need
