@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
@@ -76,13 +78,30 @@ def test_rdflib_reads_each_rdf_export_as_the_very_graph_of_the_sources(name: str
 
     from kg.vocab import BUILTIN_FILES, ontology_dir
 
-    sources = rdflib.Graph()
+    formats = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".rdf": "xml", ".trig": "trig"}
+    dataset = rdflib.Dataset()
     for source in BUILTIN_FILES:
-        sources.parse(ontology_dir() / source, format="turtle")
-    formats = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".rdf": "xml"}
+        dataset.parse(ontology_dir() / source, format=formats[Path(source).suffix])
+    sources = rdflib.Graph()
+    for subject, predicate, obj, _ in dataset.quads():
+        sources.add((subject, predicate, obj))  # the export is the union of the named graphs
     exported = rdflib.Graph().parse(EXPORTS / name, format=formats[Path(name).suffix])
     assert len(exported) == len(sources)
-    assert isomorphic(exported, sources)
+    assert isomorphic(_canonical_numbers(exported), _canonical_numbers(sources))
+
+
+def _canonical_numbers(graph: Any) -> Any:
+    """``graph`` with each decimal in one lexical form: the engine writes ``1500000.0`` as ``1500000``, the same value
+    (tags are left as they are, since they are what the comparison is about)."""
+    import rdflib
+    from rdflib.namespace import XSD
+
+    out = rdflib.Graph()
+    for subject, predicate, obj in graph:
+        if isinstance(obj, rdflib.Literal) and obj.datatype == XSD.decimal:
+            obj = rdflib.Literal(format(Decimal(str(obj)).normalize(), "f"), datatype=XSD.decimal)
+        out.add((subject, predicate, obj))
+    return out
 
 
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"

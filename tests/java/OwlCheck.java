@@ -4,6 +4,7 @@
 // Prints one line per profile violation ("violation: ..."), then "consistent: true|false", then counts.
 import java.io.File;
 
+import org.semanticweb.HermiT.Configuration;
 import org.semanticweb.HermiT.Reasoner;
 import org.semanticweb.owlapi.apibinding.OWLManager;
 import org.semanticweb.owlapi.model.OWLOntology;
@@ -20,7 +21,11 @@ public class OwlCheck {
         for (OWLProfileViolation violation : report.getViolations()) {
             System.out.println("violation: " + violation.toString().replace('\n', ' '));
         }
-        System.out.println("consistent: " + new Reasoner(ontology).isConsistent());
+        // Dates written as xsd:gYear or xsd:gYearMonth lie outside HermiT's datatype map: it reasons with them as
+        // opaque values instead of refusing the ontology (the profile report above names any such use).
+        Configuration configuration = new Configuration();
+        configuration.ignoreUnsupportedDatatypes = true;
+        System.out.println("consistent: " + new Reasoner(configuration, ontology).isConsistent());
         System.out.println("classes: " + ontology.getClassesInSignature().size());
         System.out.println("individuals: " + ontology.getIndividualsInSignature().size());
         System.out.println("logical axioms: " + ontology.getLogicalAxiomCount());
