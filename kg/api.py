@@ -3,10 +3,10 @@
 >>> import kg
 >>> graph = kg.open()
 >>> result = graph.query("enterprise-model", enterprise="快手")
->>> [row[4].value for row in result]
+>>> [row[3].value for row in result]
 ['content']
 >>> result.vars[:2]
-['_enterprise_iri', 'enterprise_en']
+['enterprise_en', 'enterprise_zh']
 >>> graph.query("ASK { id:kuaishou a sce:Enterprise }").boolean
 True
 """

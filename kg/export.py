@@ -7,6 +7,7 @@ holds a date or a random number, and small HTML views leave the layout to vis-ne
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from .network import WHOLE_GRAPH, from_store, neighbourhood
 from .ontodoc import write_ontology_page
 from .render import write_html
 from .stores import GraphStore
-from .vocab import PREFIXES, SCE, curie
+from .vocab import PREFIXES, SCE, curie, written_tag
 
 #: The file name stem of the exported graph.
 STEM = "sce"
@@ -60,17 +61,51 @@ def write_rdf(store: GraphStore, folder: Path) -> list[Path]:
     for ending, fmt in RDF_EXPORTS.items():
         prefixes = None if fmt == ox.RdfFormat.N_TRIPLES else PREFIXES
         data = ox.serialize(triples, format=fmt, prefixes=prefixes) or b""
-        written.append(_write_bytes(folder / f"{STEM}{ending}", data))
+        text = tags_as_written(data.decode("utf-8"), fmt)
+        written.append(_write_bytes(folder / f"{STEM}{ending}", text.encode("utf-8")))
     return written
 
 
+# Tokens that may hold a language tag, each alternative consuming a whole string so that no match starts inside one.
+_TURTLE_STRING = re.compile(r'("""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*")(@[A-Za-z0-9-]+)?')
+_JSON_STRING = re.compile(r'("@language"\s*:\s*)"([A-Za-z0-9-]*)"|"(?:[^"\\]|\\.)*"')
+_XML_TAG = re.compile(r"<[^<>]*>")
+_XML_LANG = re.compile(r'(\sxml:lang=)"([A-Za-z0-9-]*)"')
+
+
+def _json_language(match: re.Match[str]) -> str:
+    return f'{match.group(1)}"{written_tag(match.group(2))}"' if match.group(1) else match.group(0)
+
+
+def _xml_lang(match: re.Match[str]) -> str:
+    return f'{match.group(1)}"{written_tag(match.group(2))}"'
+
+
+def tags_as_written(text: str, fmt: ox.RdfFormat) -> str:
+    r"""``text`` in ``fmt`` with every language tag as the sources write it (``zh-Hans``), where pyoxigraph's writer
+    gave it in lower case. Only tags are touched: the values of literals stay as they are.
+
+    >>> tags_as_written('<a> <b> "x\\"@zh-hans"@zh-hans .', ox.RdfFormat.N_TRIPLES)
+    '<a> <b> "x\\"@zh-hans"@zh-Hans .'
+    """
+    if fmt == ox.RdfFormat.JSON_LD:
+        return _JSON_STRING.sub(_json_language, text)
+    if fmt == ox.RdfFormat.RDF_XML:
+        return _XML_TAG.sub(lambda m: _XML_LANG.sub(_xml_lang, m.group(0)), text)
+    return _TURTLE_STRING.sub(lambda m: m.group(1) + ("@" + written_tag(m.group(2)[1:]) if m.group(2) else ""), text)
+
+
 def graphml_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy of ``graph`` whose attributes GraphML can hold: lists joined into text, a ``label`` for Gephi and yEd."""
+    """A copy of ``graph`` whose attributes GraphML can hold: lists joined into text, a ``label`` for Gephi and yEd.
+
+    Each edge gets an id of its own (``e0``, ``e1`` … in the graph's sorted order): Gephi's importer skips an edge
+    whose id it has seen, so the predicate, which many edges share, goes into the ``predicate`` attribute instead.
+    """
     flat = nx.MultiDiGraph()
     for key, data in graph.nodes(data=True):
         flat.add_node(key, **_flat_node(data))
-    for source, target, predicate, data in graph.edges(keys=True, data=True):
-        flat.add_edge(source, target, key=curie(predicate), label=data["label_en"], **_text(data))
+    for index, (source, target, data) in enumerate(graph.edges(data=True)):
+        flat.add_edge(source, target, key=f"e{index}", label=data["label_en"], **_text(data))
     return flat
 
 

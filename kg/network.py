@@ -33,7 +33,7 @@ from .errors import KGError
 from .names import pick
 from .results import Result
 from .stores import GraphStore
-from .vocab import DCT, GRAPH, OWL, RDF, RDFS, SCE, SKOS, curie
+from .vocab import DCT, GRAPH, OWL, RDF, RDFS, SCE, SKOS, curie, written_tag
 
 #: Properties whose IRI values are annotations (kept as links), besides those the graph declares.
 ANNOTATION_PROPERTIES = frozenset({RDFS.isDefinedBy, RDFS.seeAlso, DCT.source, DCT.license, OWL.versionIRI})
@@ -81,7 +81,7 @@ class _Description:
     def add(self, predicate: str, obj: Any, annotations: frozenset[str]) -> bool:
         """Record one statement about this resource; return True when it is a link to draw as an edge."""
         if isinstance(obj, ox.Literal):
-            self.literals.add((predicate, obj.value, obj.language or ""))
+            self.literals.add((predicate, obj.value, written_tag(obj.language or "")))
         elif predicate == RDF.type:
             self.types.add(node_id(obj))
         elif predicate in annotations or isinstance(obj, ox.Triple):
@@ -170,7 +170,8 @@ class Labels:
         if self.store is None or iri.startswith("_:"):
             return []
         quads = self.store.match(ox.NamedNode(iri), ox.NamedNode(RDFS.label))
-        return [(q.object.value, q.object.language or "") for q in quads if isinstance(q.object, ox.Literal)]
+        literals = [q.object for q in quads if isinstance(q.object, ox.Literal)]
+        return [(literal.value, written_tag(literal.language or "")) for literal in literals]
 
 
 def local_name(iri: str) -> str:
@@ -268,9 +269,13 @@ def from_store(store: GraphStore) -> nx.MultiDiGraph:
     return from_triples(triples, store=store, describe=False)
 
 
-def from_result(result: Result, store: GraphStore) -> nx.MultiDiGraph:
+def from_result(result: Result, store: GraphStore, *, also: Iterable[str] = ()) -> nx.MultiDiGraph:
     """The graph of a query's result: a CONSTRUCT or DESCRIBE graph as it is; the resources of SELECT rows and the
     links among them.
+
+    Args:
+        also: IRIs to draw besides the rows' resources, such as the nodes a named query's parameters name (a query
+            leaves its parameters out of its rows).
 
     Raises:
         KGError: an ASK result, which has no graph.
@@ -279,7 +284,7 @@ def from_result(result: Result, store: GraphStore) -> nx.MultiDiGraph:
         return from_triples(result.triples, store=store)
     if result.kind == "select":
         cells = [v for row in result.rows for v in row if isinstance(v, ox.NamedNode)]
-        return from_resources(store, cells)
+        return from_resources(store, [*cells, *map(ox.NamedNode, also)])
     raise KGError("an ASK query answers yes or no and has no graph to draw; use SELECT, CONSTRUCT or DESCRIBE")
 
 

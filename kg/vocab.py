@@ -9,6 +9,8 @@ heavy, so that the command line starts fast.
 'id:kuaishou'
 >>> expand("sce:targets")
 'https://w3id.org/sce/ontology#targets'
+>>> written_tag("zh-hans")
+'zh-Hans'
 """
 
 from __future__ import annotations

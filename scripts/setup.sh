@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(raptor2-utils chromium virtuoso-opensource-7-bin fonts-noto-cjk)
+debs=(raptor2-utils chromium virtuoso-opensource-7-bin fonts-noto-cjk default-jdk-headless)
 # Debian's own python3 needs python3-venv for a virtual environment; other Pythons carry venv themselves.
 "${PYTHON:-python3}" -c "import ensurepip, venv" 2>/dev/null || debs+=(python3-venv)
 missing=()
@@ -42,6 +42,22 @@ if [ "$ready" = no ]; then
     done
     .venv/bin/python -c "import kg, pytest, playwright, pandas"
     touch .venv/.installed
+fi
+# grlc (which serves queries/ as a web API) pins exact versions of everything it needs, rdflib and Flask among them,
+# so it gets a virtual environment of its own, which the tests use to serve queries/ with it.
+grlc_version=1.3.11
+if [ ! -x .venv-grlc/bin/gunicorn ] || [ "$(cat .venv-grlc/.installed 2>/dev/null)" != "$grlc_version" ]; then
+    echo "setup: installing grlc $grlc_version into .venv-grlc" >&2
+    [ -x .venv-grlc/bin/python ] || "$python" -m venv .venv-grlc
+    log=$(mktemp)
+    if ! .venv-grlc/bin/python -m pip install -q "grlc==$grlc_version" >"$log" 2>&1; then
+        grep -v "^WARNING: Location" "$log" >&2
+        echo "setup: pip failed to install grlc (see above)" >&2
+        exit 1
+    fi
+    rm -f "$log"
+    .venv-grlc/bin/python -c "import grlc.server" >/dev/null
+    echo "$grlc_version" >.venv-grlc/.installed
 fi
 # Byte-compile kg as pip does for an installed package, so that `kg` starts fast even where
 # PYTHONDONTWRITEBYTECODE is set (stale files are recompiled; this is quick when nothing changed).

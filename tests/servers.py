@@ -97,12 +97,13 @@ def oxigraph_program() -> str | None:
     return str(beside) if beside.exists() else shutil.which("oxigraph")
 
 
-def start_oxigraph(folder: Path) -> Server:
-    """Oxigraph's server on a free loopback port, with its database in ``folder``."""
+def start_oxigraph(folder: Path, *options: str) -> Server:
+    """Oxigraph's server on a free loopback port, with its database in ``folder`` and ``options`` for ``serve``
+    (``--union-default-graph`` for clients that name no graphs)."""
     program = oxigraph_program()
     assert program is not None
     port = free_port()
-    command = [program, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"]
+    command = [program, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}", *options]
     return _start("oxigraph", command, folder, f"http://127.0.0.1:{port}/query")
 
 
@@ -184,3 +185,51 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
         yield server
     finally:
         server.stop()
+
+
+#: grlc's own virtual environment (scripts/setup.sh makes it: grlc pins versions of its own).
+GRLC_VENV = Path(__file__).resolve().parent.parent / ".venv-grlc"
+
+GRLC_CONFIG = """\
+[defaults]
+sparql_endpoint = {endpoint}
+user = none
+password = none
+server_name = 127.0.0.1:{port}
+debug = False
+
+[local]
+local_sparql_dir = {queries}
+"""
+
+
+def start_grlc(folder: Path, queries: Path, endpoint: str) -> Server:
+    """grlc serving the folder ``queries`` in its local mode (``/api-local/``) over ``endpoint``, on a loopback port.
+
+    grlc reads ``config.ini`` from its working folder. Its own ``grlc-server`` script runs gunicorn with 20 workers on
+    every interface; this runs the same application (``grlc.server:app``) in gunicorn with one worker on loopback.
+    """
+    port = free_port()
+    (folder / "config.ini").write_text(
+        GRLC_CONFIG.format(endpoint=endpoint, port=port, queries=queries.resolve()), encoding="utf-8"
+    )
+    command = [str(GRLC_VENV / "bin" / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{port}", "--timeout", "90"]
+    log = folder / "server.log"
+    with log.open("wb") as handle:
+        process = subprocess.Popen(
+            [*command, "grlc.server:app"], cwd=folder, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+    server = Server("grlc", f"http://127.0.0.1:{port}", process, log)
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"grlc exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{server.url}/api-local/swagger", timeout=30) as answer:
+                if answer.status == 200:
+                    return server
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.25)
+    server.stop()
+    pytest.fail(f"grlc did not answer within {START_TIMEOUT:g} s:\n{log.read_text()[-3000:]}")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
@@ -13,6 +16,7 @@ from kg.cli import main
 from kg.export import export
 from kg.network import from_store
 from kg.stores import Store
+from kg.vocab import ID
 
 EXPORTS = Path(__file__).resolve().parent.parent / "exports"
 EXPECTED = [
@@ -58,3 +62,89 @@ def test_export_command_writes_into_dir(runner: CliRunner, tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [str(tmp_path / "out" / n) for n in EXPECTED]
     assert (tmp_path / "out" / "sce.ttl").read_bytes() == (EXPORTS / "sce.ttl").read_bytes()
+
+
+@pytest.mark.parametrize("name", ["sce.ttl", "sce.nt", "sce.jsonld", "sce.rdf", "sce.html", "model-content.html"])
+def test_exports_write_language_tags_as_the_sources_do(name: str) -> None:
+    text = (EXPORTS / name).read_text(encoding="utf-8")
+    assert "zh-Hans" in text and "zh-hans" not in text
+
+
+@pytest.mark.parametrize("name", ["sce.ttl", "sce.nt", "sce.jsonld", "sce.rdf"])
+def test_rdflib_reads_each_rdf_export_as_the_very_graph_of_the_sources(name: str) -> None:
+    """rdflib compares language tags as written: a tag in another case would make the graphs differ."""
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    from kg.vocab import BUILTIN_FILES, ontology_dir
+
+    formats = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".rdf": "xml", ".trig": "trig"}
+    dataset = rdflib.Dataset()
+    for source in BUILTIN_FILES:
+        dataset.parse(ontology_dir() / source, format=formats[Path(source).suffix])
+    sources = rdflib.Graph()
+    for subject, predicate, obj, _ in dataset.quads():
+        sources.add((subject, predicate, obj))  # the export is the union of the named graphs
+    exported = rdflib.Graph().parse(EXPORTS / name, format=formats[Path(name).suffix])
+    assert len(exported) == len(sources)
+    assert isomorphic(_canonical_numbers(exported), _canonical_numbers(sources))
+
+
+def _canonical_numbers(graph: Any) -> Any:
+    """``graph`` with each decimal in one lexical form: the engine writes ``1500000.0`` as ``1500000``, the same value
+    (tags are left as they are, since they are what the comparison is about)."""
+    import rdflib
+    from rdflib.namespace import XSD
+
+    out = rdflib.Graph()
+    for subject, predicate, obj in graph:
+        if isinstance(obj, rdflib.Literal) and obj.datatype == XSD.decimal:
+            obj = rdflib.Literal(format(Decimal(str(obj)).normalize(), "f"), datatype=XSD.decimal)
+        out.add((subject, predicate, obj))
+    return out
+
+
+GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
+
+
+def test_graphml_reads_whole_as_gephis_importer_reads_it() -> None:
+    """Keys declared before use and for the right domain, unique node and edge ids (Gephi skips an edge whose id it
+    has seen), edges between declared nodes, and labels in both languages on every node and edge."""
+    root = ET.parse(EXPORTS / "sce.graphml").getroot()
+    children = list(root)
+    first_graph = next(i for i, child in enumerate(children) if child.tag == f"{GRAPHML}graph")
+    keys = {k.get("id"): k for k in root.iter(f"{GRAPHML}key")}
+    assert all(children.index(k) < first_graph for k in keys.values())
+    graph = children[first_graph]
+    nodes = graph.findall(f"{GRAPHML}node")
+    edges = graph.findall(f"{GRAPHML}edge")
+    node_ids = [n.get("id") for n in nodes]
+    edge_ids = [e.get("id") for e in edges]
+    assert len(set(node_ids)) == len(node_ids) > 80
+    assert None not in edge_ids and len(set(edge_ids)) == len(edge_ids) > 100
+    assert all(e.get("source") in node_ids and e.get("target") in node_ids for e in edges)
+    for element, domain in [(n, "node") for n in nodes] + [(e, "edge") for e in edges]:
+        data = {d.get("key"): (d.text or "") for d in element.findall(f"{GRAPHML}data")}
+        assert all(keys[key].get("for") in (domain, "all") for key in data)
+        label = {name: data.get(_key(keys, name, domain), "") for name in ("label", "label_en", "label_zh")}
+        assert all(label.values()), (element.get("id"), label)
+        assert domain == "node" or label["label_zh"] != label["label_en"], (element.get("id"), label)
+
+
+def _key(keys: dict[str | None, ET.Element], name: str, domain: str) -> str | None:
+    """The id of the GraphML key holding the attribute ``name`` of nodes or edges."""
+    return next(k for k, v in keys.items() if v.get("attr.name") == name and v.get("for") == domain)
+
+
+def test_networkx_and_igraph_read_the_same_graphml(store: Store) -> None:
+    import igraph
+
+    expected = from_store(store)
+    by_networkx = nx.read_graphml(EXPORTS / "sce.graphml", force_multigraph=True)
+    by_igraph = igraph.Graph.Read_GraphML(str(EXPORTS / "sce.graphml"))
+    counts = (expected.number_of_nodes(), expected.number_of_edges())
+    assert (by_networkx.number_of_nodes(), by_networkx.number_of_edges()) == counts
+    assert (by_igraph.vcount(), by_igraph.ecount()) == counts
+    assert by_igraph.is_directed()
+    kuaishou = by_igraph.vs.find(id=ID.kuaishou)
+    assert (kuaishou["label_en"], kuaishou["label_zh"]) == ("Kuaishou", "快手")

@@ -79,3 +79,10 @@ def test_neighbourhood_of_a_model_holds_its_enterprises(store: Store) -> None:
     part = neighbourhood(from_store(store), ID.content)
     assert KUAISHOU in part and ID.pinduoduo not in part
     assert list(part.nodes) == sorted(part.nodes)
+
+
+def test_literals_keep_their_language_tags_as_the_sources_write_them(store: Store) -> None:
+    """pyoxigraph lowercases tags; the network view gives them back as written (``zh-Hans``)."""
+    node = from_store(store).nodes[ID.kuaishou]
+    tags = {language for _, _, language in node["literals"]}
+    assert "zh-Hans" in tags and "zh-hans" not in tags
