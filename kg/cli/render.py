@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import App, main, pass_app
+from .output import lang_option
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -34,7 +35,7 @@ def _progress(message: str) -> None:
     default=None,
     help="The HTML file [default: graph.html, or timeline.html with --timeline].",
 )
-@click.option("--lang", type=click.Choice(["en", "zh-Hans"]), default="en", help="Language the labels start in.")
+@lang_option
 @click.option("--title", default=None, help="The page's heading (default: the query's summary).")
 @click.option("--allow-service", is_flag=True, help="Let SERVICE clauses reach other endpoints over the network.")
 @click.option(
