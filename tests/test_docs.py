@@ -65,3 +65,12 @@ def test_every_command_has_help_text(name: str) -> None:
     command = main.commands[name]
     assert command.help and len(command.help.split()) >= 5
     assert all(p.help for p in command.params if hasattr(p, "help") and p.param_type_name == "option")
+
+
+def test_the_readme_python_examples_run(capsys: pytest.CaptureFixture[str]) -> None:
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, str(README), "exec"), {})
+    printed = capsys.readouterr().out
+    assert "content" in printed and "Kuaishou" in printed
