@@ -27,6 +27,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import IO, TYPE_CHECKING, Any, Literal, Protocol
 
 import pyoxigraph as ox
@@ -360,57 +361,96 @@ def format_names() -> list[str]:
 class _TagCase(io.RawIOBase):
     """A binary stream that writes language tags back in the case the sources use, on their way to ``out``.
 
-    The engine keeps tags in lower case (``zh-hans``); BCP 47 and our sources write ``zh-Hans``. ``pattern`` finds the
-    tags in one output format only where they are syntax (never inside a string). Data is cut only after a character
-    that no tag's pattern holds, so that a pattern never straddles two pieces.
+    The engine keeps tags in lower case (``zh-hans``); BCP 47 and our sources write ``zh-Hans``. Each format's
+    ``TagSyntax`` finds the tags where they are syntax (never inside a string) and rewrites each distinct tag that
+    needs it in one pass of the regular expression engine. Data is cut only after a character that no tag's syntax
+    holds, so that a tag never straddles two pieces.
     """
 
     CUTS = (b"\n", b",", b"}", b">")
+    PIECE = 1 << 16
 
-    def __init__(self, out: IO[bytes], pattern: re.Pattern[bytes]) -> None:
+    def __init__(self, out: IO[bytes], syntax: TagSyntax) -> None:
         super().__init__()
         self.out = out
-        self.pattern = pattern
-        self.pending = b""
+        self.syntax = syntax
+        self.pieces: list[bytes] = []
+        self.size = 0
 
     def writable(self) -> bool:
         return True
 
     def write(self, data: Any) -> int:
-        buffer = self.pending + bytes(data)
-        if len(buffer) < 1 << 16:
-            self.pending = buffer
-            return len(data)
-        cut = max(buffer.rfind(c, 0, len(buffer) - 256) for c in self.CUTS) + 1
-        if cut <= 0:
-            cut = len(buffer) - 256
-        self._send(buffer[:cut])
-        self.pending = buffer[cut:]
+        self.pieces.append(bytes(data))
+        self.size += len(data)
+        if self.size >= self.PIECE:
+            buffer = b"".join(self.pieces)
+            cut = max(buffer.rfind(c, 0, len(buffer) - 256) for c in self.CUTS) + 1
+            if cut <= 0:
+                cut = len(buffer) - 256
+            self.out.write(self.syntax.rewrite(buffer[:cut]))
+            self.pieces, self.size = [buffer[cut:]], len(buffer) - cut
         return len(data)
 
-    def _send(self, data: bytes) -> None:
-        if data:
-            self.out.write(self.pattern.sub(_retag, data))
-
     def flush(self) -> None:
-        self._send(self.pending)
-        self.pending = b""
+        if self.pieces:
+            self.out.write(self.syntax.rewrite(b"".join(self.pieces)))
+        self.pieces, self.size = [], 0
         self.out.flush()
 
 
-def _retag(match: re.Match[bytes]) -> bytes:
-    tag = match.group(2).decode("ascii", "replace")
-    return match.group(1) + written_tag(tag).encode("ascii") + match.group(0)[match.end(2) - match.start() :]
+@dataclass(frozen=True)
+class TagSyntax:
+    """Where language tags stand in one output format.
+
+    ``before`` is the literal text that comes before a tag wherever a tag is syntax; ``escapable`` says that the text
+    may also stand inside a string, after a backslash (N-Triples, Turtle, TSV: ``\"@zh``), where it is data and left
+    alone; ``pattern`` (RDF/XML) is a regular expression for the text before a tag when no literal will do.
+    """
+
+    before: bytes
+    escapable: bool = False
+    pattern: bytes = b""
+
+    def rewrite(self, data: bytes) -> bytes:
+        """``data`` with every tag that BCP 47 writes otherwise (``zh-hans``) written as the sources write it."""
+        if self.before not in data:
+            return data
+        for tag in set(_compiled(re.escape(self.before) + _TAG).findall(data)):
+            fixed = written_tag(tag.decode("ascii")).encode("ascii")
+            if fixed != tag:
+                data = self._replace(data, tag, fixed)
+        return data
+
+    def _replace(self, data: bytes, tag: bytes, fixed: bytes) -> bytes:
+        if self.pattern:
+            return _compiled(b"(" + self.pattern + b")" + re.escape(tag) + b'(?=")').sub(rb"\g<1>" + fixed, data)
+        old, new = self.before + tag, self.before + fixed
+        parts = data.split(old)
+        out = [parts[0]]
+        for previous, part in itertools.pairwise(parts):
+            longer = part[:1].isalnum() or part[:1] == b"-"  # a longer tag that starts the same: not this one
+            escaped = self.escapable and (len(previous) - len(previous.rstrip(b"\\"))) % 2 == 1
+            out.append((old if longer or escaped else new) + part)
+        return b"".join(out)
 
 
-# Each pattern: group 1 what comes before the tag, group 2 the tag. Quotes inside strings are escaped in every format,
-# and a '<' never stands raw in XML text, so these match syntax only.
-_TAGS: dict[str, re.Pattern[bytes]] = {
-    "json": re.compile(rb'("xml:lang":\s*")([A-Za-z0-9-]+)"'),
-    "xml": re.compile(rb'(<literal xml:lang=")([A-Za-z0-9-]+)"'),
-    "terms": re.compile(rb'((?<!\\)(?:\\\\)*"@)([A-Za-z0-9-]+)'),
-    "jsonld": re.compile(rb'("@language":\s*")([A-Za-z0-9-]+)"'),
-    "rdfxml": re.compile(rb'(<[^<>]*\sxml:lang=")([A-Za-z0-9-]+)"'),
+_TAG = rb"([A-Za-z]+-[A-Za-z0-9-]+)"
+
+
+@cache
+def _compiled(pattern: bytes) -> re.Pattern[bytes]:
+    return re.compile(pattern)
+
+
+# A quote inside a JSON string is escaped, and a '<' never stands raw in XML text, so the literal text before a tag
+# appears only as syntax in those formats; in N-Triples, Turtle and TSV a quote inside a literal follows a backslash.
+_TAGS: dict[str, TagSyntax] = {
+    "json": TagSyntax(b'"xml:lang":"'),
+    "xml": TagSyntax(b'<literal xml:lang="'),
+    "terms": TagSyntax(b'"@', escapable=True),
+    "jsonld": TagSyntax(b'"@language":"'),
+    "rdfxml": TagSyntax(b'xml:lang="', pattern=rb'<[^<>]*\sxml:lang="'),
 }
 
 

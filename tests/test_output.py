@@ -163,3 +163,16 @@ def test_a_streamed_result_is_not_kept_and_says_so_when_read_again(store: GraphS
         streamed.write(io.BytesIO(), "csv")
     held = store.query("SELECT ?s WHERE { ?s a sce:SocialCommerceModel }")
     assert held.serialize("csv") == held.serialize("csv") and len(held) == 4
+
+
+def test_tags_are_rewritten_only_where_they_are_syntax() -> None:
+    from kg.results import _TAGS
+
+    text = b'<a> <b> "x\\"@zh-hans" . <a> <b> "y"@zh-hans . <a> <b> "z"@zh-hant-tw . <a> <b> "w"@zh-hant .'
+    rewritten = _TAGS["terms"].rewrite(text)
+    assert rewritten == (
+        b'<a> <b> "x\\"@zh-hans" . <a> <b> "y"@zh-Hans . <a> <b> "z"@zh-Hant-TW . <a> <b> "w"@zh-Hant .'
+    )
+    assert _TAGS["json"].rewrite(b'{"xml:lang":"en","v":"\\"xml:lang\\":\\"zh-hans\\""}') == (
+        b'{"xml:lang":"en","v":"\\"xml:lang\\":\\"zh-hans\\""}'
+    )
