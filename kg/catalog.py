@@ -157,7 +157,12 @@ def read_query(path: Path) -> NamedQuery:
 
 @cache
 def _catalog(folder: Path) -> dict[str, NamedQuery]:
-    return {p.stem: read_query(p) for p in sorted(folder.glob("*.rq"))}
+    return {p.stem: _read_cached(p) for p in sorted(folder.glob("*.rq"))}
+
+
+@cache
+def _read_cached(path: Path) -> NamedQuery:
+    return read_query(path)
 
 
 def catalog(folder: Path | None = None) -> dict[str, NamedQuery]:
@@ -171,9 +176,10 @@ def get_query(name: str, folder: Path | None = None) -> NamedQuery:
     Raises:
         KGError: no query has that name (the message lists the closest names, or all of them).
     """
+    path = (folder or queries_dir()).resolve() / f"{name}.rq"
+    if _NAME.match(name) and path.is_file():
+        return _read_cached(path)  # one file, not the whole folder: a named query starts fast
     queries = catalog(folder)
-    if name in queries:
-        return queries[name]
     close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(close)}?" if close else f"available: {', '.join(queries)}"
     raise KGError(f"unknown query {name!r}; {hint}")

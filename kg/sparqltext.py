@@ -108,9 +108,19 @@ def tokens(sparql: str) -> tuple[Token, ...]:
 
 @lru_cache(maxsize=64)
 def _tokens(sparql: str) -> tuple[Token, ...]:
+    """The tokens, read with the ASCII form of the lexer first. The two forms read alike up to the first character
+    beyond ASCII that stands outside a string, IRI or comment (the ASCII form makes it an ``other`` token); only
+    then is the text read again with the full form, whose character classes take time to build."""
+    found = _lex(sparql, wide=False)
+    if not sparql.isascii() and any(t.kind == "other" and not t.text.isascii() for t in found):
+        found = _lex(sparql, wide=True)
+    return found
+
+
+def _lex(sparql: str, *, wide: bool) -> tuple[Token, ...]:
     found: list[Token] = []
     line, line_start = 1, 0
-    for match in _token_pattern(not sparql.isascii()).finditer(sparql):
+    for match in _token_pattern(wide).finditer(sparql):
         text = match.group(0)
         found.append(Token(match.lastgroup or "other", text, match.start(), line, match.start() - line_start + 1))
         if "\n" in text:

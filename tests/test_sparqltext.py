@@ -201,3 +201,12 @@ def test_the_ascii_lexer_reads_ascii_as_the_full_lexer_does(text: str) -> None:
         return [(m.lastgroup, m.group(0)) for m in _token_pattern(wide).finditer(text)]
 
     assert kinds(False) == kinds(True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["?a", "id:x", '"快"', "# 注\n", "<urn:例>", "快", "é", " ", "{", ":", "_:b", "\\#"])))
+def test_reading_ascii_first_gives_the_tokens_the_full_lexer_gives(pieces: list[str]) -> None:
+    from kg.sparqltext import _lex, tokens
+
+    text = "".join(pieces)
+    assert tokens(text) == _lex(text, wide=True)
