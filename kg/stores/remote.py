@@ -445,21 +445,33 @@ class RemoteStore(GraphStore):
 
     # Queries
 
-    def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None, source: str = "query") -> Result:
-        """Run ``sparql`` on the server over the union of this store's graphs.
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        source: str = "query",
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> Result:
+        """Run ``sparql`` on the server over the union of this store's graphs (or the graphs named).
 
         Raises:
             InputError: a syntax error, with line and column.
             RemoteError: the server is down, slow, refuses or answers with an error.
         """
         check_syntax(sparql, source=source)
-        return self._query(bind_values(sparql, substitutions or {}), self.dataset)
+        text = bind_values(sparql, substitutions or {})
+        if default_graphs is None and named_graphs is None:
+            return self._query(text, self.dataset)
+        return self._query(text, default_graphs or [], named_graphs or [])
 
-    def _query(self, sparql: str, dataset: Sequence[str]) -> Result:
+    def _query(self, sparql: str, dataset: Sequence[str], named: Sequence[str] | None = None) -> Result:
         """Send ``sparql`` (parameters already bound) over the union of ``dataset``; read the answer."""
         form = query_form(sparql)
         fields = [("query", PROLOGUE + sparql)]
-        fields += [("default-graph-uri", g) for g in dataset] + [("named-graph-uri", g) for g in dataset]
+        named = dataset if named is None else named
+        fields += [("default-graph-uri", g) for g in dataset] + [("named-graph-uri", g) for g in named]
         accept = N_TRIPLES if form == "graph" else RESULTS_JSON
         answer = self.http.open(
             "POST",
@@ -569,7 +581,7 @@ class RemoteStore(GraphStore):
         size = sum(int(str_value(row[0])) for row in rows if row[0] is not None)
         if size == 0:
             raise KGError(f"no graph named <{graph}> on the server; `kg graphs` lists them")
-        self.update(f"DROP SILENT GRAPH {node}")
+        self._send_update(f"DROP SILENT GRAPH {node}")
         return size
 
     def push(self, data: Sequence[str | Path] = (), *, graph: str | None = None) -> dict[str, int]:
@@ -642,16 +654,39 @@ class RemoteStore(GraphStore):
     def _update_graph(self, iri: str, triples: Sequence[ox.Triple], *, replace: bool) -> None:
         graph = term_text(ox.NamedNode(iri))
         if replace:
-            self.update(f"DROP SILENT GRAPH {graph}")
+            self._send_update(f"DROP SILENT GRAPH {graph}")
         for batch in batches(triples, BATCH_SIZE):
             lines = "".join(f"{t} .\n" for t in batch)
             if any(_has_blank(t) for t in batch):
                 # Virtuoso refuses blank nodes in INSERT DATA; a template makes each label one new node everywhere.
-                self.update(f"INSERT {{ GRAPH {graph} {{\n{lines}}} }} WHERE {{ }}")
+                self._send_update(f"INSERT {{ GRAPH {graph} {{\n{lines}}} }} WHERE {{ }}")
             else:
-                self.update(f"INSERT DATA {{ GRAPH {graph} {{\n{lines}}} }}")
+                self._send_update(f"INSERT DATA {{ GRAPH {graph} {{\n{lines}}} }}")
 
-    def update(self, sparql: str) -> None:
+    def update(
+        self,
+        sparql: str,
+        *,
+        using_graphs: Sequence[str] = (),
+        using_named_graphs: Sequence[str] = (),
+        source: str = "update",
+    ) -> None:
+        """Run a SPARQL Update on the server; it may not write kg's own graphs (``ALL`` means this store's others).
+
+        Raises:
+            InputError: a syntax error.
+            KGError: the update would write one of kg's own graphs.
+            RemoteError: the server refuses or fails.
+        """
+        from ..updates import plan_update
+
+        check_depth(sparql, source=source)
+        text = plan_update(
+            sparql, user_graphs=self.dataset, using=using_graphs, using_named=using_named_graphs, source=source
+        )
+        self._send_update(PROLOGUE + text)
+
+    def _send_update(self, sparql: str) -> None:
         """Send one SPARQL Update request to the update endpoint.
 
         Raises:
