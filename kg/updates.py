@@ -43,6 +43,7 @@ def plan_update(
     using: Sequence[str] = (),
     using_named: Sequence[str] = (),
     source: str = "update",
+    base: str | None = None,
 ) -> str:
     """The text to run for ``sparql``: checked to write no graph of kg's, ``ALL``/``NAMED`` narrowed to
     ``user_graphs``, the protocol's USING graphs written in.
@@ -52,7 +53,7 @@ def plan_update(
         KGError: it writes (or could write) one of kg's own graphs.
         UpdateConflict: ``using``/``using_named`` given for an update with its own USING or WITH.
     """
-    operations = _operations(sparql, source)
+    operations = _operations(sparql, source, base)
     segments = _segments(sparql)
     if len(segments) != len(operations):  # the two readers disagree: trust neither with a rewrite
         raise InputError("cannot tell this update's operations apart", source=source)
@@ -68,13 +69,13 @@ def plan_update(
     return ";".join(pieces)
 
 
-def _operations(sparql: str, source: str) -> list[Any]:
+def _operations(sparql: str, source: str, base: str | None = None) -> list[Any]:
     from rdflib.plugins.sparql.algebra import translateUpdate
     from rdflib.plugins.sparql.parser import parseUpdate
 
     prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
     try:
-        parsed = translateUpdate(parseUpdate(prologue + sparql))
+        parsed = translateUpdate(parseUpdate(prologue + sparql), base=base)
     except Exception as error:  # pyparsing's and rdflib's many errors: the text is not an update rdflib reads
         message = " ".join(str(error).split())[:160]
         raise InputError(f"syntax error: {message}", source=source) from None

@@ -110,7 +110,10 @@ class _Server:
 
     async def sparql(self, request: Request) -> Response:
         params = list(request.query_params.multi_items())
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        media, *options = (p.strip().lower() for p in request.headers.get("content-type", "").split(";"))
+        charset = next((o.partition("=")[2].strip('"') for o in options if o.startswith("charset=")), "utf-8")
+        if charset not in ("utf-8", "utf8"):
+            raise HTTPError(415, f"a query or update is sent in UTF-8, not {charset}")
         if request.method == "POST":
             if media == FORM:
                 params += await self.fields(request)
@@ -150,6 +153,7 @@ class _Server:
             format=fmt,
             default_graphs=graph_list(defaults) if defaults is not None else None,
             named_graphs=graph_list(named) if named is not None else (() if defaults is not None else None),
+            base=str(request.url.replace(query="")),
         )
         return await self.answer(job)
 
@@ -169,6 +173,7 @@ class _Server:
             text,
             default_graphs=graph_list(values.get("using-graph-uri", [])),
             named_graphs=graph_list(values.get("using-named-graph-uri", [])),
+            base=str(request.url.replace(query="")),
         )
         return await self.answer(job)
 

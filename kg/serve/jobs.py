@@ -100,7 +100,9 @@ def _write(result: Result, job: Job, sink: Sink) -> None:
 
 
 def _query(store: GraphStore, job: Job, sink: Sink) -> None:
-    result = store.query(job.text, default_graphs=job.default_graphs, named_graphs=job.named_graphs)
+    result = store.query(
+        job.text, default_graphs=job.default_graphs, named_graphs=job.named_graphs, base_iri=job.base or None
+    )
     _write(result, job, sink)
 
 
@@ -113,7 +115,12 @@ def _named(store: GraphStore, job: Job, sink: Sink) -> None:
 
 
 def _update(store: GraphStore, job: Job, sink: Sink) -> None:
-    store.update(job.text, using_graphs=job.default_graphs or (), using_named_graphs=job.named_graphs or ())
+    store.update(
+        job.text,
+        using_graphs=job.default_graphs or (),
+        using_named_graphs=job.named_graphs or (),
+        base_iri=job.base or None,
+    )
     sink.start(204, "text/plain")
 
 

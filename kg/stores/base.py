@@ -40,6 +40,7 @@ class GraphStore(abc.ABC):
         source: str = "query",
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> Result:
         """Run ``sparql`` (with variables bound to checked terms) and return its Result, unread.
 
@@ -50,6 +51,7 @@ class GraphStore(abc.ABC):
             default_graphs: the graphs whose union is the default graph (the protocol's ``default-graph-uri``);
                 by default the union of all graphs.
             named_graphs: the graphs ``GRAPH`` may see (``named-graph-uri``); by default all of them.
+            base_iri: the IRI relative IRIs in the query are resolved against.
 
         Raises:
             InputError: a syntax error, with line and column.
@@ -64,6 +66,7 @@ class GraphStore(abc.ABC):
         using_graphs: Sequence[str] = (),
         using_named_graphs: Sequence[str] = (),
         source: str = "update",
+        base_iri: str | None = None,
     ) -> None:
         """Run the SPARQL Update ``sparql``, all of it or nothing; kg's own graphs stay as they are.
 
@@ -75,6 +78,7 @@ class GraphStore(abc.ABC):
             using_graphs: the protocol's ``using-graph-uri``: the default graph of every DELETE/INSERT … WHERE.
             using_named_graphs: the protocol's ``using-named-graph-uri``.
             source: what to call the update in an error message.
+            base_iri: the IRI relative IRIs in the update are resolved against.
 
         Raises:
             InputError: a syntax error.

@@ -270,6 +270,7 @@ class Store(GraphStore):
         source: str = "query",
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> Result:
         """Run ``sparql`` over the union of all graphs (or the graphs named); the Result streams from the engine.
 
@@ -300,13 +301,13 @@ class Store(GraphStore):
         try:
             try:
                 raw = self.engine.query(
-                    text, prefixes=PREFIXES, substitutions=subs or None, **dataset
+                    text, prefixes=PREFIXES, substitutions=subs or None, base_iri=base_iri, **dataset
                 )
             except (OSError, RuntimeError) as error:
                 if not subs or "projection" not in str(error):
                     raise
                 # pyoxigraph substitutes only projected variables; the VALUES block binds the others
-                raw = self.engine.query(text, prefixes=PREFIXES, **dataset)
+                raw = self.engine.query(text, prefixes=PREFIXES, base_iri=base_iri, **dataset)
         except SyntaxError as error:
             if text is not sparql:
                 self._raise_syntax_error(sparql, source)
@@ -322,6 +323,7 @@ class Store(GraphStore):
         using_graphs: Sequence[str] = (),
         using_named_graphs: Sequence[str] = (),
         source: str = "update",
+        base_iri: str | None = None,
     ) -> None:
         """Run the SPARQL Update ``sparql`` in one transaction; kg's own graphs stay as they are.
 
@@ -335,15 +337,17 @@ class Store(GraphStore):
         engine = self._writing()
         if network_reach(sparql) is None:  # Oxigraph's own parser first, for its line and column; on nothing
             try:
-                ox.Store().update(sparql, prefixes=PREFIXES)
+                ox.Store().update(sparql, prefixes=PREFIXES, base_iri=base_iri)
             except SyntaxError as error:
                 raise from_syntax_error(error, source, sparql) from None
             except (OSError, RuntimeError):
                 pass
         mine = [g.value for g in engine.named_graphs() if isinstance(g, ox.NamedNode) and not is_own_graph(g.value)]
-        text = plan_update(sparql, user_graphs=mine, using=using_graphs, using_named=using_named_graphs, source=source)
+        text = plan_update(
+            sparql, user_graphs=mine, using=using_graphs, using_named=using_named_graphs, source=source, base=base_iri
+        )
         try:
-            engine.update(text, prefixes=PREFIXES)
+            engine.update(text, prefixes=PREFIXES, base_iri=base_iri)
         except SyntaxError as error:
             raise from_syntax_error(error, source, sparql) from None
         except (OSError, RuntimeError, ValueError) as error:

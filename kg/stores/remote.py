@@ -453,6 +453,7 @@ class RemoteStore(GraphStore):
         source: str = "query",
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> Result:
         """Run ``sparql`` on the server over the union of this store's graphs (or the graphs named).
 
@@ -462,6 +463,8 @@ class RemoteStore(GraphStore):
         """
         check_syntax(sparql, source=source)
         text = bind_values(sparql, substitutions or {})
+        if base_iri:
+            text = f"BASE {ox.NamedNode(base_iri)}\n{text}"
         if default_graphs is None and named_graphs is None:
             return self._query(text, self.dataset)
         return self._query(text, default_graphs or [], named_graphs or [])
@@ -670,6 +673,7 @@ class RemoteStore(GraphStore):
         using_graphs: Sequence[str] = (),
         using_named_graphs: Sequence[str] = (),
         source: str = "update",
+        base_iri: str | None = None,
     ) -> None:
         """Run a SPARQL Update on the server; it may not write kg's own graphs (``ALL`` means this store's others).
 
@@ -682,9 +686,14 @@ class RemoteStore(GraphStore):
 
         check_depth(sparql, source=source)
         text = plan_update(
-            sparql, user_graphs=self.dataset, using=using_graphs, using_named=using_named_graphs, source=source
+            sparql,
+            user_graphs=self.dataset,
+            using=using_graphs,
+            using_named=using_named_graphs,
+            source=source,
+            base=base_iri,
         )
-        self._send_update(PROLOGUE + text)
+        self._send_update((f"BASE {ox.NamedNode(base_iri)}\n" if base_iri else "") + PROLOGUE + text)
 
     def _send_update(self, sparql: str) -> None:
         """Send one SPARQL Update request to the update endpoint.
