@@ -633,7 +633,7 @@ class RemoteStore(GraphStore):
                     self._send_graph(staged[iri], triples, method="PUT")
                 else:
                     self._update_graph(staged[iri], triples, replace=True)
-            self.update(" ;\n".join(_into_place(tmp, iri, replace=replace) for iri, tmp in staged.items()))
+            self._send_update(" ;\n".join(_into_place(tmp, iri, replace=replace) for iri, tmp in staged.items()))
         except RemoteError as error:
             self._drop_quietly(staged.values())
             raise RemoteError(f"{error}; nothing was changed on the server") from None
@@ -645,7 +645,7 @@ class RemoteStore(GraphStore):
     def _drop_quietly(self, graphs: Iterable[str]) -> None:
         """Drop the staging ``graphs``, as far as the server lets us (it may be the thing that failed)."""
         with contextlib.suppress(RemoteError):
-            self.update(" ;\n".join(f"DROP SILENT GRAPH {term_text(ox.NamedNode(g))}" for g in graphs))
+            self._send_update(" ;\n".join(f"DROP SILENT GRAPH {term_text(ox.NamedNode(g))}" for g in graphs))
 
     def _send_graph(self, iri: str, triples: Sequence[ox.Triple], *, method: str) -> None:
         """Graph Store Protocol: PUT replaces the graph, POST adds to it."""
