@@ -233,3 +233,23 @@ def start_grlc(folder: Path, queries: Path, endpoint: str) -> Server:
         time.sleep(0.25)
     server.stop()
     pytest.fail(f"grlc did not answer within {START_TIMEOUT:g} s:\n{log.read_text()[-3000:]}")
+
+
+def kg_program() -> str:
+    """The ``kg`` command beside this Python."""
+    return str(Path(sys.executable).parent / "kg")
+
+
+def start_kg_serve(folder: Path, *args: str, token: str | None = None, global_args: tuple[str, ...] = ()) -> Server:
+    """``kg serve`` on a free loopback port, with ``args`` after ``serve`` and writes allowed with ``token``."""
+    port = free_port()
+    command = [kg_program(), *global_args, "serve", "--port", str(port), *args]
+    env = {k: v for k, v in os.environ.items() if k != "KG_SERVE_TOKEN"}
+    if token is not None:
+        env["KG_SERVE_TOKEN"] = token
+    log = folder / "server.log"
+    with log.open("wb") as handle:
+        process = subprocess.Popen(command, cwd=folder, stdout=handle, stderr=subprocess.STDOUT, env=env)
+    server = Server("kg serve", f"http://127.0.0.1:{port}/sparql", process, log)
+    wait_until_answering(server)
+    return server

@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import gc
 import os
+import signal
 import sys
 import threading
 from dataclasses import dataclass
@@ -84,12 +85,17 @@ class KGGroup(click.Group):
                 gc.collect()
 
         worker = threading.Thread(target=work, name="kg-command", daemon=True)
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _terminated)
         worker.start()
-        try:
-            while worker.is_alive():
+        stopping = False
+        while worker.is_alive():
+            try:
                 worker.join(0.1)
-        except KeyboardInterrupt:
-            interrupted()
+            except KeyboardInterrupt:
+                if stopping or not _stop_servers():
+                    interrupted()
+                stopping = True
         error = outcome.get("error")
         if error is None:
             return outcome.get("value")
@@ -154,6 +160,21 @@ def interrupted() -> NoReturn:
 
 pass_app = click.make_pass_decorator(App)
 
+#: Servers a command runs, told to stop (``should_exit``) on SIGTERM or a first Ctrl-C instead of ending kg at once.
+stop_hooks: list[Any] = []
+
+
+def _stop_servers() -> bool:
+    """Tell every running server to stop; False when there is none."""
+    for server in stop_hooks:
+        server.should_exit = True
+    return bool(stop_hooks)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    if not _stop_servers():
+        raise KeyboardInterrupt
+
 
 @click.group(cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
@@ -189,4 +210,5 @@ from . import graph as _graph  # noqa: E402,F401
 from . import query as _query  # noqa: E402,F401
 from . import remote as _remote  # noqa: E402,F401
 from . import render as _render  # noqa: E402,F401
+from . import serve as _serve  # noqa: E402,F401
 from . import store as _store  # noqa: E402,F401

@@ -32,17 +32,57 @@ class GraphStore(abc.ABC):
     """
 
     @abc.abstractmethod
-    def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None, source: str = "query") -> Result:
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        source: str = "query",
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+    ) -> Result:
         """Run ``sparql`` (with variables bound to checked terms) and return its Result, unread.
 
         Args:
             sparql: a SELECT, ASK, CONSTRUCT or DESCRIBE query.
             substitutions: variable name → RDF term, bound before the query runs; no user text reaches the query.
             source: what to call the query in an error message.
+            default_graphs: the graphs whose union is the default graph (the protocol's ``default-graph-uri``);
+                by default the union of all graphs.
+            named_graphs: the graphs ``GRAPH`` may see (``named-graph-uri``); by default all of them.
+            base_iri: the IRI relative IRIs in the query are resolved against.
 
         Raises:
             InputError: a syntax error, with line and column.
             KGError: the store cannot answer.
+        """
+
+    @abc.abstractmethod
+    def update(
+        self,
+        sparql: str,
+        *,
+        using_graphs: Sequence[str] = (),
+        using_named_graphs: Sequence[str] = (),
+        source: str = "update",
+        base_iri: str | None = None,
+    ) -> None:
+        """Run the SPARQL Update ``sparql``, all of it or nothing; kg's own graphs stay as they are.
+
+        ``CLEAR ALL`` and ``DROP ALL`` (or ``NAMED``) mean the user's graphs; an operation that names one of kg's own
+        graphs, or writes ``GRAPH ?variable`` in a template, is refused before anything runs.
+
+        Args:
+            sparql: one or more update operations; the known prefixes need no declaration.
+            using_graphs: the protocol's ``using-graph-uri``: the default graph of every DELETE/INSERT … WHERE.
+            using_named_graphs: the protocol's ``using-named-graph-uri``.
+            source: what to call the update in an error message.
+            base_iri: the IRI relative IRIs in the update are resolved against.
+
+        Raises:
+            InputError: a syntax error.
+            KGError: the update would write one of kg's own graphs, or the store cannot apply it.
         """
 
     @abc.abstractmethod

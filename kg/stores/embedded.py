@@ -33,7 +33,7 @@ import pyoxigraph as ox
 
 from ..errors import InputError, KGError, from_syntax_error
 from ..results import Result, Term
-from ..sparqltext import bind_values, check_depth
+from ..sparqltext import bind_values, check_depth, network_reach
 from ..vocab import GRAPH, PREFIXES
 from .base import GraphName, GraphStore, Node, Progress
 from .locks import StoreLock
@@ -262,19 +262,36 @@ class Store(GraphStore):
 
     # --- Reading --------------------------------------------------------------------------------------------------
 
-    def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None, source: str = "query") -> Result:
-        """Run ``sparql`` over the union of all graphs; the Result streams from the engine.
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        source: str = "query",
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+    ) -> Result:
+        """Run ``sparql`` over the union of all graphs (or the graphs named); the Result streams from the engine.
 
         Args:
             sparql: the query; the known prefixes (``sce:``, ``id:``, ``rdfs:`` …) need no declaration.
             substitutions: variable name → pyoxigraph term, bound before the query runs (no user text reaches the
                 query: the terms are bound as substitutions and in a VALUES block written from the checked terms).
             source: what to call the query in an error message.
+            default_graphs: the graphs whose union is the default graph, instead of all of them.
+            named_graphs: the graphs ``GRAPH`` sees, instead of all of them.
 
         Raises:
             InputError: a syntax error, with line and column.
         """
         check_depth(sparql, source=source)
+        dataset: dict[str, Any] = {"use_default_graph_as_union": True}
+        if default_graphs is not None or named_graphs is not None:
+            dataset = {
+                "default_graph": [ox.NamedNode(g) for g in default_graphs or ()] or ox.DefaultGraph(),
+                "named_graphs": [ox.NamedNode(g) for g in named_graphs] if named_graphs is not None else None,
+            }
         subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
         # The terms are bound twice over: as pyoxigraph substitutions, and in a VALUES block at the start of the WHERE
         # group written from the same checked terms. Oxigraph pushes substitutions into subqueries but not into property
@@ -284,13 +301,13 @@ class Store(GraphStore):
         try:
             try:
                 raw = self.engine.query(
-                    text, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs or None
+                    text, prefixes=PREFIXES, substitutions=subs or None, base_iri=base_iri, **dataset
                 )
             except (OSError, RuntimeError) as error:
                 if not subs or "projection" not in str(error):
                     raise
                 # pyoxigraph substitutes only projected variables; the VALUES block binds the others
-                raw = self.engine.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+                raw = self.engine.query(text, prefixes=PREFIXES, base_iri=base_iri, **dataset)
         except SyntaxError as error:
             if text is not sparql:
                 self._raise_syntax_error(sparql, source)
@@ -298,6 +315,43 @@ class Store(GraphStore):
         except (OSError, RuntimeError) as error:
             raise KGError(f"{source}: the store could not answer: {' '.join(str(error).split())}") from None
         return Result.from_oxigraph(raw)
+
+    def update(
+        self,
+        sparql: str,
+        *,
+        using_graphs: Sequence[str] = (),
+        using_named_graphs: Sequence[str] = (),
+        source: str = "update",
+        base_iri: str | None = None,
+    ) -> None:
+        """Run the SPARQL Update ``sparql`` in one transaction; kg's own graphs stay as they are.
+
+        Raises:
+            InputError: a syntax error, with line and column.
+            KGError: the update would write one of kg's own graphs, or the store is read-only or cannot apply it.
+        """
+        from ..updates import plan_update
+
+        check_depth(sparql, source=source)
+        engine = self._writing()
+        if network_reach(sparql) is None:  # Oxigraph's own parser first, for its line and column; on nothing
+            try:
+                ox.Store().update(sparql, prefixes=PREFIXES, base_iri=base_iri)
+            except SyntaxError as error:
+                raise from_syntax_error(error, source, sparql) from None
+            except (OSError, RuntimeError):
+                pass
+        mine = [g.value for g in engine.named_graphs() if isinstance(g, ox.NamedNode) and not is_own_graph(g.value)]
+        text = plan_update(
+            sparql, user_graphs=mine, using=using_graphs, using_named=using_named_graphs, source=source, base=base_iri
+        )
+        try:
+            engine.update(text, prefixes=PREFIXES, base_iri=base_iri)
+        except SyntaxError as error:
+            raise from_syntax_error(error, source, sparql) from None
+        except (OSError, RuntimeError, ValueError) as error:
+            raise KGError(f"{source}: the store could not apply it: {' '.join(str(error).split())[:300]}") from None
 
     @staticmethod
     def _raise_syntax_error(sparql: str, source: str) -> None:

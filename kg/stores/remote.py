@@ -445,21 +445,36 @@ class RemoteStore(GraphStore):
 
     # Queries
 
-    def query(self, sparql: str, *, substitutions: Mapping[str, Term] | None = None, source: str = "query") -> Result:
-        """Run ``sparql`` on the server over the union of this store's graphs.
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        source: str = "query",
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+    ) -> Result:
+        """Run ``sparql`` on the server over the union of this store's graphs (or the graphs named).
 
         Raises:
             InputError: a syntax error, with line and column.
             RemoteError: the server is down, slow, refuses or answers with an error.
         """
         check_syntax(sparql, source=source)
-        return self._query(bind_values(sparql, substitutions or {}), self.dataset)
+        text = bind_values(sparql, substitutions or {})
+        if base_iri:
+            text = f"BASE {ox.NamedNode(base_iri)}\n{text}"
+        if default_graphs is None and named_graphs is None:
+            return self._query(text, self.dataset)
+        return self._query(text, default_graphs or [], named_graphs or [])
 
-    def _query(self, sparql: str, dataset: Sequence[str]) -> Result:
+    def _query(self, sparql: str, dataset: Sequence[str], named: Sequence[str] | None = None) -> Result:
         """Send ``sparql`` (parameters already bound) over the union of ``dataset``; read the answer."""
         form = query_form(sparql)
         fields = [("query", PROLOGUE + sparql)]
-        fields += [("default-graph-uri", g) for g in dataset] + [("named-graph-uri", g) for g in dataset]
+        named = dataset if named is None else named
+        fields += [("default-graph-uri", g) for g in dataset] + [("named-graph-uri", g) for g in named]
         accept = N_TRIPLES if form == "graph" else RESULTS_JSON
         answer = self.http.open(
             "POST",
@@ -569,7 +584,7 @@ class RemoteStore(GraphStore):
         size = sum(int(str_value(row[0])) for row in rows if row[0] is not None)
         if size == 0:
             raise KGError(f"no graph named <{graph}> on the server; `kg graphs` lists them")
-        self.update(f"DROP SILENT GRAPH {node}")
+        self._send_update(f"DROP SILENT GRAPH {node}")
         return size
 
     def push(self, data: Sequence[str | Path] = (), *, graph: str | None = None) -> dict[str, int]:
@@ -618,7 +633,7 @@ class RemoteStore(GraphStore):
                     self._send_graph(staged[iri], triples, method="PUT")
                 else:
                     self._update_graph(staged[iri], triples, replace=True)
-            self.update(" ;\n".join(_into_place(tmp, iri, replace=replace) for iri, tmp in staged.items()))
+            self._send_update(" ;\n".join(_into_place(tmp, iri, replace=replace) for iri, tmp in staged.items()))
         except RemoteError as error:
             self._drop_quietly(staged.values())
             raise RemoteError(f"{error}; nothing was changed on the server") from None
@@ -630,7 +645,7 @@ class RemoteStore(GraphStore):
     def _drop_quietly(self, graphs: Iterable[str]) -> None:
         """Drop the staging ``graphs``, as far as the server lets us (it may be the thing that failed)."""
         with contextlib.suppress(RemoteError):
-            self.update(" ;\n".join(f"DROP SILENT GRAPH {term_text(ox.NamedNode(g))}" for g in graphs))
+            self._send_update(" ;\n".join(f"DROP SILENT GRAPH {term_text(ox.NamedNode(g))}" for g in graphs))
 
     def _send_graph(self, iri: str, triples: Sequence[ox.Triple], *, method: str) -> None:
         """Graph Store Protocol: PUT replaces the graph, POST adds to it."""
@@ -642,16 +657,45 @@ class RemoteStore(GraphStore):
     def _update_graph(self, iri: str, triples: Sequence[ox.Triple], *, replace: bool) -> None:
         graph = term_text(ox.NamedNode(iri))
         if replace:
-            self.update(f"DROP SILENT GRAPH {graph}")
+            self._send_update(f"DROP SILENT GRAPH {graph}")
         for batch in batches(triples, BATCH_SIZE):
             lines = "".join(f"{t} .\n" for t in batch)
             if any(_has_blank(t) for t in batch):
                 # Virtuoso refuses blank nodes in INSERT DATA; a template makes each label one new node everywhere.
-                self.update(f"INSERT {{ GRAPH {graph} {{\n{lines}}} }} WHERE {{ }}")
+                self._send_update(f"INSERT {{ GRAPH {graph} {{\n{lines}}} }} WHERE {{ }}")
             else:
-                self.update(f"INSERT DATA {{ GRAPH {graph} {{\n{lines}}} }}")
+                self._send_update(f"INSERT DATA {{ GRAPH {graph} {{\n{lines}}} }}")
 
-    def update(self, sparql: str) -> None:
+    def update(
+        self,
+        sparql: str,
+        *,
+        using_graphs: Sequence[str] = (),
+        using_named_graphs: Sequence[str] = (),
+        source: str = "update",
+        base_iri: str | None = None,
+    ) -> None:
+        """Run a SPARQL Update on the server; it may not write kg's own graphs (``ALL`` means this store's others).
+
+        Raises:
+            InputError: a syntax error.
+            KGError: the update would write one of kg's own graphs.
+            RemoteError: the server refuses or fails.
+        """
+        from ..updates import plan_update
+
+        check_depth(sparql, source=source)
+        text = plan_update(
+            sparql,
+            user_graphs=self.dataset,
+            using=using_graphs,
+            using_named=using_named_graphs,
+            source=source,
+            base=base_iri,
+        )
+        self._send_update((f"BASE {ox.NamedNode(base_iri)}\n" if base_iri else "") + PROLOGUE + text)
+
+    def _send_update(self, sparql: str) -> None:
         """Send one SPARQL Update request to the update endpoint.
 
         Raises:

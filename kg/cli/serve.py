@@ -1,0 +1,78 @@
+"""The command that serves the graph over HTTP: serve."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from ..errors import KGError
+from . import App, main, pass_app, stop_hooks
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port.")
+@click.option(
+    "--timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 86400),
+    help="Seconds a request may run before it is stopped (503).",
+)
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="Worker processes running the queries (default: the CPUs, at least 2).",
+)
+@click.option(
+    "--cors", default=None, metavar="ORIGINS", help="Comma-separated origins browsers may read from (default *)."
+)
+@click.option("--allow-service", is_flag=True, help="Let SERVICE and LOAD reach other endpoints over the network.")
+@click.option(
+    "--max-body",
+    default=16 << 20,
+    show_default=True,
+    type=click.IntRange(1024, 1 << 34),
+    help="The largest request body, in bytes (413 past it).",
+)
+@pass_app
+def serve_command(
+    app: App,
+    host: str,
+    port: int,
+    timeout: float,
+    workers: int | None,
+    cors: str | None,
+    allow_service: bool,
+    max_body: int,
+) -> None:
+    """Serve the graph over HTTP: SPARQL 1.1 at /sparql, graphs at /store, named queries at /api/NAME.
+
+    Writes (updates, graph-store PUT/POST/DELETE) are off unless KG_SERVE_TOKEN is set; then they need the header
+    Authorization: Bearer <token>.
+    """
+    from ..serve import serve
+    from ..serve.workers import StoreSpec
+    from ..stores import is_remote
+
+    origins = tuple(o.strip() for o in cors.split(",") if o.strip()) if cors is not None else ("*",)
+    if not origins:
+        raise KGError("--cors needs at least one origin")
+    if app.store_spec and not is_remote(app.store_spec) and app.data:
+        app.store(write=True).close()  # the files go into the store on disk once, before the workers open it
+        app._store = None
+    spec = StoreSpec(app.store_spec, tuple(app.data) if not app.store_spec or is_remote(app.store_spec) else ())
+    count = workers or max(2, os.cpu_count() or 2)
+    serve(
+        spec,
+        host=host,
+        port=port,
+        timeout=timeout,
+        workers=count,
+        cors=origins,
+        allow_service=allow_service,
+        max_body=max_body,
+        on_stop=stop_hooks,
+    )

@@ -1,0 +1,70 @@
+"""The HTTP face of kg: ``kg serve``.
+
+Queries, updates and graph-store requests run in worker processes (:mod:`kg.serve.workers`) so that a runaway query
+can be stopped; the Starlette application (:mod:`kg.serve.app`) speaks the protocols and negotiates formats from the
+one registry of writers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+
+from .app import Settings, create_app
+from .workers import Pool, StoreSpec
+
+__all__ = ["Settings", "serve"]
+
+#: The environment variable holding the bearer token that writes need; writes are off without it.
+ENV_TOKEN = "KG_SERVE_TOKEN"
+
+
+def serve(
+    spec: StoreSpec,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    timeout: float = 30.0,
+    workers: int = 2,
+    cors: Sequence[str] = ("*",),
+    allow_service: bool = False,
+    max_body: int = 16 << 20,
+    on_stop: list[object] | None = None,
+) -> None:
+    """Serve the store ``spec`` names until told to stop (SIGTERM, Ctrl-C).
+
+    Raises:
+        KGError: the store cannot be opened.
+    """
+    import uvicorn
+
+    settings = Settings(
+        token=os.environ.get(ENV_TOKEN) or None, allow_service=allow_service, max_body=max_body, cors=tuple(cors)
+    )
+
+    async def main() -> None:
+        pool = Pool(spec, size=workers, timeout=timeout)
+        try:
+            await pool.start()
+        except RuntimeError as error:
+            pool.close()
+            from ..errors import KGError
+
+            raise KGError(str(error)) from None
+        config = uvicorn.Config(
+            create_app(pool, settings), host=host, port=port, log_level="warning", lifespan="off", access_log=False
+        )
+        server = uvicorn.Server(config)
+        if on_stop is not None:
+            on_stop.append(server)
+        where = spec.spec or "the built-in graph in memory"
+        writes = "writes with a bearer token" if settings.token else "read-only"
+        print(f"serving {where} at http://{host}:{port}/ ({workers} workers, {writes})", file=sys.stderr, flush=True)
+        try:
+            await server.serve()
+        finally:
+            pool.close()
+
+    asyncio.run(main())

@@ -1,0 +1,276 @@
+"""The HTTP face: the SPARQL 1.1 Protocol at ``/sparql``, the Graph Store Protocol at ``/store``, every named query at
+``/api/NAME`` with ``/openapi.json``. Each request becomes one :class:`~kg.serve.jobs.Job` run in a worker process.
+
+Errors are a status and one line of text; nothing a client sends gets a 500.
+"""
+
+from __future__ import annotations
+
+import hmac
+import urllib.parse
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from ..catalog import check_network_reach
+from ..errors import InputError, KGError, decoded
+from ..sparqltext import query_form
+from .jobs import HTTPError, Job, graph_list
+from .negotiate import acceptable, choose
+from .openapi import openapi
+from .workers import Pool
+
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the server answers: the token writes need (None: writes are off), SERVICE allowed, the body limit."""
+
+    token: str | None = None
+    allow_service: bool = False
+    max_body: int = 16 << 20
+    cors: tuple[str, ...] = ("*",)
+
+
+def create_app(pool: Pool, settings: Settings) -> Starlette:
+    """The Starlette application answering with ``pool``'s workers."""
+    server = _Server(pool, settings)
+    routes = [
+        Route("/sparql", server.sparql, methods=["GET", "POST"]),
+        Route("/store", server.store, methods=["GET", "HEAD", "PUT", "POST", "DELETE"]),
+        Route("/api/{name}", server.api, methods=["GET"]),
+        Route("/openapi.json", server.openapi, methods=["GET"]),
+        Route("/", server.index, methods=["GET"]),
+    ]
+    cors = Middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors),
+        allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "Accept"],
+        expose_headers=["Location"],
+    )
+    return Starlette(routes=routes, middleware=[cors], exception_handlers={HTTPError: _error, KGError: _error})
+
+
+async def _error(request: Request, error: Exception) -> Response:
+    status = error.status if isinstance(error, HTTPError) else 400
+    return PlainTextResponse(" ".join(str(error).split()) + "\n", status_code=status)
+
+
+class _Server:
+    def __init__(self, pool: Pool, settings: Settings) -> None:
+        self.pool = pool
+        self.settings = settings
+
+    # --- Bodies and parameters --------------------------------------------------------------------------------------
+
+    async def body(self, request: Request) -> bytes:
+        """The request's body, read no further than the limit.
+
+        Raises:
+            HTTPError: 413 past the limit.
+        """
+        limit = self.settings.max_body
+        too_big = HTTPError(413, f"the body is over the server's limit of {limit} bytes (kg serve --max-body)")
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise too_big
+        data = bytearray()
+        async for piece in request.stream():
+            data += piece
+            if len(data) > limit:
+                raise too_big
+        return bytes(data)
+
+    async def fields(self, request: Request) -> list[tuple[str, str]]:
+        """The fields of a URL-encoded form body."""
+        text = decoded(await self.body(request), source="body")
+        return urllib.parse.parse_qsl(text, keep_blank_values=True, errors="strict")
+
+    def check_writer(self, request: Request) -> None:
+        """Refuse a write without the server's bearer token (401), or when writes are off (403)."""
+        token = self.settings.token
+        if token is None:
+            raise HTTPError(403, "writes are off; start kg serve with KG_SERVE_TOKEN set to allow them")
+        given = request.headers.get("authorization", "")
+        scheme, _, value = given.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
+            raise HTTPError(401, "this write needs the header Authorization: Bearer <KG_SERVE_TOKEN>")
+
+    # --- /sparql ----------------------------------------------------------------------------------------------------
+
+    async def sparql(self, request: Request) -> Response:
+        params = list(request.query_params.multi_items())
+        media, *options = (p.strip().lower() for p in request.headers.get("content-type", "").split(";"))
+        charset = next((o.partition("=")[2].strip('"') for o in options if o.startswith("charset=")), "utf-8")
+        if charset not in ("utf-8", "utf8"):
+            raise HTTPError(415, f"a query or update is sent in UTF-8, not {charset}")
+        if request.method == "POST":
+            if media == FORM:
+                params += await self.fields(request)
+            elif media == QUERY:
+                params.append(("query", decoded(await self.body(request), source="query")))
+            elif media == UPDATE:
+                params.append(("update", decoded(await self.body(request), source="update")))
+            elif not media:
+                raise HTTPError(400, f"a POST needs a Content-Type: {FORM}, {QUERY} or {UPDATE}")
+            else:
+                raise HTTPError(415, f"cannot read {media!r}; send {FORM}, {QUERY} or {UPDATE}")
+        values: dict[str, list[str]] = {}
+        for key, value in params:
+            values.setdefault(key, []).append(value)
+        queries, updates = values.get("query", []), values.get("update", [])
+        if len(queries) + len(updates) > 1:
+            raise HTTPError(400, "one request carries one query or one update")
+        if updates:
+            if request.method != "POST":
+                raise HTTPError(400, "an update goes by POST")
+            return await self.update(request, updates[0], values)
+        if not queries:
+            return await self.describe(request)
+        return await self.query(request, queries[0], values)
+
+    async def query(self, request: Request, text: str, values: dict[str, list[str]]) -> Response:
+        check_network_reach(text, allow_service=self.settings.allow_service)
+        try:
+            kind = query_form(text)
+        except KGError:
+            raise InputError("syntax error: no SELECT, ASK, CONSTRUCT or DESCRIBE", source="query", line=1) from None
+        fmt = self.negotiate(request, kind)
+        defaults, named = values.get("default-graph-uri"), values.get("named-graph-uri")
+        job = Job(
+            "query",
+            text,
+            format=fmt,
+            default_graphs=graph_list(defaults) if defaults is not None else None,
+            named_graphs=graph_list(named) if named is not None else (() if defaults is not None else None),
+            base=str(request.url.replace(query="")),
+        )
+        return await self.answer(job)
+
+    def negotiate(self, request: Request, kind: str) -> str:
+        fmt = choose(request.headers.get("accept", ""), kind)
+        if fmt is None:
+            raise HTTPError(406, f"no format of this answer fits the Accept header; offered: {acceptable(kind)}")
+        return fmt
+
+    async def update(self, request: Request, text: str, values: dict[str, list[str]]) -> Response:
+        self.check_writer(request)
+        check_network_reach(text, allow_service=self.settings.allow_service, source="update")
+        if values.get("default-graph-uri") or values.get("named-graph-uri"):
+            raise HTTPError(400, "an update takes using-graph-uri and using-named-graph-uri, not default-graph-uri")
+        job = Job(
+            "update",
+            text,
+            default_graphs=graph_list(values.get("using-graph-uri", [])),
+            named_graphs=graph_list(values.get("using-named-graph-uri", [])),
+            base=str(request.url.replace(query="")),
+        )
+        return await self.answer(job)
+
+    async def describe(self, request: Request) -> Response:
+        endpoint = str(request.url.replace(query=""))
+        return await self.answer(Job("describe", format=self.negotiate(request, "graph"), graph=endpoint))
+
+    async def answer(self, job: Job, *, head: bool = False) -> Response:
+        answer = await self.pool.run(job)
+        headers = dict(answer.headers)
+        media = answer.media_type + ("; charset=utf-8" if answer.media_type.startswith("text/") else "")
+        if answer.status == 204 or head:
+            await _drain(answer.body)
+            if head:
+                return Response(status_code=answer.status, headers=headers, media_type=media)
+            return Response(status_code=answer.status, headers=headers)
+        return StreamingResponse(answer.body, status_code=answer.status, headers=headers, media_type=media)
+
+    # --- /store -----------------------------------------------------------------------------------------------------
+
+    async def store(self, request: Request) -> Response:
+        query = request.query_params
+        graphs = query.getlist("graph")
+        if len(graphs) > 1 or (graphs and "default" in query):
+            raise HTTPError(400, "name one graph: ?graph=IRI or ?default")
+        graph = graph_list(graphs)[0] if graphs else None
+        named = graph is not None or "default" in query
+        if request.method in ("GET", "HEAD"):
+            if not named:
+                raise HTTPError(400, "name the graph: ?graph=IRI or ?default")
+            job = Job("graph-get", format=self.negotiate(request, "graph"), graph=graph)
+            return await self.answer(job, head=request.method == "HEAD")
+        self.check_writer(request)
+        if request.method == "DELETE":
+            if not named:
+                raise HTTPError(400, "name the graph: ?graph=IRI or ?default")
+            return await self.answer(Job("graph-delete", graph=graph))
+        media, body = await self.graph_body(request)
+        if request.method == "PUT" and not named:
+            raise HTTPError(400, "name the graph: ?graph=IRI or ?default")
+        kind = "graph-put" if request.method == "PUT" else "graph-post"
+        base = str(request.base_url) if not named else ""
+        return await self.answer(Job(kind, format=media, graph=graph, body=body, base=base))
+
+    async def graph_body(self, request: Request) -> tuple[str, bytes]:
+        """The RDF a graph-store write sends: the body itself, or each file of a multipart/form-data body."""
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media != "multipart/form-data":
+            if not media:
+                raise HTTPError(400, "a graph-store write needs a Content-Type (text/turtle, application/n-triples …)")
+            return media, await self.body(request)
+        return await self.multipart(request)
+
+    async def multipart(self, request: Request) -> tuple[str, bytes]:
+        declared = request.headers.get("content-length", "")
+        if not declared.isdigit() or int(declared) > self.settings.max_body:
+            await self.body(request)  # refuses past the limit
+        async with request.form(max_files=100, max_fields=100) as form:
+            parts: list[tuple[str, bytes]] = []
+            for _, value in form.multi_items():
+                if isinstance(value, str):
+                    continue
+                media = (value.content_type or "").split(";")[0].strip().lower()
+                parts.append((media, await value.read()))
+        if not parts:
+            raise HTTPError(400, "the multipart/form-data body holds no file")
+        medias = {m for m, _ in parts}
+        if len(medias) > 1:
+            raise HTTPError(415, "the files of one multipart/form-data body must share one media type")
+        return parts[0][0], b"\n".join(data for _, data in parts)
+
+    # --- /api and the rest -------------------------------------------------------------------------------------------
+
+    async def api(self, request: Request) -> Response:
+        from ..catalog import catalog
+
+        name = request.path_params["name"]
+        query = catalog().get(name)
+        if query is None:
+            raise HTTPError(404, f"no named query {name!r}; /openapi.json lists them")
+        values = list(request.query_params.multi_items())
+        if len({k for k, _ in values}) != len(values):
+            raise HTTPError(400, "give each parameter once")
+        try:
+            kind = query_form(query.text)
+        except KGError as error:
+            raise HTTPError(404, str(error)) from None
+        fmt = self.negotiate(request, kind)
+        return await self.answer(Job("named", name, format=fmt, params=tuple(values)))
+
+    async def openapi(self, request: Request) -> Response:
+        return JSONResponse(openapi(str(request.base_url).rstrip("/")))
+
+    async def index(self, request: Request) -> Response:
+        return JSONResponse({"sparql": "/sparql", "store": "/store", "api": "/api/{name}", "openapi": "/openapi.json"})
+
+
+async def _drain(body: AsyncIterator[bytes]) -> None:
+    async for _ in body:
+        pass

@@ -1,0 +1,270 @@
+"""What a worker process does for one request: run it on its store and write the answer to a sink.
+
+Every job is plain data (a :class:`Job`), so that it can travel to a worker process; the worker calls :func:`perform`
+with its store. A job fails with :class:`HTTPError` (a status and one line) before it writes anything; the HTTP face
+turns that into the response.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+
+from ..errors import InputError, KGError
+from ..results import RDF_FORMATS, WRITERS, Result, WriteOptions
+from ..stores import GraphStore
+from ..stores.rdffiles import is_own_graph
+from ..updates import OwnGraphError, UpdateConflict
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+W3C_FORMATS = "http://www.w3.org/ns/formats/"
+#: The W3C's names of the formats kg writes, for the service description.
+FORMAT_IRIS = {
+    "json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV", "turtle": "Turtle", "nt": "N-Triples", "nq": "N-Quads", "trig": "TriG",
+    "jsonld": "JSON-LD", "rdfxml": "RDF_XML",
+}  # fmt: skip
+
+
+class HTTPError(KGError):
+    """A request that cannot be answered: its HTTP status and one line saying why."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class Sink(Protocol):
+    """Where a job writes its answer: the status and media type first, then the bytes."""
+
+    def start(self, status: int, media_type: str, headers: dict[str, str] | None = None) -> None: ...
+
+    def write(self, data: bytes) -> int: ...
+
+
+@dataclass(frozen=True)
+class Job:
+    """One request for a worker.
+
+    Attributes:
+        kind: ``query``, ``named``, ``describe``, ``update``, ``graph-get``, ``graph-put``, ``graph-post``,
+            ``graph-delete``.
+        text: the SPARQL, the named query's name, or the body of a graph-store write.
+        format: the writer to use (a name in WRITERS), or the media type of a body written.
+        graph: the graph of a graph-store request (None: the default graph); the endpoint's URL for ``describe``.
+    """
+
+    kind: str
+    text: str = ""
+    format: str = ""
+    graph: str | None = None
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    params: tuple[tuple[str, str], ...] = ()
+    body: bytes = field(default=b"", repr=False)
+    base: str = ""
+
+    @property
+    def writes(self) -> bool:
+        """Whether the job changes the store."""
+        return self.kind in ("update", "graph-put", "graph-post", "graph-delete")
+
+
+def perform(store: GraphStore, job: Job, sink: Sink) -> None:
+    """Run ``job`` on ``store``, writing its answer to ``sink``.
+
+    Raises:
+        HTTPError: the request cannot be answered (nothing has been written yet).
+    """
+    try:
+        _JOBS[job.kind](store, job, sink)
+    except HTTPError:
+        raise
+    except OwnGraphError as error:
+        raise HTTPError(403, str(error)) from None
+    except UpdateConflict as error:
+        raise HTTPError(400, str(error)) from None
+    except KGError as error:
+        raise HTTPError(400, str(error)) from None
+
+
+def _write(result: Result, job: Job, sink: Sink) -> None:
+    sink.start(200, WRITERS[job.format].media_type)
+    result.write(sink, job.format, options=WriteOptions())  # type: ignore[arg-type]
+
+
+def _query(store: GraphStore, job: Job, sink: Sink) -> None:
+    result = store.query(
+        job.text, default_graphs=job.default_graphs, named_graphs=job.named_graphs, base_iri=job.base or None
+    )
+    _write(result, job, sink)
+
+
+def _named(store: GraphStore, job: Job, sink: Sink) -> None:
+    from ..catalog import catalog, run_query
+
+    if job.text not in catalog():
+        raise HTTPError(404, f"no named query {job.text!r}; /openapi.json lists them")
+    _write(run_query(store, job.text, dict(job.params)), job, sink)
+
+
+def _update(store: GraphStore, job: Job, sink: Sink) -> None:
+    store.update(
+        job.text,
+        using_graphs=job.default_graphs or (),
+        using_named_graphs=job.named_graphs or (),
+        base_iri=job.base or None,
+    )
+    sink.start(204, "text/plain")
+
+
+def _holds(store: GraphStore, graph: str | None) -> bool:
+    target: ox.NamedNode | ox.DefaultGraph = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+    return next(store.match(graph=target), None) is not None
+
+
+def _graph_get(store: GraphStore, job: Job, sink: Sink) -> None:
+    if job.graph is not None and not _holds(store, job.graph):
+        raise HTTPError(404, f"no graph <{job.graph}> in the store")
+    dataset = [job.graph] if job.graph else []
+    _write(store.query("CONSTRUCT WHERE { ?s ?p ?o }", default_graphs=dataset, named_graphs=[]), job, sink)
+
+
+def _parsed(job: Job) -> list[ox.Triple]:
+    fmt = ox.RdfFormat.from_media_type(job.format)
+    if fmt is None:
+        raise HTTPError(415, f"cannot read {job.format!r}; send one of: {', '.join(_readable())}")
+    try:
+        quads = list(ox.parse(job.body, format=fmt, base_iri=job.graph or job.base or None))
+    except (SyntaxError, ValueError) as error:
+        raise InputError(" ".join(str(error).split())[:200], source="body") from None
+    return [q.triple for q in quads]
+
+
+def _readable() -> list[str]:
+    return [WRITERS[name].media_type for name in RDF_FORMATS]
+
+
+def _graph_write(store: GraphStore, job: Job, sink: Sink, *, replace: bool) -> None:
+    if job.graph and is_own_graph(job.graph):
+        raise HTTPError(403, f"<{job.graph}> is one of kg's own graphs; write into a graph of yours")
+    triples = _parsed(job)
+    existed = _holds(store, job.graph)
+    target = f"GRAPH {ox.NamedNode(job.graph)}" if job.graph else "DEFAULT"
+    lines = "".join(f"{t} .\n" for t in triples)
+    inside = f"GRAPH {ox.NamedNode(job.graph)} {{\n{lines}}}" if job.graph else lines
+    operations = [f"DROP SILENT {target}"] if replace else []
+    operations.append(f"INSERT DATA {{ {inside} }}")
+    store.update(" ;\n".join(operations), source="body")
+    sink.start(200 if existed or not job.graph else 201, "text/plain")
+
+
+def _graph_put(store: GraphStore, job: Job, sink: Sink) -> None:
+    _graph_write(store, job, sink, replace=True)
+
+
+def _graph_post(store: GraphStore, job: Job, sink: Sink) -> None:
+    if job.graph is None and job.base:  # POST to the graph store itself: a new graph, named here
+        graph = f"{job.base.rstrip('/')}/store/{uuid.uuid4()}"
+        fresh = Job("graph-post", format=job.format, graph=graph, body=job.body)
+        _graph_write(store, fresh, _Created(sink, graph), replace=False)
+        return
+    _graph_write(store, job, sink, replace=False)
+
+
+class _Created:
+    def __init__(self, sink: Sink, location: str) -> None:
+        self.sink = sink
+        self.location = location
+
+    def start(self, status: int, media_type: str, headers: dict[str, str] | None = None) -> None:
+        self.sink.start(201, media_type, {"Location": self.location})
+
+    def write(self, data: bytes) -> int:
+        return self.sink.write(data)
+
+
+def _graph_delete(store: GraphStore, job: Job, sink: Sink) -> None:
+    if job.graph and is_own_graph(job.graph):
+        raise HTTPError(403, f"<{job.graph}> is one of kg's own graphs; it cannot be deleted")
+    if job.graph is not None and not _holds(store, job.graph):
+        raise HTTPError(404, f"no graph <{job.graph}> in the store")
+    store.update(f"DROP SILENT GRAPH {ox.NamedNode(job.graph)}" if job.graph else "DROP SILENT DEFAULT")
+    sink.start(204, "text/plain")
+
+
+def _describe(store: GraphStore, job: Job, sink: Sink) -> None:
+    _write(Result.from_triples(description(store, job.graph or "")), job, sink)
+
+
+def description(store: GraphStore, endpoint: str) -> list[ox.Triple]:
+    """The SPARQL service description of ``endpoint``: ``sd:Service``, its formats and features, and a VoID
+    description of the dataset with the triples of each graph."""
+    service, dataset, default = ox.BlankNode("service"), ox.BlankNode("dataset"), ox.BlankNode("default")
+
+    def iri(value: str) -> ox.NamedNode:
+        return ox.NamedNode(value)
+
+    triples = [
+        ox.Triple(service, iri(RDF_TYPE), iri(SD + "Service")),
+        ox.Triple(service, iri(SD + "endpoint"), iri(endpoint)),
+        ox.Triple(service, iri(SD + "supportedLanguage"), iri(SD + "SPARQL11Query")),
+        ox.Triple(service, iri(SD + "supportedLanguage"), iri(SD + "SPARQL11Update")),
+        ox.Triple(service, iri(SD + "feature"), iri(SD + "UnionDefaultGraph")),
+        ox.Triple(service, iri(SD + "feature"), iri(SD + "BasicFederatedQuery")),
+        ox.Triple(service, iri(SD + "defaultDataset"), dataset),
+        ox.Triple(dataset, iri(RDF_TYPE), iri(SD + "Dataset")),
+        ox.Triple(dataset, iri(SD + "defaultGraph"), default),
+        ox.Triple(default, iri(RDF_TYPE), iri(SD + "Graph")),
+        ox.Triple(default, iri(VOID + "triples"), ox.Literal(str(store.triple_count()), datatype=_INTEGER)),
+    ]
+    for name, key in FORMAT_IRIS.items():
+        triples.append(ox.Triple(service, iri(SD + "resultFormat"), iri(W3C_FORMATS + key)))
+        del name
+    for index, (graph, size) in enumerate(store.graphs()):
+        if not graph:
+            continue
+        named, inner = ox.BlankNode(f"named{index}"), ox.BlankNode(f"graph{index}")
+        triples += [
+            ox.Triple(dataset, iri(SD + "namedGraph"), named),
+            ox.Triple(named, iri(SD + "name"), iri(graph)),
+            ox.Triple(named, iri(SD + "graph"), inner),
+            ox.Triple(inner, iri(RDF_TYPE), iri(SD + "Graph")),
+            ox.Triple(inner, iri(VOID + "triples"), ox.Literal(str(size), datatype=_INTEGER)),
+        ]
+    return triples
+
+
+_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+_JOBS: dict[str, Any] = {
+    "query": _query,
+    "named": _named,
+    "describe": _describe,
+    "update": _update,
+    "graph-get": _graph_get,
+    "graph-put": _graph_put,
+    "graph-post": _graph_post,
+    "graph-delete": _graph_delete,
+}
+
+
+def graph_list(values: Sequence[str]) -> tuple[str, ...]:
+    """The graph IRIs a request names, checked.
+
+    Raises:
+        HTTPError: one of them is not an IRI (400).
+    """
+    checked = []
+    for value in values:
+        try:
+            checked.append(ox.NamedNode(value).value)
+        except ValueError:
+            raise HTTPError(400, f"{value!r} is not an IRI") from None
+    return tuple(checked)

@@ -1,0 +1,369 @@
+"""Worker processes that run every request on the store, so that one can be stopped: its process is killed.
+
+pyoxigraph cannot cancel a query and a thread cannot be killed, so the HTTP face runs each request in one of N worker
+processes, each holding the store (a store in memory: a copy each; on disk: each a reader; a remote endpoint: each a
+client). A request past its deadline, or whose client went away, has its worker killed (its CPU is back at once) and
+a fresh one started in its place; the other workers keep answering meanwhile.
+
+A write takes every worker, so that no query runs beside it: the first worker applies it, and the others then take
+the new state (for a store in memory, the first worker's dump; on disk, they reopen it), so that every later query
+reads what was written.
+
+Messages between the server and a worker are frames of bytes: a tag, then JSON or data. ``H`` the status and media
+type, ``D`` a piece of the answer, ``E`` the end, ``X`` an error (status and message), ``R`` ready.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .jobs import HTTPError, Job
+
+#: Bytes a worker gathers before it sends a piece of the answer.
+CHUNK = 1 << 16
+#: Seconds a new worker may take to open the store.
+START_TIMEOUT = 120.0
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """What a worker opens: ``spec`` as ``--store`` gives it (None: the built-in graph in memory) and the data files."""
+
+    spec: str | None = None
+    data: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        """``memory``, ``disk`` or ``remote``."""
+        from ..stores import is_remote
+
+        return "memory" if self.spec is None else "remote" if is_remote(self.spec) else "disk"
+
+
+# --- The worker's side ----------------------------------------------------------------------------------------------
+
+
+class _Frames:
+    """The sink a job writes to in the worker: the answer goes to the server in pieces of CHUNK bytes."""
+
+    def __init__(self, conn: multiprocessing.connection.Connection) -> None:
+        self.conn = conn
+        self.buffer = bytearray()
+        self.started = False
+
+    def start(self, status: int, media_type: str, headers: dict[str, str] | None = None) -> None:
+        head = {"status": status, "media_type": media_type, "headers": headers or {}}
+        self.conn.send_bytes(b"H" + json.dumps(head).encode())
+        self.started = True
+
+    def write(self, data: bytes) -> int:
+        self.buffer += data
+        if len(self.buffer) >= CHUNK:
+            self.conn.send_bytes(b"D" + bytes(self.buffer))
+            self.buffer.clear()
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing: pieces go when they are full, and at the end."""
+
+    def writable(self) -> bool:
+        return True
+
+    def end(self) -> None:
+        if self.buffer:
+            self.conn.send_bytes(b"D" + bytes(self.buffer))
+            self.buffer.clear()
+        self.conn.send_bytes(b"E")
+
+
+def _open(spec: StoreSpec, *, write: bool = False) -> Any:
+    from ..stores import open_store
+
+    if spec.kind == "disk":
+        return open_store(spec.spec, write=write, wait=60.0)
+    return open_store(spec.spec, data=spec.data)
+
+
+def worker_main(conn: multiprocessing.connection.Connection, spec: StoreSpec, state: bytes | None) -> None:
+    """A worker's life: open the store, say ready, then run jobs one at a time until the server goes away."""
+    import gc
+
+    import pyoxigraph as ox
+
+    from .jobs import perform
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    store = _open(spec)
+    if state is not None:
+        store = _restored(state)
+    conn.send_bytes(b"R")
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        command, job = message
+        if command == "dump":
+            conn.send_bytes(b"D" + store.engine.dump(format=ox.RdfFormat.N_QUADS))
+            continue
+        if command == "close":  # a store on disk: another worker is about to write it
+            store.close()
+            conn.send_bytes(b"R")
+            continue
+        if command == "sync":
+            store.close()
+            store = _restored(job) if spec.kind == "memory" else _open(spec)
+            conn.send_bytes(b"R")
+            continue
+        if job.writes and spec.kind == "disk":
+            store.close()
+            store = _open(spec, write=True)
+        sink = _Frames(conn)
+        try:
+            perform(store, job, sink)
+            if not sink.started:
+                sink.start(204, "text/plain")
+            sink.end()
+        except HTTPError as error:
+            _fail(conn, sink, error.status, str(error))
+        except Exception as error:  # the engine failed part-way: say so in one line; the server decides
+            _fail(conn, sink, 500, f"the store could not answer: {' '.join(str(error).split())[:300]}")
+        finally:
+            if job.writes and spec.kind == "disk":
+                store.close()
+                store = _open(spec)
+            gc.collect()  # the engine's answers belong to this thread: let go of them here
+
+
+def _fail(conn: multiprocessing.connection.Connection, sink: _Frames, status: int, message: str) -> None:
+    conn.send_bytes(b"X" + json.dumps({"status": status, "message": message, "started": sink.started}).encode())
+
+
+def _restored(state: bytes) -> Any:
+    import pyoxigraph as ox
+
+    from ..stores import Store
+
+    engine = ox.Store()
+    engine.load(state, format=ox.RdfFormat.N_QUADS)
+    return Store(engine)
+
+
+# --- The server's side ----------------------------------------------------------------------------------------------
+
+
+class Worker:
+    """One worker process and the server's end of its pipe."""
+
+    def __init__(self, spec: StoreSpec, state: bytes | None) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=worker_main, args=(child, spec, state), daemon=True)
+        self.process.start()
+        child.close()
+
+    async def recv(self, timeout: float | None = None) -> bytes:
+        """The next frame from the worker, waiting at most ``timeout`` seconds.
+
+        Raises:
+            TimeoutError: nothing came in time.
+            EOFError: the worker is gone.
+        """
+        loop = asyncio.get_running_loop()
+        fd = self.conn.fileno()
+        deadline = None if timeout is None else loop.time() + timeout
+        while not self.conn.poll():
+            ready = loop.create_future()
+            loop.add_reader(fd, _settle, ready)
+            try:
+                remaining = None if deadline is None else max(0.0, deadline - loop.time())
+                await asyncio.wait_for(ready, remaining)
+            finally:
+                loop.remove_reader(fd)
+        return self.conn.recv_bytes()
+
+    def send(self, command: str, payload: Any = None) -> None:
+        self.conn.send((command, payload))
+
+    def kill(self) -> None:
+        """Stop the worker now, whatever it computes; its memory and CPU are given back at once."""
+        if self.process.pid is not None and self.process.is_alive():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.process.pid, signal.SIGKILL)
+        self.process.join(5)
+        self.conn.close()
+
+
+def _settle(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+@dataclass
+class Answer:
+    """What a job gave: status, media type, headers, and the rest of the answer as it comes."""
+
+    status: int
+    media_type: str
+    headers: dict[str, str]
+    body: AsyncIterator[bytes]
+
+
+class Pool:
+    """N workers, each running one job at a time; jobs past ``timeout`` seconds are stopped."""
+
+    def __init__(self, spec: StoreSpec, *, size: int, timeout: float) -> None:
+        self.spec = spec
+        self.size = size
+        self.timeout = timeout
+        self.idle: asyncio.Queue[Worker] = asyncio.Queue()
+        self.state: bytes | None = None
+        self.write_lock = asyncio.Lock()
+        self.workers: set[Worker] = set()
+        self.starting: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        """Start every worker and wait until each has opened the store."""
+        await asyncio.gather(*(self._add() for _ in range(self.size)))
+
+    async def _add(self) -> None:
+        worker = Worker(self.spec, self.state)
+        self.workers.add(worker)
+        try:
+            frame = await worker.recv(START_TIMEOUT)
+        except (TimeoutError, EOFError, OSError):
+            self._drop(worker)
+            raise RuntimeError("a worker could not open the store") from None
+        if frame != b"R":
+            self._drop(worker)
+            raise RuntimeError("a worker could not open the store")
+        self.idle.put_nowait(worker)
+
+    def _drop(self, worker: Worker) -> None:
+        worker.kill()
+        self.workers.discard(worker)
+
+    def _replace(self, worker: Worker) -> None:
+        """Kill ``worker`` and start another in its place, in the background."""
+        self._drop(worker)
+        task = asyncio.get_running_loop().create_task(self._add())
+        self.starting.add(task)
+        task.add_done_callback(self.starting.discard)
+
+    def close(self) -> None:
+        """Stop every worker."""
+        for worker in list(self.workers):
+            self._drop(worker)
+
+    async def _take(self, deadline: float) -> Worker:
+        loop = asyncio.get_running_loop()
+        try:
+            return await asyncio.wait_for(self.idle.get(), max(0.0, deadline - loop.time()))
+        except TimeoutError:
+            raise HTTPError(503, f"every worker stayed busy for {self.timeout:g} s; try again later") from None
+
+    async def run(self, job: Job) -> Answer:
+        """Run ``job`` on a free worker; the answer's body streams from it.
+
+        Raises:
+            HTTPError: the job failed before answering, or ran past the timeout (503).
+        """
+        if job.writes:
+            return await self._write(job)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
+        worker = await self._take(deadline)
+        return await self._answer(worker, job, deadline, release=lambda: self.idle.put_nowait(worker))
+
+    async def _answer(self, worker: Worker, job: Job, deadline: float, *, release: Any) -> Answer:
+        loop = asyncio.get_running_loop()
+        worker.send("job", job)
+        try:
+            frame = await worker.recv(max(0.0, deadline - loop.time()))
+        except TimeoutError:
+            self._replace(worker)
+            raise HTTPError(503, f"the query ran past the timeout of {self.timeout:g} s and was stopped") from None
+        except (EOFError, OSError):
+            self._replace(worker)
+            raise HTTPError(503, "the worker running the query stopped; try again") from None
+        if frame[:1] == b"X":
+            error = json.loads(frame[1:])
+            release()
+            raise HTTPError(error["status"], error["message"])
+        head = json.loads(frame[1:])
+        return Answer(head["status"], head["media_type"], head["headers"], self._rest(worker, deadline, release))
+
+    async def _rest(self, worker: Worker, deadline: float, release: Any) -> AsyncIterator[bytes]:
+        loop = asyncio.get_running_loop()
+        done = False
+        try:
+            while True:
+                frame = await worker.recv(max(0.0, deadline - loop.time()))
+                if frame[:1] == b"D":
+                    yield frame[1:]
+                elif frame[:1] == b"E":
+                    done = True
+                    return
+                else:  # the engine failed part-way: the answer is cut short
+                    done = True
+                    return
+        finally:
+            if done:
+                release()
+            else:  # the client went away, or the timeout came: stop the work
+                self._replace(worker)
+
+    async def _write(self, job: Job) -> Answer:
+        """Run a write with every worker taken, then bring the others to the new state."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
+        async with self.write_lock:
+            taken: list[Worker] = []
+            try:
+                while len(taken) < self.size:
+                    taken.append(await self._take(deadline))
+            except HTTPError:
+                for worker in taken:
+                    self.idle.put_nowait(worker)
+                raise
+            leader, others = taken[0], taken[1:]
+            try:
+                if self.spec.kind == "disk":  # readers let go, so that the leader may write
+                    for worker in others:
+                        worker.send("close")
+                    for worker in others:
+                        await worker.recv()
+                answer = await self._answer(leader, job, deadline + 3600, release=lambda: None)
+                body = b"".join([piece async for piece in answer.body])
+                await self._sync(leader, others)
+            finally:
+                for worker in taken:
+                    if worker in self.workers:
+                        self.idle.put_nowait(worker)
+            return Answer(answer.status, answer.media_type, answer.headers, _once(body))
+
+    async def _sync(self, leader: Worker, others: Sequence[Worker]) -> None:
+        if self.spec.kind == "remote":
+            return
+        if self.spec.kind == "memory":
+            leader.send("dump")
+            frame = await leader.recv()
+            self.state = frame[1:]
+        for worker in others:
+            worker.send("sync", self.state)
+        for worker in others:
+            await worker.recv()
+
+
+async def _once(body: bytes) -> AsyncIterator[bytes]:
+    if body:
+        yield body
