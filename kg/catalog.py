@@ -20,13 +20,11 @@ A parameter's value can be a node's name (see :mod:`kg.names`), a CURIE or an IR
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -46,8 +44,7 @@ _PARAM = re.compile(r"[?$](__?)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
-@dataclass(frozen=True)
-class Parameter:
+class Parameter(NamedTuple):
     """A parameter of a named query.
 
     Attributes:
@@ -67,8 +64,7 @@ class Parameter:
         return f"{self.name} ({self.kind}{', optional' if not self.required else ''})"
 
 
-@dataclass(frozen=True)
-class NamedQuery:
+class NamedQuery(NamedTuple):
     """A query from ``queries/``: its name (the file's stem), text, header fields and parameters."""
 
     name: str
@@ -180,6 +176,8 @@ def get_query(name: str, folder: Path | None = None) -> NamedQuery:
     if _NAME.match(name) and path.is_file():
         return _read_cached(path)  # one file, not the whole folder: a named query starts fast
     queries = catalog(folder)
+    import difflib
+
     close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(close)}?" if close else f"available: {', '.join(queries)}"
     raise KGError(f"unknown query {name!r}; {hint}")

@@ -12,7 +12,6 @@ A node can be named by a full IRI, a CURIE (``id:kuaishou``) or any of its label
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -98,6 +97,8 @@ def resolve(store: GraphStore, word: str) -> str:
         raise KGError(f"{word!r} names {len(nodes)} nodes: {listed}; give one as a CURIE or IRI")
     if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", word) and _exists(store, ID.term(word)):
         return ID.term(word)
+    import difflib
+
     close = difflib.get_close_matches(normalise(word), list(names), n=5, cutoff=0.5)
     hint = f"closest: {', '.join(repr(c) for c in close)}" if close else "try `kg sparql` to look for it"
     raise KGError(f"nothing in the graph is named {word!r}; {hint}")

@@ -19,16 +19,12 @@ they serve. ``--format`` choices, ``--output`` endings and the content types of 
 
 from __future__ import annotations
 
-import csv
-import html
 import io
 import itertools
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import cache
-from typing import IO, TYPE_CHECKING, Any, Literal, Protocol
+from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
 import pyoxigraph as ox
 
@@ -302,8 +298,7 @@ def term_text(term: Term) -> str:
 # --- The registry -------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class WriteOptions:
+class WriteOptions(NamedTuple):
     """What a writer may be told besides the result: labels for IRIs, and the width of the terminal (0: any)."""
 
     labels: Labeller | None = None
@@ -311,15 +306,14 @@ class WriteOptions:
     lang: str = "en"
 
 
-@dataclass(frozen=True)
-class Writer:
+class Writer(NamedTuple):
     """One output format: its name, the file endings that mean it, its media type, the result kinds it serves."""
 
     name: str
     media_type: str
     endings: tuple[str, ...]
     kinds: frozenset[str]
-    write: Callable[[Result, IO[bytes], WriteOptions], None] = field(repr=False)
+    write: Callable[[Result, IO[bytes], WriteOptions], None]
     description: str = ""
 
 
@@ -399,8 +393,7 @@ class _TagCase(io.RawIOBase):
         self.out.flush()
 
 
-@dataclass(frozen=True)
-class TagSyntax:
+class TagSyntax(NamedTuple):
     """Where language tags stand in one output format.
 
     ``before`` is the literal text that comes before a tag wherever a tag is syntax; ``escapable`` says that the text
@@ -419,10 +412,10 @@ class TagSyntax:
         for tag in set(_compiled(re.escape(self.before) + _TAG).findall(data)):
             fixed = written_tag(tag.decode("ascii")).encode("ascii")
             if fixed != tag:
-                data = self._replace(data, tag, fixed)
+                data = self._swap(data, tag, fixed)
         return data
 
-    def _replace(self, data: bytes, tag: bytes, fixed: bytes) -> bytes:
+    def _swap(self, data: bytes, tag: bytes, fixed: bytes) -> bytes:
         if self.pattern:
             return _compiled(b"(" + self.pattern + b")" + re.escape(tag) + b'(?=")').sub(rb"\g<1>" + fixed, data)
         old, new = self.before + tag, self.before + fixed
@@ -493,11 +486,13 @@ def _native_results(result: Result, out: IO[bytes], fmt: ox.QueryResultsFormat, 
 def write_json(result: Result, out: IO[bytes], options: WriteOptions) -> None:
     """SPARQL 1.1 Query Results JSON, compact, one binding after another."""
     if result.kind == "ask":
-        out.write(json.dumps({"head": {}, "boolean": bool(result.boolean)}).encode() + b"\n")
+        out.write(b'{"head":{},"boolean":' + (b"true" if result.boolean else b"false") + b"}\n")
         return
     if _native_results(result, out, ox.QueryResultsFormat.JSON, "json"):
         out.write(b"\n")
         return
+    import json
+
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     out.write(b'{"head":{"vars":' + dumps(result.vars).encode() + b'},"results":{"bindings":[')
     for i, row in enumerate(result.stream()):
@@ -508,12 +503,12 @@ def write_json(result: Result, out: IO[bytes], options: WriteOptions) -> None:
 
 def escape(text: str) -> str:
     """Escape ``text`` for XML character data."""
-    return html.escape(text, quote=False)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def quoteattr(text: str) -> str:
     """``text`` as a double-quoted XML attribute value."""
-    return '"' + html.escape(text, quote=True) + '"'
+    return '"' + escape(text).replace('"', "&quot;").replace("'", "&#x27;") + '"'
 
 
 def _xml_term(term: Term) -> str:
@@ -565,6 +560,8 @@ def write_csv(result: Result, out: IO[bytes], options: WriteOptions) -> None:
     if _native_results(result, out, ox.QueryResultsFormat.CSV, None):
         return
     text = io.StringIO()
+    import csv
+
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(result.vars)
     for rows in _batches(result.stream()):
@@ -657,7 +654,8 @@ def write_html(result: Result, out: IO[bytes], options: WriteOptions) -> None:
     True
     """
     _need_rows(result, "html")
-    esc = html.escape
+    from html import escape as esc
+
     headers, rows = _headers_and_rows(result)
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     out.write(

@@ -24,9 +24,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -84,8 +83,7 @@ def _token_pattern(wide: bool) -> re.Pattern[str]:
 OPAQUE = frozenset({"ws", "comment", "iri", "string", "var", "pname", "blank", "langtag", "number"})
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One token of a query: its kind, its text, and where it starts (offset, and line and column from 1)."""
 
     kind: str

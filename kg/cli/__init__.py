@@ -12,7 +12,6 @@ import os
 import signal
 import sys
 import threading
-from dataclasses import dataclass
 from typing import Any, NoReturn
 
 import click
@@ -21,15 +20,22 @@ from ..errors import KGError
 from ..stores import GraphStore, is_remote, open_store
 
 
-@dataclass
 class App:
     """What the global options say, and the store they open (opened once, on first use)."""
 
-    data: tuple[str, ...] = ()
-    store_spec: str | None = None
-    debug: bool = False
-    update_endpoint: str | None = None
-    _store: GraphStore | None = None
+    def __init__(
+        self,
+        *,
+        data: tuple[str, ...] = (),
+        store_spec: str | None = None,
+        debug: bool = False,
+        update_endpoint: str | None = None,
+    ) -> None:
+        self.data = data
+        self.store_spec = store_spec
+        self.debug = debug
+        self.update_endpoint = update_endpoint
+        self._store: GraphStore | None = None
 
     def store(self, *, write: bool = False) -> GraphStore:
         """The store named by ``--store`` (the built-in graph in memory by default), with ``--data`` files added.

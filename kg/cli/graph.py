@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from ..stats import stats
 from . import App, main, pass_app
 from .output import emit, output_options
 
@@ -30,5 +29,7 @@ def validate(app: App, files: tuple[str, ...]) -> None:
 @pass_app
 def stats_command(app: App, fmt: str | None, output: str | None, lang: str) -> None:
     """Count triples, named graphs and nodes per class."""
+    from ..stats import stats
+
     store = app.store()
     emit(stats(store, lang=lang).result(), fmt=fmt, output=output, lang=lang, store=store, listing=True)
