@@ -34,7 +34,7 @@ import pyoxigraph as ox
 from ..errors import InputError, KGError, from_syntax_error
 from ..results import Result, Term
 from ..sparqltext import bind_values, check_depth, network_reach
-from ..vocab import GRAPH, PREFIXES
+from ..vocab import BUILTIN_FILES, GRAPH, PREFIXES, ontology_dir
 from .base import GraphName, GraphStore, Node, Progress
 from .locks import StoreLock
 from .rdffiles import (
@@ -435,9 +435,17 @@ def load_builtin(store: Store, *, only_missing: bool = False) -> None:
     Args:
         only_missing: load only the graphs the store does not hold yet (so reopening a store adds nothing).
     """
-    held = {g for g in builtin_graphs() if only_missing and store.holds(ox.NamedNode(g))}
+    engine = store._writing()
+    if not only_missing:  # a new store: the engine reads the files itself, the quickest way to a first answer
+        folder = ontology_dir()
+        for name, graph in BUILTIN_FILES.items():
+            path = folder / name
+            engine.load(path=str(path), format=rdf_format(path), to_graph=ox.NamedNode(graph), base_iri=path.as_uri())
+        return
     quads = builtin_quads()
-    store._writing().extend(q for q in quads if _graph_value(q) not in held)
+    named = {_graph_value(q) for q in quads}
+    held = {g for g in named if g and store.holds(ox.NamedNode(g))}
+    engine.extend(q for q in quads if _graph_value(q) not in held)
 
 
 def _graph_value(quad: ox.Quad) -> str:

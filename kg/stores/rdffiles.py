@@ -12,6 +12,7 @@ import contextlib
 import functools
 import io
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -199,6 +200,7 @@ def graph_node(iri: str) -> ox.NamedNode:
 
 
 @functools.cache
+@cache
 def builtin_quads() -> tuple[ox.Quad, ...]:
     """Every statement of the built-in graph in its named graph: each file's default graph goes into the graph
     ``BUILTIN_FILES`` names, and the sources file keeps its own graphs (one per public source).
@@ -209,10 +211,11 @@ def builtin_quads() -> tuple[ox.Quad, ...]:
     return tuple(q for name, graph in BUILTIN_FILES.items() for q in parse_file(folder / name, graph=graph))
 
 
-def builtin_graphs() -> list[str]:
+@cache
+def builtin_graphs() -> tuple[str, ...]:
     """The names of the built-in graphs, in the order their files list them.
 
     >>> builtin_graphs()[:2]
-    ['https://w3id.org/sce/graph/ontology', 'https://w3id.org/sce/graph/seed']
+    ('https://w3id.org/sce/graph/ontology', 'https://w3id.org/sce/graph/seed')
     """
-    return list(dict.fromkeys(q.graph_name.value for q in builtin_quads() if isinstance(q.graph_name, ox.NamedNode)))
+    return tuple(dict.fromkeys(q.graph_name.value for q in builtin_quads() if isinstance(q.graph_name, ox.NamedNode)))
