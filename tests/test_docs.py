@@ -74,3 +74,13 @@ def test_the_readme_python_examples_run(capsys: pytest.CaptureFixture[str]) -> N
         exec(compile(block, str(README), "exec"), {})
     printed = capsys.readouterr().out
     assert "content" in printed and "Kuaishou" in printed
+
+
+def test_the_readme_layout_names_every_module_of_kg() -> None:
+    text = README.read_text(encoding="utf-8")
+    layout = text[text.index("## Layout") :]
+    package = Path(__file__).parent.parent / "kg"
+    modules = {p.stem for p in package.glob("*.py") if p.stem != "__init__"}
+    modules |= {p.name for p in package.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    missing = sorted(m for m in modules if not re.search(rf"\b{m}\b", layout))
+    assert missing == []
