@@ -46,6 +46,9 @@ EXPECTED = {
     "penalty-without-amount": ("trial event (id:trial-event)", "a penalty names its amount in yuan"),
     "penalty-without-authority": ("trial event (id:trial-event)", "a penalty names the authority"),
     "ticker-not-exchange-symbol": ("JD.com (id:jd-com)", "a ticker symbol is written exchange:symbol"),
+    "location-not-a-place": ("JD.com (id:jd-com)", "a seat (schema:location) is a place, a schema:Place"),
+    "place-without-chinese-label": ("trial city (id:trial-city)", "exactly one Simplified Chinese label"),
+    "location-without-source": ("JD.com (id:jd-com)", "(schema:location) is stated in a graph with no source"),
 }
 
 
