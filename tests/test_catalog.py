@@ -114,6 +114,65 @@ def test_every_query_gives_its_expected_answer(store: Store, name: str) -> None:
         assert got[0][: len(spec["first"])] == tuple(spec["first"])
 
 
+MODEL_ENTERPRISES = (
+    "SELECT ?m ?e WHERE { ?m a sce:SocialCommerceModel ; sce:representedBy/schema:parentOrganization? ?e }"
+)
+
+
+# Every seat SOURCES.md gives for an enterprise the graph holds, with the address of each source that gives it;
+# checked by hand against ../shared/design/SOURCES.md. (Xingin's "(Shanghai)" is part of a name, and Changsha is the
+# seat of 芙蓉兴盛, which is no node: neither is a seat the sources give.)
+SEATS = {
+    ("id:pdd-holdings", "id:dublin", "https://cryer.org.uk/Pinduoduo"),
+    ("id:pinduoduo", "id:shanghai", "https://cryer.org.uk/Pinduoduo"),
+    ("id:suning-com", "id:nanjing", "https://en.wikipedia.org/wiki/Suning.com"),
+    ("id:jd-com", "id:beijing", "https://equalocean.com/analysis/2022032317167"),
+    ("id:jd-com", "id:beijing", "https://technode.com/"),
+    ("id:youzan", "id:hangzhou", "https://blakeir.com/abridged-youzan-deep-dive"),
+    ("id:beibei-group", "id:hangzhou", "https://80kuku.com/itzs/286575.shtml"),
+    ("id:beibei-group", "id:hangzhou", "https://545365.cn/"),
+    ("id:gegejia", "id:hangzhou", "https://eqbang.com/dzsw/7422918.html"),
+    ("id:gegejia", "id:hangzhou", "https://caijied.cn/jingji/arc5090.html"),
+    ("id:huasheng-riji-network", "id:guangzhou", "https://it.people.com.cn/"),
+    ("id:bytedance", "id:beijing", "https://en.wikipedia.org/wiki/ByteDance"),
+    ("id:mogujie", "id:hangzhou", "https://technode.com/"),
+    ("id:thinking-creation", "id:beijing", "https://shoufuban.net/"),
+    ("id:yunji", "id:hangzhou", "https://www.sec.gov/"),
+    ("id:yunji", "id:hangzhou", "https://aharts.cn/marketing/4019626.html"),
+    ("id:aikucun", "id:shanghai", "https://shine.cn/biz/tech/2006059616"),
+}
+
+
+def test_every_seat_the_sources_give_is_held_with_its_source(store: Store) -> None:
+    every = run_query(store, "enterprise-seats").records()
+    got = [(curie(str_value(r["enterprise"])), curie(str_value(r["place"])), str_value(r["url"])) for r in every]
+    assert set(got) == SEATS and len(got) == len(SEATS)
+    places = store.select("SELECT ?p ?en ?zh WHERE { ?e schema:location ?p . ?p a schema:City ; rdfs:label ?en , ?zh "
+                          "FILTER (LANGMATCHES(LANG(?en), 'en') && LANGMATCHES(LANG(?zh), 'zh-Hans')) }")  # fmt: skip
+    assert {curie(r["p"].value) for r in places} == {place for _, place, _ in SEATS}
+
+
+def test_the_seats_of_a_model_are_those_of_its_enterprises_and_their_operators(store: Store) -> None:
+    """enterprise-seats with a model gives the rows of the whole answer whose enterprise that model reaches."""
+    every = run_query(store, "enterprise-seats")
+    reached: dict[str, set[str]] = {}
+    for row in store.select(MODEL_ENTERPRISES):
+        reached.setdefault(row["m"].value, set()).add(row["e"].value)
+    assert len(reached) == 4
+    for model, enterprises in reached.items():
+        rows = run_query(store, "enterprise-seats", {"model": model}).rows
+        assert sorted(map(str, rows)) == sorted(str(r) for r in every.rows if r[0].value in enterprises), model
+    assert sum(len(run_query(store, "enterprise-seats", {"model": m}).rows) for m in reached) >= len(every) > 0
+
+
+def test_a_move_of_domicile_is_a_dated_restructuring_on_the_timeline(store: Store) -> None:
+    """SOURCES.md: in 2023 PDD Holdings moved its legal domicile from Shanghai to Dublin (cryer.org.uk/Pinduoduo)."""
+    rows = run_query(store, "timeline", {"model": "拼购型"}).records()
+    moves = [(str_value(r["date"]), curie(str_value(r["kind"])), curie(str_value(r["enterprise"])), str_value(r["url"]))
+             for r in rows if curie(str_value(r["item"])) == "id:event-pdd-domicile-dublin"]  # fmt: skip
+    assert moves == [("2023", "id:restructuring", "id:pdd-holdings", "https://cryer.org.uk/Pinduoduo")]
+
+
 def test_a_parameter_follows_grlc_naming() -> None:
     assert parse_parameter("_model_iri") is not None
     optional = parse_parameter("__lang_en")
