@@ -270,7 +270,9 @@ def run_query(
             raise KGError("parameters go with named queries; bind values inside your own SPARQL instead")
         text, source, bound = name_or_sparql, "query", {}
     check_network_reach(text, allow_service=allow_service, source=source)
-    return store.query(write_in_place(text, bound), source=source)
+    result = store.query(write_in_place(text, bound), source=source)
+    result.given = [term.value for term in bound.values() if isinstance(term, ox.NamedNode)]
+    return result
 
 
 def write_in_place(sparql: str, terms: Mapping[str, ox.NamedNode | ox.Literal]) -> str:

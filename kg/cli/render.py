@@ -96,9 +96,7 @@ def _query_graph(
     app: App, name: str | None, sparql: str | None, params: tuple[str, ...], allow_service: bool
 ) -> tuple[nx.MultiDiGraph, str, str]:
     """Run the named query or the user's SPARQL; return its graph, its text and a heading."""
-    import pyoxigraph as ox
-
-    from ..catalog import bind, get_query, is_query_name, run_query
+    from ..catalog import get_query, is_query_name, run_query
     from ..network import from_result
     from .query import _params, _read_query
 
@@ -107,8 +105,7 @@ def _query_graph(
     result = run_query(store, text, _params(params), allow_service=allow_service)
     if name and is_query_name(name):
         named = get_query(name)
-        given = [t.value for t in bind(store, named, _params(params)).values() if isinstance(t, ox.NamedNode)]
-        return from_result(result, store, also=given), named.text, named.summary or named.name
+        return from_result(result, store, also=result.given), named.text, named.summary or named.name
     return from_result(result, store), text, "Query result"
 
 
