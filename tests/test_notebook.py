@@ -17,7 +17,7 @@ import kg
 from kg.errors import KGError
 from kg.notebook import Drawing
 from kg.results import Result
-from kg.vocab import ID
+from kg.vocab import ID, SCE
 
 from .conftest import DATA
 from .test_render import Page
@@ -217,9 +217,8 @@ def test_every_node_and_edge_has_a_label_and_a_title(graph: kg.Graph) -> None:
     assert node["label"] == "Kuaishou" and "快手" in node["title"] and "id:kuaishou" in node["title"]
     chinese = graph.to_networkx(lang="zh-Hans")
     assert chinese.nodes[ID.kuaishou]["label"] == "快手"
-    assert chinese.edges[ID.content, ID.kuaishou, "https://w3id.org/sce/ontology#representedBy"]["label"] != (
-        network.edges[ID.content, ID.kuaishou, "https://w3id.org/sce/ontology#representedBy"]["label"]
-    )
+    link = (ID.content, ID.kuaishou, SCE.representedBy)
+    assert (network.edges[link]["label"], chinese.edges[link]["label"]) == ("represented by", "代表企业")
 
 
 def test_result_network_carries_labels(graph: kg.Graph) -> None:
