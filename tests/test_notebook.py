@@ -6,9 +6,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
+import os
 import re
+import sys
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -245,3 +250,93 @@ def test_pyvis_from_nx_keeps_readable_labels(graph: kg.Graph) -> None:
     labels = {(e["from"], e["to"]): e.get("label") for e in net.edges}
     assert labels[(ID.content, ID.kuaishou)] == "represented by"
     assert all(e.get("label") for e in net.edges)
+
+
+# --- The tour, run by a real Jupyter kernel ---------------------------------------------------------------------------
+
+TOUR = Path(__file__).resolve().parent.parent / "docs" / "tour.ipynb"
+KERNEL = "kg-tour"
+
+
+def run_tour(workdir: Path) -> Any:
+    """The tour notebook executed cell by cell by an IPython kernel of this Python (its kernel spec written into
+    ``workdir``, which is also the kernel's working directory), as nbclient runs notebooks."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    spec = workdir / "jupyter" / "kernels" / KERNEL
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "kg", "language": "python"}))
+    saved = {k: os.environ.get(k) for k in ("JUPYTER_PATH", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR")}
+    os.environ.update(
+        JUPYTER_PATH=str(workdir / "jupyter"),
+        JUPYTER_RUNTIME_DIR=str(workdir / "runtime"),
+        IPYTHONDIR=str(workdir / "ipython"),
+    )
+    try:
+        notebook = nbformat.read(TOUR, as_version=4)
+        client = NotebookClient(notebook, kernel_name=KERNEL, timeout=300, resources={"metadata": {"path": workdir}})
+        client.execute()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.metadata["language_info"] = {"name": "python"}
+    return notebook
+
+
+def outputs(notebook: Any) -> list[list[dict[str, Any]]]:
+    """Each code cell's outputs, without execution counts."""
+    return [
+        [{k: v for k, v in out.items() if k != "execution_count"} for out in cell.outputs]
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+    ]
+
+
+@pytest.fixture(scope="module")
+def tour(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return run_tour(tmp_path_factory.mktemp("tour"))
+
+
+def html_of(cell_outputs: list[dict[str, Any]]) -> str:
+    return "".join(o.get("data", {}).get("text/html", "") for o in cell_outputs)
+
+
+def test_tour_runs_without_errors_and_shows_tables(tour: Any) -> None:
+    cells = outputs(tour)
+    assert all(o["output_type"] != "error" for c in cells for o in c)
+    assert all(c for c in cells), "every code cell shows something"
+    first = Cells(html_of(cells[1]))
+    assert ("Kuaishou", {"lang": "en"}) in first.cells and ("快手", {"lang": "zh-Hans"}) in first.cells
+    assert ("content", {"title": ID.content}) in first.cells
+    assert ("内容型", {"title": ID.content}) in Cells(html_of(cells[2])).cells
+    assert "Kuaishou,快手" in cells[3][0]["text"]
+    assert ("邻里鲜", {"lang": "zh-Hans"}) in Cells(html_of(cells[8])).cells
+
+
+def test_tour_drawing_is_an_offline_vis_network_page(tour: Any) -> None:
+    shown = [html_of(c) for c in outputs(tour) if "<iframe" in html_of(c)]
+    assert len(shown) == 1
+    srcdoc = Page(shown[0]).tags[0][1]["srcdoc"] or ""
+    assert "vis-network" in srcdoc and "内容型" in srcdoc
+    assert not re.search(r"<script[^>]*\ssrc\s*=\s*[\"']?https?:", srcdoc, re.IGNORECASE)
+    assert_offline_page_under_csp(srcdoc)
+
+
+def test_tour_as_committed_shows_what_it_gives_when_run(tour: Any) -> None:
+    import nbformat
+
+    assert outputs(nbformat.read(TOUR, as_version=4)) == outputs(tour), "run: python -m tests.test_notebook"
+
+
+if __name__ == "__main__":
+    import nbformat
+
+    with tempfile.TemporaryDirectory() as folder:
+        nbformat.write(run_tour(Path(folder)), TOUR)
+    print(f"{TOUR}: run and written with its outputs")
