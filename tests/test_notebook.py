@@ -276,7 +276,9 @@ def run_tour(workdir: Path) -> Any:
     )
     try:
         notebook = nbformat.read(TOUR, as_version=4)
-        client = NotebookClient(notebook, kernel_name=KERNEL, timeout=300, resources={"metadata": {"path": workdir}})
+        client = NotebookClient(
+            notebook, kernel_name=KERNEL, timeout=300, record_timing=False, resources={"metadata": {"path": workdir}}
+        )
         client.execute()
     finally:
         for key, value in saved.items():
