@@ -286,6 +286,8 @@ def run_tour(workdir: Path) -> Any:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     notebook.metadata["language_info"] = {"name": "python"}
     return notebook
