@@ -344,3 +344,17 @@ if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as folder:
         nbformat.write(run_tour(Path(folder)), TOUR)
     print(f"{TOUR}: run and written with its outputs")
+
+
+def test_readme_notebook_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (TOUR.parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### In a notebook", 1)[1].split("\n## ", 1)[0]
+    assert "docs/tour.ipynb" in section
+    block = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
+    assert len(block) == 1
+    monkeypatch.chdir(tmp_path)
+    names: dict[str, Any] = {}
+    exec(block[0], names)
+    assert names["result"]._repr_html_().count("内容型") >= 1
+    assert (tmp_path / "kuaishou.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert names["network"].nodes[ID.kuaishou]["label"] == "快手"
