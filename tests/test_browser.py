@@ -182,3 +182,25 @@ def test_payloads_in_labels_comments_and_iris_run_no_script(browser: Any, tmp_pa
         assert page.evaluate("() => typeof window.__pwned") == "undefined"
         assert page.locator("#kg-panel img, #kg-panel svg, #kg-panel iframe, #kg-panel a, #kg-tooltip img").count() == 0
         assert seen.blocked == [] and seen.errors == []
+
+
+def test_notebook_drawing_draws_inside_its_sandboxed_frame(browser: Any, tmp_path: Path) -> None:
+    import kg
+
+    drawing = kg.open(data=[DATA / "notebook_xss.ttl"]).draw("content", height=500)
+    host = tmp_path / "notebook.html"
+    host.write_text(f"<!DOCTYPE html><html><body>{drawing._repr_html_()}</body></html>", encoding="utf-8")
+    context, blocked = offline_context(browser)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(host.as_uri())
+    inner = page.frame_locator("iframe.kg-drawing")
+    inner.locator(READY).wait_for(state="attached", timeout=30_000)
+    frame = next(f for f in page.frames if f != page.main_frame)
+    assert frame.evaluate("() => window.kg.nodes.length") == drawing.nodes
+    assert page.locator("iframe.kg-drawing").bounding_box()["height"] == pytest.approx(500, abs=2)
+    assert frame.evaluate("() => typeof window.__pwned") == "undefined"
+    assert page.evaluate("() => typeof window.kg") == "undefined", "the page's scripts stay inside the frame"
+    assert blocked == [] and errors == []
+    context.close()
