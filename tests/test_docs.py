@@ -67,7 +67,10 @@ def test_every_command_has_help_text(name: str) -> None:
     assert all(p.help for p in command.params if hasattr(p, "help") and p.param_type_name == "option")
 
 
-def test_the_readme_python_examples_run(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_readme_python_examples_run(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # an example may save a file
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
     assert blocks
     for block in blocks:
