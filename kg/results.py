@@ -196,6 +196,8 @@ class Result:
         try:
             return table_html(self, lang=self.lang)
         except KGError as error:
+            import html
+
             return f"<p>{html.escape(str(error))}</p>"
 
     def draw(self, *, lang: str | None = None, width: int | str = "100%", height: int | str = 600) -> Drawing:
