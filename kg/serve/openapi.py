@@ -14,6 +14,38 @@ from ..catalog import NamedQuery, catalog
 from ..results import WRITERS
 from ..sparqltext import query_form
 
+#: The shape of the SPARQL 1.1 Query Results JSON Format: a SELECT's head and bindings, or an ASK's boolean.
+_TERM = {
+    "type": "object",
+    "required": ["type", "value"],
+    "properties": {
+        "type": {"enum": ["uri", "literal", "bnode", "triple"]},
+        "value": {},
+        "xml:lang": {"type": "string"},
+        "datatype": {"type": "string"},
+    },
+}
+_RESULTS_JSON = {
+    "type": "object",
+    "required": ["head"],
+    "properties": {
+        "head": {"type": "object", "properties": {"vars": {"type": "array", "items": {"type": "string"}}}},
+        "results": {
+            "type": "object",
+            "required": ["bindings"],
+            "properties": {
+                "bindings": {"type": "array", "items": {"type": "object", "additionalProperties": _TERM}},
+            },
+        },
+        "boolean": {"type": "boolean"},
+    },
+}
+#: Body schemas by media type: JSON answers have their shape; every other format is text.
+_BODIES: dict[str, dict[str, Any]] = {
+    "application/sparql-results+json": _RESULTS_JSON,
+    "application/ld+json": {"type": ["object", "array"]},
+}
+
 _SCHEMAS = {
     "integer": {"type": "string", "pattern": "^[+-]?[0-9]+$"},
     "boolean": {"type": "string", "enum": ["true", "false", "1", "0"]},
@@ -41,7 +73,11 @@ def _paths() -> dict[str, Any]:
 
 def _operation(query: NamedQuery) -> dict[str, Any]:
     kind = query_form(query.text)
-    media = {w.media_type: {"schema": {"type": "string"}} for w in WRITERS.values() if kind in w.kinds}
+    media = {
+        w.media_type: {"schema": _BODIES.get(w.media_type, {"type": "string"})}
+        for w in WRITERS.values()
+        if kind in w.kinds
+    }
     text = {"text/plain": {"schema": {"type": "string"}}}
     return {
         "operationId": query.name,
