@@ -63,7 +63,9 @@ def create_app(pool: Pool, settings: Settings) -> Starlette:
 
 async def _error(request: Request, error: Exception) -> Response:
     status = error.status if isinstance(error, HTTPError) else 400
-    return PlainTextResponse(" ".join(str(error).split()) + "\n", status_code=status)
+    # The rest of a body over the limit is never read: close the connection rather than leave the sender waiting.
+    headers = {"Connection": "close"} if status == 413 else None
+    return PlainTextResponse(" ".join(str(error).split()) + "\n", status_code=status, headers=headers)
 
 
 class _Server:
