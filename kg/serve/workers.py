@@ -105,6 +105,7 @@ def worker_main(conn: multiprocessing.connection.Connection, spec: StoreSpec, st
     store = _open(spec)
     if state is not None:
         store = _restored(state)
+    gc.freeze()  # what start-up made lives on: the collection after each job then walks only what the job made
     conn.send_bytes(b"R")
     while True:
         try:
@@ -122,6 +123,7 @@ def worker_main(conn: multiprocessing.connection.Connection, spec: StoreSpec, st
         if command == "sync":
             store.close()
             store = _restored(job) if spec.kind == "memory" else _open(spec)
+            gc.collect()
             conn.send_bytes(b"R")
             continue
         if job.writes and spec.kind == "disk":
@@ -141,7 +143,9 @@ def worker_main(conn: multiprocessing.connection.Connection, spec: StoreSpec, st
             if job.writes and spec.kind == "disk":
                 store.close()
                 store = _open(spec)
-            gc.collect()  # the engine's answers belong to this thread: let go of them here
+            # The engine's answers belong to this thread: let go of them here. The heap of start-up is frozen, so this
+            # walks only what the job made (a full collection over the loaded modules took ~5 ms a request).
+            gc.collect()
 
 
 def _fail(conn: multiprocessing.connection.Connection, sink: _Frames, status: int, message: str) -> None:
