@@ -53,8 +53,7 @@ PREFIXES = (
 SMALL_SELECT = PREFIXES + "SELECT ?model ?label WHERE { ?model a sce:SocialCommerceModel ; rdfs:label ?label }"
 MODEL = "https://w3id.org/sce/id/group-buying"
 NEIGHBOURHOOD = (
-    f"CONSTRUCT {{ <{MODEL}> ?p ?o . ?s ?q <{MODEL}> }} "
-    f"WHERE {{ {{ <{MODEL}> ?p ?o }} UNION {{ ?s ?q <{MODEL}> }} }}"
+    f"CONSTRUCT {{ <{MODEL}> ?p ?o . ?s ?q <{MODEL}> }} WHERE {{ {{ <{MODEL}> ?p ?o }} UNION {{ ?s ?q <{MODEL}> }} }}"
 )
 JSON = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
@@ -192,7 +191,9 @@ def wrk(program: str, address: str, media: str, connections: int, seconds: int) 
     done = subprocess.run([*command, "-H", f"Accept: {media}", address], check=True, capture_output=True, text=True)
     out = done.stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|connect|read|write|timeout)\s*:?\s*(\d+)", out))
+    errors = sum(
+        int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|connect|read|write|timeout)\s*:?\s*(\d+)", out)
+    )
     return Measure(rps, _latency(out, "50%"), _latency(out, "99%"), errors)
 
 

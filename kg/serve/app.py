@@ -192,6 +192,8 @@ class _Server:
             if head:
                 return Response(status_code=answer.status, headers=headers, media_type=media)
             return Response(status_code=answer.status, headers=headers)
+        if answer.whole is not None:
+            return Response(answer.whole, status_code=answer.status, headers=headers, media_type=media)
         return StreamingResponse(answer.body, status_code=answer.status, headers=headers, media_type=media)
 
     # --- /store -----------------------------------------------------------------------------------------------------

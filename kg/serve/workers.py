@@ -10,7 +10,8 @@ the new state (for a store in memory, the first worker's dump; on disk, they reo
 reads what was written.
 
 Messages between the server and a worker are frames of bytes: a tag, then JSON or data. ``H`` the status and media
-type, ``D`` a piece of the answer, ``E`` the end, ``X`` an error (status and message), ``R`` ready.
+type, ``D`` a piece of the answer, ``E`` the end, ``A`` a whole small answer (head and body), ``X`` an error (status
+and message), ``R`` ready.
 """
 
 from __future__ import annotations
@@ -53,24 +54,34 @@ class StoreSpec:
 
 
 class _Frames:
-    """The sink a job writes to in the worker: the answer goes to the server in pieces of CHUNK bytes."""
+    """The sink a job writes to in the worker: the answer goes to the server in pieces of CHUNK bytes.
+
+    An answer that ends before its first piece is full goes as one frame, head and body together (``A``): the server
+    then answers with a Content-Length, in one message each way instead of three.
+    """
 
     def __init__(self, conn: multiprocessing.connection.Connection) -> None:
         self.conn = conn
         self.buffer = bytearray()
+        self.head: bytes | None = None
         self.started = False
 
     def start(self, status: int, media_type: str, headers: dict[str, str] | None = None) -> None:
-        head = {"status": status, "media_type": media_type, "headers": headers or {}}
-        self.conn.send_bytes(b"H" + json.dumps(head).encode())
+        self.head = json.dumps({"status": status, "media_type": media_type, "headers": headers or {}}).encode()
         self.started = True
 
     def write(self, data: bytes) -> int:
         self.buffer += data
         if len(self.buffer) >= CHUNK:
+            self._send_head()
             self.conn.send_bytes(b"D" + bytes(self.buffer))
             self.buffer.clear()
         return len(data)
+
+    def _send_head(self) -> None:
+        if self.head is not None:
+            self.conn.send_bytes(b"H" + self.head)
+            self.head = None
 
     def flush(self) -> None:
         """Nothing: pieces go when they are full, and at the end."""
@@ -79,6 +90,11 @@ class _Frames:
         return True
 
     def end(self) -> None:
+        if self.head is not None:  # the whole answer in one frame
+            self.conn.send_bytes(b"A" + len(self.head).to_bytes(4, "big") + self.head + bytes(self.buffer))
+            self.head = None
+            self.buffer.clear()
+            return
         if self.buffer:
             self.conn.send_bytes(b"D" + bytes(self.buffer))
             self.buffer.clear()
@@ -220,6 +236,8 @@ class Answer:
     media_type: str
     headers: dict[str, str]
     body: AsyncIterator[bytes]
+    #: The whole answer when it came in one frame (the body then yields just that).
+    whole: bytes | None = None
 
 
 class Pool:
@@ -303,6 +321,11 @@ class Pool:
             error = json.loads(frame[1:])
             release()
             raise HTTPError(error["status"], error["message"])
+        if frame[:1] == b"A":
+            release()
+            size = int.from_bytes(frame[1:5], "big")
+            head, whole = json.loads(frame[5 : 5 + size]), frame[5 + size :]
+            return Answer(head["status"], head["media_type"], head["headers"], _once(whole), whole)
         head = json.loads(frame[1:])
         return Answer(head["status"], head["media_type"], head["headers"], self._rest(worker, deadline, release))
 
