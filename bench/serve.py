@@ -14,9 +14,9 @@ servers in turn. Requests/s and p50/p99 latency go into ``bench/results/serve.md
 Targets: kg at least 0.5x Oxigraph's requests/s and 10x rdflib-endpoint's; p99 under 50 ms at 8 connections for the
 small SELECT.
 
-Needs ``wrk`` (Debian package ``wrk``; the benchmark says so and stops when it is missing: the test suite does not need
-it, so setup does not install it) and rdflib-endpoint, which this installs with pip into a virtual environment of its own
-(``bench/data/rdflib-endpoint-venv``: it brings FastAPI and its own uvicorn, none of which kg needs). Run:
+Needs ``wrk`` (Debian package ``wrk``; the benchmark says so and stops when it is missing: the test suite does not
+need it, so setup does not install it) and rdflib-endpoint, which this installs with pip into a virtual environment of
+its own (``bench/data/rdflib-endpoint-venv``: it brings FastAPI and its own uvicorn, none of which kg needs). Run:
 
     .venv/bin/python -m bench.serve [--seconds 10] [--out bench/results/serve.md]
 """
@@ -213,7 +213,8 @@ def check_answers(started: list[Served]) -> None:
 
 def table(results: dict[tuple[str, int, str], Measure]) -> list[str]:
     lines = [
-        "| case | connections | server | requests/s | p50 ms | p99 ms | errors | kg / oxigraph | kg / rdflib-endpoint |",
+        "| case | connections | server | requests/s | p50 ms | p99 ms | errors | kg / oxigraph "
+        "| kg / rdflib-endpoint |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for case in ("select", "named", "construct"):
