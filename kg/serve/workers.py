@@ -115,12 +115,14 @@ def worker_main(conn: multiprocessing.connection.Connection, spec: StoreSpec, st
 
     import pyoxigraph as ox
 
+    from ..catalog import catalog
     from .jobs import perform
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     store = _open(spec)
     if state is not None:
         store = _restored(state)
+    catalog()  # the named queries, read before the heap is frozen: they live as long as the worker
     gc.freeze()  # what start-up made lives on: the collection after each job then walks only what the job made
     conn.send_bytes(b"R")
     while True:
@@ -209,6 +211,8 @@ class Worker:
                 await asyncio.wait_for(ready, remaining)
             finally:
                 loop.remove_reader(fd)
+                if not os.get_blocking(fd):  # uvloop's add_reader makes the pipe non-blocking; frames are read whole
+                    os.set_blocking(fd, True)
         return self.conn.recv_bytes()
 
     def send(self, command: str, payload: Any = None) -> None:
