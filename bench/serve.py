@@ -14,7 +14,7 @@ servers in turn. Requests/s and p50/p99 latency go into ``bench/results/serve.md
 Targets: kg at least 0.5x Oxigraph's requests/s and 10x rdflib-endpoint's; p99 under 50 ms at 8 connections for the
 small SELECT.
 
-Needs ``wrk`` (Debian package ``wrk``; the benchmark says so and stops when it is missing: the test suite does not
+Needs ``wrk`` (Debian package ``wrk``, which the benchmark installs with apt-get on first use: the test suite does not
 need it, so setup does not install it) and rdflib-endpoint, which this installs with pip into a virtual environment of
 its own (``bench/data/rdflib-endpoint-venv``: it brings FastAPI and its own uvicorn, none of which kg needs). Run:
 
@@ -80,9 +80,17 @@ class Measure:
 
 
 def need_wrk() -> str:
+    """wrk, installed from Debian's packages on first use (as setup.sh installs what the tests need)."""
     program = shutil.which("wrk")
     if program is None:
-        sys.exit("bench.serve needs wrk: sudo apt-get install wrk (Debian package wrk)")
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        print("bench.serve: installing the Debian package wrk", file=sys.stderr)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run([*sudo, "apt-get", "update", "-qq"], check=False, env=env)
+        subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "wrk"], check=False, env=env)
+        program = shutil.which("wrk")
+    if program is None:
+        sys.exit("bench.serve needs wrk and could not install it: apt-get install wrk (Debian package wrk)")
     return program
 
 
