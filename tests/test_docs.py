@@ -87,3 +87,33 @@ def test_the_readme_layout_names_every_module_of_kg() -> None:
     modules |= {p.name for p in package.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
     missing = sorted(m for m in modules if not re.search(rf"\b{m}\b", layout))
     assert missing == []
+
+
+@pytest.mark.server
+def test_the_readme_http_examples_print_what_the_readme_shows(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    from .conftest import need
+    from .servers import start_kg_serve
+
+    need(shutil.which("curl") is not None, "curl")
+    blocks = [b for b in re.findall(r"```sh\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)]
+    examples = [b for b in blocks if b.startswith("$ ") and "127.0.0.1:8000" in b]
+    assert len(examples) >= 2
+    server = start_kg_serve(tmp_path)
+    try:
+        port = server.url.split(":")[2].split("/")[0]
+        for block in examples:
+            command, _, shown = block.partition("\n")
+            body, expected = command[2:], shown
+            if "<<'EOF'" in command:  # a heredoc: its lines up to EOF belong to the command
+                script, _, expected = shown.partition("EOF\n")
+                body = command[2:] + "\n" + script + "EOF"
+            body = body.replace("127.0.0.1:8000", f"127.0.0.1:{port}").replace("python -", f"{sys.executable} -")
+            done = subprocess.run(["bash", "-c", body], capture_output=True, text=True, timeout=60)
+            assert done.returncode == 0, done.stderr
+            assert _trimmed(done.stdout.splitlines()) == _trimmed(expected.splitlines())
+    finally:
+        server.stop()
