@@ -57,15 +57,19 @@ def describe(store: GraphStore, iri: str, *, lang: str = "en") -> Result:
 
 def heading(result: Result) -> str:
     """A few lines naming the node: its labels in both languages, alternative labels, definitions, and its dates and
-    tickers each with its source ("founded: 2015-09 — Wikipedia: Pinduoduo")."""
+    tickers and seats each with its source ("founded: 2015-09 — Wikipedia: Pinduoduo")."""
     lines = []
     node = ""
     for record in result.records():
         node = str_value(record["node"])
         value = record["value"]
+        prop = str_value(record["property"])
+        if str_value(record["direction"]) == "out" and prop == SCHEMA.location and isinstance(value, ox.NamedNode):
+            place = str_value(record.get("value_label")) or curie(value.value)
+            lines.append(f"seat: {place} — {str_value(record.get('source')) or curie(str_value(record['graph']))}")
+            continue
         if str_value(record["direction"]) != "out" or not isinstance(value, ox.Literal):
             continue
-        prop = str_value(record["property"])
         sourced = SOURCED_LINES.get(prop)
         if sourced:
             source = str_value(record.get("source")) or curie(str_value(record["graph"]))

@@ -224,3 +224,12 @@ def test_describe_writes_its_heading_into_a_file_too(runner: CliRunner, tmp_path
     text = target.read_text(encoding="utf-8")
     assert text.startswith("id:kuaishou\nname (en): Kuaishou\n")
     assert "represented by" in text
+
+
+def test_describe_heads_with_sourced_dates_tickers_and_seats(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "describe", "Pinduoduo", "-f", "table")
+    assert code == 0 and "founded: 2015-09 — Wikipedia: Pinduoduo" in out.splitlines()
+    code, out, _ = run(runner, "describe", "PDD Holdings", "-f", "table")
+    heading = out.split("direction")[0].splitlines()
+    assert "seat: Dublin — cryer.org.uk: Pinduoduo" in heading
+    assert any(line.startswith("listed: NASDAQ:PDD — ") for line in heading)
