@@ -10,13 +10,15 @@ import hmac
 import urllib.parse
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from ..catalog import check_network_reach
 from ..errors import InputError, KGError, decoded
@@ -29,6 +31,8 @@ from .workers import Pool
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
+#: The files the pages use (scripts, styles, vendored libraries with their licences), served at ``/static``.
+STATIC = Path(__file__).parent / "static"
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ def create_app(pool: Pool, settings: Settings) -> Starlette:
         Route("/api/{name}", server.api, methods=["GET"]),
         Route("/openapi.json", server.openapi, methods=["GET"]),
         Route("/", server.index, methods=["GET"]),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     cors = Middleware(
         CORSMiddleware,
