@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -54,6 +54,7 @@ def create_app(pool: Pool, settings: Settings) -> Starlette:
         Route("/api/{name}", server.api, methods=["GET"]),
         Route("/openapi.json", server.openapi, methods=["GET"]),
         Route("/", server.index, methods=["GET"]),
+        Route("/static/vis-network.min.js", vis_network, methods=["GET", "HEAD"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     cors = Middleware(
@@ -278,6 +279,15 @@ class _Server:
 
     async def index(self, request: Request) -> Response:
         return JSONResponse({"sparql": "/sparql", "store": "/store", "api": "/api/{name}", "openapi": "/openapi.json"})
+
+
+async def vis_network(request: Request) -> Response:
+    """The project renderer's vis-network script, for the pages that draw graphs (never from a CDN)."""
+    from ..render import TEMPLATES, VIS_SCRIPT
+
+    return FileResponse(
+        TEMPLATES / VIS_SCRIPT, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"}
+    )
 
 
 async def _drain(body: AsyncIterator[bytes]) -> None:
