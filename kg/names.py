@@ -97,11 +97,26 @@ def resolve(store: GraphStore, word: str) -> str:
         raise KGError(f"{word!r} names {len(nodes)} nodes: {listed}; give one as a CURIE or IRI")
     if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", word) and _exists(store, ID.term(word)):
         return ID.term(word)
-    import difflib
-
-    close = difflib.get_close_matches(normalise(word), list(names), n=5, cutoff=0.5)
+    close = [name for name, _ in closest(store, word, names=names)]
     hint = f"closest: {', '.join(repr(c) for c in close)}" if close else "try `kg sparql` to look for it"
     raise KGError(f"nothing in the graph is named {word!r}; {hint}")
+
+
+def closest(
+    store: GraphStore, word: str, *, n: int = 5, names: Mapping[str, set[str]] | None = None
+) -> list[tuple[str, list[str]]]:
+    """The names closest to ``word`` (normalised, best first), each with the IRIs of the nodes it names: what an error
+    about an unknown name offers instead.
+
+    >>> from kg.stores import open_store
+    >>> closest(open_store(), "kuaishuo", n=1)
+    [('kuaishou', ['https://w3id.org/sce/id/kuaishou'])]
+    """
+    import difflib
+
+    index = _names(store) if names is None else names
+    close = difflib.get_close_matches(normalise(word), list(index), n=n, cutoff=0.5)
+    return [(name, sorted(index[name])) for name in close]
 
 
 def _as_iri(word: str) -> str | None:

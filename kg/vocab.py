@@ -34,6 +34,8 @@ class Namespace(str):
         return str(self) + name
 
 
+#: What every IRI the project mints starts with; ``kg serve`` answers the rest as a path of its own.
+BASE = "https://w3id.org/sce/"
 SCE = Namespace("https://w3id.org/sce/ontology#")
 ID = Namespace("https://w3id.org/sce/id/")
 GRAPH = Namespace("https://w3id.org/sce/graph/")

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -23,9 +24,10 @@ from starlette.staticfiles import StaticFiles
 from ..catalog import check_network_reach
 from ..errors import InputError, KGError, decoded
 from ..sparqltext import query_form
-from .jobs import HTTPError, Job, graph_list
-from .negotiate import acceptable, choose
+from .jobs import VOID_PATH, HTTPError, Job, graph_list
+from .negotiate import acceptable, choose, choose_page, page_acceptable
 from .openapi import openapi
+from .web import CSP, language, page
 from .workers import Pool
 
 FORM = "application/x-www-form-urlencoded"
@@ -54,7 +56,13 @@ def create_app(pool: Pool, settings: Settings) -> Starlette:
         Route("/api/{name}", server.api, methods=["GET"]),
         Route("/openapi.json", server.openapi, methods=["GET"]),
         Route("/", server.index, methods=["GET"]),
+        Route("/id/{rest:path}", server.resource, methods=["GET", "HEAD"]),
+        Route("/graph/{rest:path}", server.resource, methods=["GET", "HEAD"]),
+        Route("/ontology{rest:path}", server.resource, methods=["GET", "HEAD"]),
+        Route("/node", server.resource, methods=["GET", "HEAD"]),
+        Route(VOID_PATH, server.void, methods=["GET", "HEAD"]),
         Route("/static/vis-network.min.js", vis_network, methods=["GET", "HEAD"]),
+        Route("/static/graph.js", graph_script, methods=["GET", "HEAD"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     cors = Middleware(
@@ -70,7 +78,9 @@ def create_app(pool: Pool, settings: Settings) -> Starlette:
 async def _error(request: Request, error: Exception) -> Response:
     status = error.status if isinstance(error, HTTPError) else 400
     # The rest of a body over the limit is never read: close the connection rather than leave the sender waiting.
-    headers = {"Connection": "close"} if status == 413 else None
+    headers = {"Connection": "close"} if status == 413 else {}
+    if isinstance(error, HTTPError):
+        headers.update((k, v) for k, v in error.headers.items() if k == "Vary")
     return PlainTextResponse(" ".join(str(error).split()) + "\n", status_code=status, headers=headers)
 
 
@@ -274,6 +284,67 @@ class _Server:
         fmt = self.negotiate(request, kind)
         return await self.answer(Job("named", name, format=fmt, params=tuple(values)))
 
+    # --- The graph's IRIs, dereferenced ------------------------------------------------------------------------------
+
+    async def resource(self, request: Request) -> Response:
+        """The thing an IRI of the graph names, at its path: a page for a browser, RDF by ``Accept`` or by the path's
+        ending (``.ttl``, ``.jsonld``, ``.nt``, ``.rdf`` …; ``.html`` the page). 200 with a ``Content-Location`` naming
+        the document sent, ``Vary: Accept`` on every answer."""
+        from . import pages
+
+        vary = {"Vary": "Accept"}
+        if request.url.path == "/node":
+            stem, fmt, iri = "", None, request.query_params.get("iri", "")
+            if not iri:
+                raise _varied(HTTPError(400, "name the node: /node?iri=IRI"), vary)
+        else:
+            stem, fmt = pages.split_suffix(request.url.path)
+            iri = pages.iri_of_path(stem)
+        try:
+            iri = ox.NamedNode(iri).value
+        except ValueError:
+            raise _varied(HTTPError(400 if not stem else 404, f"{iri!r} is not an IRI"), vary) from None
+        if fmt is None:
+            fmt = choose_page(request.headers.get("accept", ""))
+            if fmt is None:
+                raise _varied(HTTPError(406, f"no format fits the Accept header; offered: {page_acceptable()}"), vary)
+            if stem:
+                vary["Content-Location"] = stem + pages.ending(fmt)
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        params = (("lang", language(request)), ("here", here))
+        if stem == "/ontology":
+            job = Job("ontology", format=fmt, params=params)
+        elif stem.startswith("/graph/"):
+            job = Job("graph-page", format=fmt, graph=iri, params=params)
+        else:
+            job = Job("node", iri, format=fmt, params=params)
+        try:
+            if fmt != "html":
+                response = await self.answer(job, head=request.method == "HEAD")
+                response.headers.update(vary)
+                return response
+            answer = await self.pool.run(job)
+        except HTTPError as error:
+            raise _varied(error, vary) from None
+        body = answer.whole if answer.whole is not None else b"".join([piece async for piece in answer.body])
+        vary["Vary"] = "Accept, Accept-Language, Cookie"
+        if answer.status != 200:  # the page says what is missing; it is no representation of the resource
+            vary.pop("Content-Location", None)
+        csp = CSP.replace("style-src 'self'", f"style-src 'self' {_style_hash()}") if stem == "/ontology" else CSP
+        return page(body.decode("utf-8"), request, status=answer.status, csp=csp, headers=vary)
+
+    async def void(self, request: Request) -> Response:
+        """The VoID description of the dataset, Turtle unless ``Accept`` asks for another RDF format."""
+        endpoint = str(request.base_url).rstrip("/") + "/sparql"
+        try:
+            fmt = self.negotiate(request, "graph")
+            job = Job("void", format=fmt, graph=endpoint, base=str(request.base_url))
+            response = await self.answer(job, head=request.method == "HEAD")
+        except HTTPError as error:
+            raise _varied(error, {"Vary": "Accept"}) from None
+        response.headers["Vary"] = "Accept"
+        return response
+
     async def openapi(self, request: Request) -> Response:
         return JSONResponse(openapi(str(request.base_url).rstrip("/")))
 
@@ -288,6 +359,25 @@ async def vis_network(request: Request) -> Response:
     return FileResponse(
         TEMPLATES / VIS_SCRIPT, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"}
     )
+
+
+async def graph_script(request: Request) -> Response:
+    """The project renderer's page script (``kg/templates/graph.js``), which the node pages' drawings run."""
+    from ..render import TEMPLATES
+
+    return FileResponse(TEMPLATES / "graph.js", media_type="text/javascript", headers={"Cache-Control": "max-age=3600"})
+
+
+def _varied(error: HTTPError, headers: dict[str, str]) -> HTTPError:
+    """``error``, to be answered with ``headers`` (``Vary: Accept`` on every answer of a negotiated resource)."""
+    error.headers = dict(headers)
+    return error
+
+
+def _style_hash() -> str:
+    from ..ontodoc import _style_hash as style_hash
+
+    return style_hash()
 
 
 async def _drain(body: AsyncIterator[bytes]) -> None:

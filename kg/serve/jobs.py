@@ -15,10 +15,18 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from ..errors import InputError, KGError
-from ..results import RDF_FORMATS, WRITERS, Result, WriteOptions
+from ..results import RDF_FORMATS, WRITERS, Result, WriteOptions, str_value
 from ..stores import GraphStore
 from ..stores.rdffiles import is_own_graph
 from ..updates import OwnGraphError, UpdateConflict
+from ..vocab import BASE, DCT, GRAPH, ONTOLOGY_IRI, PREFIXES
+
+#: Where the server describes its dataset with VoID (RFC 5785's well-known place for it).
+VOID_PATH = "/.well-known/void"
+#: The licence the data is published under, as the ontology states it.
+LICENCE = "SELECT ?licence WHERE { ?ontology dct:license ?licence }"
+#: Every property and class the statements use.
+TERMS_USED = "SELECT DISTINCT ?term WHERE { { ?s ?term ?o } UNION { ?s a ?term } }"
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -38,6 +46,8 @@ class HTTPError(KGError):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
+        #: Headers the answer carries besides the status (``Vary`` on a negotiated resource).
+        self.headers: dict[str, str] = {}
 
 
 class Sink(Protocol):
@@ -53,11 +63,14 @@ class Job:
     """One request for a worker.
 
     Attributes:
-        kind: ``query``, ``named``, ``describe``, ``update``, ``graph-get``, ``graph-put``, ``graph-post``,
-            ``graph-delete``.
-        text: the SPARQL, the named query's name, or the body of a graph-store write.
-        format: the writer to use (a name in WRITERS), or the media type of a body written.
-        graph: the graph of a graph-store request (None: the default graph); the endpoint's URL for ``describe``.
+        kind: ``query``, ``named``, ``describe``, ``void``, ``update``, ``graph-get``, ``graph-put``, ``graph-post``,
+            ``graph-delete``; for the pages: ``node``, ``graph-page``, ``ontology``.
+        text: the SPARQL, the named query's name, the body of a graph-store write, or the IRI of a node's page.
+        format: the writer to use (a name in WRITERS, or ``html`` for a page), or the media type of a body written.
+        graph: the graph of a graph-store request or graph page (None: the default graph); the endpoint's URL for
+            ``describe`` and ``void``.
+        params: a named query's values; a page's ``lang`` and ``here`` (its path and query, for the language
+            switch).
     """
 
     kind: str
@@ -203,14 +216,68 @@ def _describe(store: GraphStore, job: Job, sink: Sink) -> None:
     _write(Result.from_triples(description(store, job.graph or "")), job, sink)
 
 
+def _page_options(job: Job) -> tuple[str, str]:
+    """A page's language and its own path with its query."""
+    options = dict(job.params)
+    return options.get("lang", "en"), options.get("here", "/")
+
+
+def _html(sink: Sink, text: str, status: int = 200) -> None:
+    sink.start(status, "text/html")
+    sink.write(text.encode("utf-8"))
+
+
+def _node(store: GraphStore, job: Job, sink: Sink) -> None:
+    from . import pages
+
+    if not pages.exists(store, job.text):
+        if job.format != "html":
+            raise HTTPError(404, pages.close_line(store, job.text))
+        lang, here = _page_options(job)
+        _html(sink, pages.not_found_page(store, job.text, lang=lang, here=here), 404)
+    elif job.format == "html":
+        lang, here = _page_options(job)
+        _html(sink, pages.node_page(store, job.text, lang=lang, here=here))
+    else:
+        _write(Result.from_triples(list(pages.resource_triples(store, job.text))), job, sink)
+
+
+def _graph_page(store: GraphStore, job: Job, sink: Sink) -> None:
+    from . import pages
+
+    lang, here = _page_options(job)
+    if job.format != "html":
+        _graph_get(store, job, sink)
+    elif not job.graph or not _holds(store, job.graph):
+        _html(sink, pages.not_found_page(store, job.graph or "", lang=lang, here=here, graphs=True), 404)
+    else:
+        _html(sink, pages.graph_page(store, job.graph, lang=lang, here=here))
+
+
+def _ontology(store: GraphStore, job: Job, sink: Sink) -> None:
+    from . import pages
+
+    if job.format == "html":
+        _html(sink, pages.ontology_html(store))
+    else:
+        _graph_get(store, Job("graph-get", format=job.format, graph=GRAPH.ontology), sink)
+
+
+def _void(store: GraphStore, job: Job, sink: Sink) -> None:
+    dataset = ox.NamedNode(job.base + VOID_PATH.lstrip("/") + "#dataset")
+    _write(Result.from_triples(void_dataset(store, dataset, endpoint=job.graph or "")), job, sink)
+
+
+def _iri(value: str) -> ox.NamedNode:
+    return ox.NamedNode(value)
+
+
 def description(store: GraphStore, endpoint: str) -> list[ox.Triple]:
-    """The SPARQL service description of ``endpoint``: ``sd:Service``, its formats and features, and a VoID
-    description of the dataset with the triples of each graph."""
+    """The SPARQL service description of ``endpoint``: ``sd:Service``, its formats and features, and its dataset,
+    described both as ``sd:Dataset`` (the default graph and each named graph with its triples) and by VoID (as
+    ``VOID_PATH`` serves it)."""
     service, dataset, default = ox.BlankNode("service"), ox.BlankNode("dataset"), ox.BlankNode("default")
-
-    def iri(value: str) -> ox.NamedNode:
-        return ox.NamedNode(value)
-
+    iri = _iri
     triples = [
         ox.Triple(service, iri(RDF_TYPE), iri(SD + "Service")),
         ox.Triple(service, iri(SD + "endpoint"), iri(endpoint)),
@@ -222,12 +289,12 @@ def description(store: GraphStore, endpoint: str) -> list[ox.Triple]:
         ox.Triple(dataset, iri(RDF_TYPE), iri(SD + "Dataset")),
         ox.Triple(dataset, iri(SD + "defaultGraph"), default),
         ox.Triple(default, iri(RDF_TYPE), iri(SD + "Graph")),
-        ox.Triple(default, iri(VOID + "triples"), ox.Literal(str(store.triple_count()), datatype=_INTEGER)),
+        ox.Triple(default, iri(VOID + "triples"), _count(store.triple_count())),
     ]
-    for name, key in FORMAT_IRIS.items():
+    for key in FORMAT_IRIS.values():
         triples.append(ox.Triple(service, iri(SD + "resultFormat"), iri(W3C_FORMATS + key)))
-        del name
-    for index, (graph, size) in enumerate(store.graphs()):
+    sizes = store.graphs()
+    for index, (graph, size) in enumerate(sizes):
         if not graph:
             continue
         named, inner = ox.BlankNode(f"named{index}"), ox.BlankNode(f"graph{index}")
@@ -236,9 +303,61 @@ def description(store: GraphStore, endpoint: str) -> list[ox.Triple]:
             ox.Triple(named, iri(SD + "name"), iri(graph)),
             ox.Triple(named, iri(SD + "graph"), inner),
             ox.Triple(inner, iri(RDF_TYPE), iri(SD + "Graph")),
-            ox.Triple(inner, iri(VOID + "triples"), ox.Literal(str(size), datatype=_INTEGER)),
+            ox.Triple(inner, iri(VOID + "triples"), _count(size)),
         ]
+    return triples + void_dataset(store, dataset, endpoint=endpoint, sizes=sizes)
+
+
+def void_dataset(
+    store: GraphStore,
+    dataset: ox.NamedNode | ox.BlankNode,
+    *,
+    endpoint: str,
+    sizes: Sequence[tuple[str, int]] | None = None,
+) -> list[ox.Triple]:
+    """A VoID description of the store as the dataset ``dataset``: its title, licence (as the ontology states it),
+    SPARQL endpoint, triples, the vocabularies its statements use, and each named graph as a subset with its triples
+    (the subset is named by the graph's IRI).
+
+    Args:
+        sizes: the store's graphs with their triples, when the caller has them already.
+    """
+    iri = _iri
+    triples = [
+        ox.Triple(dataset, iri(RDF_TYPE), iri(VOID + "Dataset")),
+        ox.Triple(dataset, iri(DCT.term("title")), ox.Literal("Social e-commerce knowledge graph", language="en")),
+        ox.Triple(dataset, iri(DCT.term("title")), ox.Literal("社交电商知识图谱", language="zh-Hans")),
+        ox.Triple(dataset, iri(VOID + "sparqlEndpoint"), iri(endpoint)),
+        ox.Triple(dataset, iri(VOID + "uriSpace"), ox.Literal(BASE)),
+        ox.Triple(dataset, iri(VOID + "triples"), _count(store.triple_count())),
+    ]
+    for licence in store.select(LICENCE, ontology=iri(ONTOLOGY_IRI)):
+        triples.append(ox.Triple(dataset, iri(DCT.license), licence["licence"]))
+    triples += [ox.Triple(dataset, iri(VOID + "vocabulary"), iri(v)) for v in vocabularies(store)]
+    for graph, size in store.graphs() if sizes is None else sizes:
+        if graph:
+            triples += [
+                ox.Triple(dataset, iri(VOID + "subset"), iri(graph)),
+                ox.Triple(iri(graph), iri(RDF_TYPE), iri(VOID + "Dataset")),
+                ox.Triple(iri(graph), iri(VOID + "triples"), _count(size)),
+            ]
     return triples
+
+
+def vocabularies(store: GraphStore) -> list[str]:
+    """The vocabularies (of the prefixes kg knows) whose properties or classes the store's statements use, each named
+    as VoID advises: a hash namespace without its ``#`` (``http://www.w3.org/2004/02/skos/core``), a slash namespace
+    as it is (``https://schema.org/``)."""
+    used = {str_value(row[0]) for row in store.query(TERMS_USED).rows}
+    found = set()
+    for prefix, namespace in PREFIXES.items():
+        if prefix != "id" and any(term.startswith(namespace) for term in used):
+            found.add(namespace.removesuffix("#"))
+    return sorted(found)
+
+
+def _count(size: int) -> ox.Literal:
+    return ox.Literal(str(size), datatype=_INTEGER)
 
 
 _INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
@@ -247,6 +366,10 @@ _JOBS: dict[str, Any] = {
     "query": _query,
     "named": _named,
     "describe": _describe,
+    "void": _void,
+    "node": _node,
+    "graph-page": _graph_page,
+    "ontology": _ontology,
     "update": _update,
     "graph-get": _graph_get,
     "graph-put": _graph_put,

@@ -8,6 +8,8 @@
 'turtle'
 >>> choose("image/png", "select") is None
 True
+>>> choose_page("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"), choose_page("*/*")
+('html', 'turtle')
 """
 
 from __future__ import annotations
@@ -72,3 +74,23 @@ def choose(accept: str, kind: str) -> str | None:
 def acceptable(kind: str) -> str:
     """The media types offered for ``kind``, for a 406 message."""
     return ", ".join(dict.fromkeys(WRITERS[name].media_type for _, name in offered(kind)))
+
+
+#: The media types of a page for people; a resource's HTML page stands beside the RDF writers.
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def choose_page(accept: str) -> str | None:
+    """``html`` or the RDF writer that ``accept`` likes best for a resource (Turtle for a client that takes anything;
+    the page for a browser, which asks for HTML by name); None when it takes none."""
+    ranges = parse_accept(accept) or [("*/*", 1.0)]
+    pairs = offered("graph")
+    pairs[1:1] = [(media, "html") for media in HTML_TYPES]
+    scored = [(_quality(media, ranges), -i, name) for i, (media, name) in enumerate(pairs)]
+    q, _, name = max(scored)
+    return name if q > 0 else None
+
+
+def page_acceptable() -> str:
+    """The media types a resource is offered in, for a 406 message."""
+    return ", ".join(dict.fromkeys([HTML_TYPES[0], *(WRITERS[name].media_type for _, name in offered("graph"))]))
