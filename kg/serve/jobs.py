@@ -316,7 +316,8 @@ def void_dataset(
     sizes: Sequence[tuple[str, int]] | None = None,
 ) -> list[ox.Triple]:
     """A VoID description of the store as the dataset ``dataset``: its title, licence (as the ontology states it),
-    SPARQL endpoint, triples, the vocabularies its statements use, and each named graph as a subset with its triples
+    SPARQL endpoint, triples (of the union of its graphs, each triple once, as the endpoint's default graph holds
+    them), the vocabularies its statements use, and each named graph as a subset with its triples
     (the subset is named by the graph's IRI).
 
     Args:

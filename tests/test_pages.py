@@ -1,0 +1,397 @@
+"""The graph on the web, for people and programs: every IRI of the graph dereferences on ``kg serve`` — a page for a
+browser (opened in Debian's Chromium, every request to another host aborted and counted), RDF by ``Accept`` or by
+ending with the canonical IRIs — and the dataset is described by VoID. Payloads in a file of yours run nowhere."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import rdflib
+
+from kg.network import from_store, neighbourhood
+from kg.stores import Store
+from kg.vocab import BASE, GRAPH, ID, ONTOLOGY_IRI, SCE
+
+from .servers import Server, start_kg_serve
+from .test_browser import ARGS, CHROMIUM, READY, browser, drawn_pixels, hover_and_click  # noqa: F401
+
+pytestmark = [pytest.mark.server, pytest.mark.browser]
+
+VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+DCT = rdflib.Namespace("http://purl.org/dc/terms/")
+KUAISHOU = rdflib.URIRef(ID.kuaishou)
+RDF_TYPES = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+}
+SUFFIXES = {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt", ".rdf": "xml"}
+
+
+def base_of(server: Server) -> str:
+    return server.url.rsplit("/", 1)[0]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """kg serve over the built-in graph; yields its base URL."""
+    server = start_kg_serve(tmp_path_factory.mktemp("pages"), "--workers", "2", "--timeout", "30")
+    try:
+        yield base_of(server)
+    finally:
+        server.stop()
+
+
+def call(url: str, accept: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, {k.lower(): v for k, v in answer.headers.items()}, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+def sparql_rows(base: str, query: str) -> list[dict[str, str]]:
+    """The rows of a SELECT asked of the server's own endpoint, as plain strings."""
+    url = f"{base}/sparql?" + urllib.parse.urlencode({"query": query})
+    status, _, body = call(url, "application/sparql-results+json")
+    assert status == 200, body
+    return [{k: v["value"] for k, v in b.items()} for b in json.loads(body)["results"]["bindings"]]
+
+
+# --- RDF for programs -------------------------------------------------------------------------------------------------
+
+
+def canonical_only(graph: rdflib.Graph, base: str) -> None:
+    """Every IRI in ``graph`` is a canonical one: none names a path of the server."""
+    terms = {t for triple in graph for t in triple if isinstance(t, rdflib.URIRef)}
+    assert terms and not [t for t in terms if t.startswith(base) or str(t).startswith("/")]
+
+
+@pytest.mark.parametrize("accept", sorted(RDF_TYPES))
+def test_a_node_as_rdf_by_accept(served: str, accept: str) -> None:
+    """/id/kuaishou answers each RDF type it is asked for, with the canonical IRIs, Vary and Content-Location."""
+    status, headers, body = call(f"{served}/id/kuaishou", accept)
+    assert status == 200 and headers["content-type"].startswith(accept)
+    assert "Accept" in headers["vary"]
+    assert headers["content-location"].startswith("/id/kuaishou.")
+    graph = rdflib.Graph().parse(data=body.decode(), format=RDF_TYPES[accept])
+    assert (KUAISHOU, rdflib.RDFS.label, rdflib.Literal("快手", lang="zh-Hans")) in graph
+    assert (rdflib.URIRef(ID.content), rdflib.URIRef(SCE.representedBy), KUAISHOU) in graph
+    canonical_only(graph, served)
+
+
+@pytest.mark.parametrize("suffix", sorted(SUFFIXES))
+def test_a_node_as_rdf_by_suffix(served: str, suffix: str) -> None:
+    """/id/kuaishou.ttl (…) answers that format, whatever Accept says, with the node's statements."""
+    status, headers, body = call(f"{served}/id/kuaishou{suffix}", "text/html")
+    assert status == 200 and "Accept" in headers["vary"]
+    graph = rdflib.Graph().parse(data=body.decode(), format=SUFFIXES[suffix])
+    assert (KUAISHOU, rdflib.RDF.type, rdflib.URIRef(SCE.Enterprise)) in graph
+    canonical_only(graph, served)
+
+
+def test_a_browser_gets_the_page_and_a_client_that_takes_anything_turtle(served: str) -> None:
+    browser_accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    status, headers, body = call(f"{served}/id/kuaishou", browser_accept)
+    assert status == 200 and headers["content-type"].startswith("text/html") and "快手" in body.decode()
+    assert headers["content-location"] == "/id/kuaishou.html" and "Accept" in headers["vary"]
+    status, headers, _ = call(f"{served}/id/kuaishou", "*/*")
+    assert status == 200 and headers["content-type"].startswith("text/turtle")
+
+
+def test_406_when_no_format_fits(served: str) -> None:
+    status, headers, body = call(f"{served}/id/kuaishou", "image/png")
+    assert status == 406 and "Accept" in headers["vary"]
+    assert body.decode().count("\n") == 1 and "text/turtle" in body.decode()
+
+
+def test_404_names_the_closest_nodes(served: str) -> None:
+    """An IRI that names nothing: a page offering the closest names (for a browser), one line (for a program)."""
+    status, headers, body = call(f"{served}/id/kuaishuo", "text/html")
+    assert status == 404 and "Accept" in headers["vary"] and "content-location" not in headers
+    assert re.search(r'<a href="/id/kuaishou">Kuaishou</a>', body.decode())
+    status, _, body = call(f"{served}/id/kuaishuo", "text/turtle")
+    assert status == 404 and "id:kuaishou" in body.decode() and body.decode().count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "path", ["/node", "/node?iri=not%20an%20iri", "/id/", "/id/a%20b", "/graph/", "/id/%00", "/ontology/nothing"]
+)
+def test_bad_requests_get_a_4xx_never_a_500(served: str, path: str) -> None:
+    for accept in ("text/html", "text/turtle"):
+        status, _, body = call(served + path, accept)
+        assert 400 <= status < 500, (path, accept, body[:200])
+
+
+def test_ontology_as_page_and_as_rdf(served: str, store: Store) -> None:
+    """/ontology: the ontology page with links to the server's paths; as RDF, the ontology graph's triples."""
+    status, headers, body = call(f"{served}/ontology", "text/html")
+    page = body.decode()
+    assert status == 200 and 'id="SocialCommerceModel"' in page
+    links = re.findall(r'href="([^"]*)"', page)
+    assert "/id/content" in links and not [link for link in links if link.startswith(BASE)]
+    assert (
+        "'sha256-" in headers["content-security-policy"] and "unsafe-inline" not in headers["content-security-policy"]
+    )
+    status, headers, body = call(f"{served}/ontology.ttl")
+    graph = rdflib.Graph().parse(data=body.decode(), format="turtle")
+    assert (rdflib.URIRef(SCE.SocialCommerceModel), rdflib.RDF.type, rdflib.OWL.Class) in graph
+    assert len(graph) == dict(store.graphs())[GRAPH.ontology]
+    canonical_only(graph, served)
+
+
+def test_a_named_graph_as_page_and_as_rdf(served: str) -> None:
+    """/graph/seed: what the graph is and how many triples it holds, its nodes listed; as RDF, its triples."""
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH.seed}> {{ ?s ?p ?o }} }}"
+    count = int(sparql_rows(served, query)[0]["n"])
+    status, _, body = call(f"{served}/graph/seed", "text/html")
+    page = body.decode()
+    assert status == 200 and f'<dd id="kg-triples">{count}</dd>' in page
+    assert 'href="/id/seed-document"' in page and 'href="/id/content"' in page
+    status, headers, body = call(f"{served}/graph/seed", "application/n-triples")
+    assert status == 200 and headers["content-location"] == "/graph/seed.nt"
+    assert len(rdflib.Graph().parse(data=body.decode(), format="nt")) == count
+    assert call(f"{served}/graph/seeed", "text/html")[0] == 404
+
+
+# --- VoID -------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("accept", [None, "application/ld+json"])
+def test_void_counts_each_graph_as_the_store_does(served: str, accept: str | None) -> None:
+    status, headers, body = call(f"{served}/.well-known/void", accept)
+    assert status == 200 and "Accept" in headers["vary"]
+    assert headers["content-type"].startswith(accept or "text/turtle")
+    void = rdflib.Graph().parse(data=body.decode(), format="json-ld" if accept else "turtle")
+    dataset = next(void.subjects(VOID.sparqlEndpoint, rdflib.URIRef(f"{served}/sparql")))
+    rows = sparql_rows(served, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert len(rows) > 10
+    subsets = set(void.objects(dataset, VOID.subset))
+    assert subsets == {rdflib.URIRef(r["g"]) for r in rows}
+    for row in rows:
+        assert int(void.value(rdflib.URIRef(row["g"]), VOID.triples)) == int(row["n"]), row["g"]
+    distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+    total = int(sparql_rows(served, distinct)[0]["n"])  # the union of the graphs, each triple once
+    assert int(void.value(dataset, VOID.triples)) == total
+    licence = sparql_rows(served, f"SELECT ?l WHERE {{ <{ONTOLOGY_IRI}> <{DCT.license}> ?l }}")[0]["l"]
+    assert void.value(dataset, DCT.license) == rdflib.URIRef(licence)
+    vocabularies = set(void.objects(dataset, VOID.vocabulary))
+    assert {rdflib.URIRef(ONTOLOGY_IRI), rdflib.URIRef("http://www.w3.org/2004/02/skos/core")} <= vocabularies
+
+
+# --- Pages in the browser ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Browsing:
+    """A browser context that lets requests reach only the server: the rest is aborted and counted."""
+
+    context: Any
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def open(self, url: str, *, drawn: bool = False) -> Any:
+        page = self.context.new_page()
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
+        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(url)
+        if drawn:
+            page.wait_for_selector(READY, state="attached", timeout=30_000)
+        return page
+
+
+def browsing(browser: Any, base: str, *, bypass_csp: bool = False) -> Iterator[Browsing]:  # noqa: F811
+    """A fresh context that aborts, and lists, every request to a host other than the server at ``base``."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, bypass_csp=bypass_csp)
+    seen = Browsing(context)
+
+    def route(request_route: Any) -> None:
+        url = request_route.request.url
+        if url == base or url.startswith(base + "/"):
+            request_route.continue_()
+        else:
+            seen.blocked.append(url)
+            request_route.abort()
+
+    context.route("**/*", route)
+    yield seen
+    context.close()
+
+
+@pytest.fixture
+def web(browser: Any, served: str) -> Iterator[Browsing]:  # noqa: F811
+    yield from browsing(browser, served)
+
+
+PAGES = [
+    *("/id/kuaishou", "/id/content", "/id/pinduoduo", "/id/src-wikipedia-kuaishou", "/ontology", "/graph/seed"),
+    *("/graph/source/wikipedia-kuaishou", "/id/kuaishuo", "/node?iri=" + urllib.parse.quote(SCE.targets)),
+]
+
+
+def test_every_page_asks_nothing_of_another_host(web: Browsing, served: str) -> None:
+    """Each page, its styles, scripts and drawing come from the server alone: no request elsewhere, no error."""
+    for path in PAGES:
+        page = web.open(served + path, drawn=path in ("/id/kuaishou", "/id/content"))
+        page.wait_for_load_state("load")
+        assert page.locator("h1").count() >= 1, path
+        page.close()
+    assert web.blocked == []
+    assert [e for e in web.errors if "404" not in e] == []  # the not-found page is itself a 404
+
+
+def test_kuaishou_names_and_links_walk_the_graph(web: Browsing, served: str) -> None:
+    """/id/kuaishou shows both names and links to the content model; following links walks the graph."""
+    page = web.open(f"{served}/id/kuaishou?lang=en", drawn=True)
+    assert page.locator("#kg-label-en").inner_text() == "Kuaishou"
+    assert page.locator("#kg-label-zh").inner_text() == "快手"
+    assert page.locator("#kg-class a").inner_text() == "enterprise"
+    page.locator("#kg-in a[href='/id/content']").first.click()
+    page.wait_for_url(f"{served}/id/content")
+    assert page.locator("h1").inner_text() == "content" and page.locator("#kg-label-zh").inner_text() == "内容型"
+    page.locator("#kg-out a[href='/id/douyin']").first.click()
+    page.wait_for_url(f"{served}/id/douyin")
+    assert page.locator("#kg-label-zh").inner_text() == "抖音"
+    page.locator("#kg-class a").click()
+    page.wait_for_url(f"{served}/ontology#Enterprise")
+    assert page.locator("#Enterprise h3").inner_text().startswith("enterprise")
+    assert web.blocked == [] and web.errors == []
+
+
+def test_the_language_switch_is_remembered_across_pages(web: Browsing, served: str) -> None:
+    page = web.open(f"{served}/id/kuaishou?lang=en")
+    assert page.locator("h1").inner_text() == "Kuaishou"
+    page.click(".kg-switch a[data-lang='zh']")
+    page.wait_for_url(f"{served}/id/kuaishou?lang=zh")
+    assert page.locator("h1").inner_text() == "快手"
+    assert page.locator("#kg-class a").inner_text() == "企业", "linked labels follow the language"
+    assert page.locator("#kg-in a[href='/id/content']").first.inner_text() == "内容型"
+    page.locator("#kg-in a[href='/id/content']").first.click()
+    page.wait_for_url(f"{served}/id/content")
+    assert page.locator("h1").inner_text() == "内容型", "the next page keeps the language"
+    assert page.locator(".kg-switch a[aria-current='true']").inner_text() == "中文"
+    page.click(".kg-switch a[data-lang='en']")
+    page.wait_for_url(f"{served}/id/content?lang=en")
+    page.goto(f"{served}/id/kuaishou")
+    assert page.locator("h1").inner_text() == "Kuaishou"
+
+
+def test_a_node_page_draws_its_neighbourhood(web: Browsing, served: str, store: Store) -> None:
+    """The drawing on /id/content: the canvas is drawn with the node's neighbours; double-click opens a node."""
+    page = web.open(f"{served}/id/content", drawn=True)
+    expected = neighbourhood(from_store(store), ID.content)
+    assert drawn_pixels(page) > 1000
+    assert page.evaluate("() => window.kg.nodes.length") == expected.number_of_nodes() > 5
+    page.evaluate("(id) => window.kg.network.fit({nodes: [id], animation: false})", ID.kuaishou)
+    spot = page.evaluate(
+        "(id) => { const n = window.kg.network; const p = n.canvasToDOM(n.getPosition(id));"
+        " const r = document.getElementById('kg-graph').getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }",
+        ID.kuaishou,
+    )
+    page.mouse.dblclick(spot[0], spot[1])
+    page.wait_for_url(f"{served}/id/kuaishou")
+    assert web.blocked == [] and web.errors == []
+
+
+def test_a_node_page_lists_statements_with_their_sources_and_timeline(served: str) -> None:
+    """Every statement with its source (seed, curation, a public source with its address); the seed's wording; the
+    dated events in date order."""
+    status, _, body = call(f"{served}/id/kuaishou?lang=en", "text/html")
+    page = body.decode()
+    assert status == 200
+    assert '<span class="kind">seed document</span>' in page and '<span class="kind">curation notes</span>' in page
+    assert 'href="https://en.wikipedia.org/wiki/Kuaishou"' in page
+    assert '<q lang="en">Aauto Faster</q>' in page
+    dates = re.findall(r'<td class="date">([^<]*)</td>', page)
+    rows = sparql_rows(
+        served,
+        f"SELECT DISTINCT ?date WHERE {{ {{ <{ID.kuaishou}> <https://schema.org/foundingDate> ?date }} UNION "
+        f"{{ ?event <{SCE.concerns}> <{ID.kuaishou}> ; <https://schema.org/startDate> ?date }} }}",
+    )
+    assert dates == sorted(dates) and set(dates) == {r["date"] for r in rows} and dates
+
+
+# --- A file of yours full of payloads ---------------------------------------------------------------------------------
+
+PAYLOADS = r"""@prefix rdfs:   <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos:   <http://www.w3.org/2004/02/skos/core#> .
+@prefix schema: <https://schema.org/> .
+@prefix prov:   <http://www.w3.org/ns/prov#> .
+@prefix sce:    <https://w3id.org/sce/ontology#> .
+@prefix x:      <https://example.org/xss/> .
+
+<> prov:wasDerivedFrom x:source .
+x:source rdfs:label "<img src=x onerror=\"window.__pwned='source'\">"@en ;
+    schema:url "javascript:window.__pwned='url'" .
+
+x:evil a sce:Enterprise ;
+    rdfs:label "<script>window.__pwned='label'</script>"@en , "\"><img src=x onerror=\"window.__pwned='zh'\">"@zh-Hans ;
+    skos:definition "</script><script>window.__pwned='definition'</script>"@en ;
+    skos:altLabel "javascript:window.__pwned='alt'" ;
+    sce:represents <https://w3id.org/sce/id/content> ;
+    rdfs:seeAlso <javascript:window.__pwned='iri'//> .
+
+<https://w3id.org/sce/id/content> sce:representedBy x:evil .
+
+<javascript:window.__pwned='iri'//> rdfs:label "<a href=\"javascript:window.__pwned='href'\">click me</a>"@en ;
+    rdfs:comment "\u2028</SCRIPT ><!--<script>window.__pwned='comment'</script>" .
+"""
+SHOWN = ["<script>window.__pwned='label'</script>", "</script><script>window.__pwned='definition'</script>",
+         "<img src=x onerror=\"window.__pwned='source'\">", "javascript:window.__pwned='alt'"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def payload_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("payloads")
+    data = folder / "payloads.ttl"
+    data.write_text(PAYLOADS, encoding="utf-8")
+    server = start_kg_serve(folder, "--workers", "1", "--timeout", "30", global_args=("--data", str(data)))
+    try:
+        yield base_of(server)
+    finally:
+        server.stop()
+
+
+EVIL = "https://example.org/xss/evil"
+EVIL_IRI = "javascript:window.__pwned='iri'//"
+
+
+@pytest.mark.parametrize("bypass_csp", [False, True], ids=["with-csp", "without-csp"])
+def test_payloads_run_nowhere(browser: Any, payload_server: str, bypass_csp: bool) -> None:  # noqa: F811
+    """Labels, definitions, sources and IRIs that are script: shown as text on every page that shows them, on load,
+    hover and click, with the CSP and without it (the escaping alone holds)."""
+    base = payload_server
+    pages = ["/id/content", "/node?iri=" + urllib.parse.quote(EVIL), "/node?iri=" + urllib.parse.quote(EVIL_IRI)]
+    for seen in browsing(browser, base, bypass_csp=bypass_csp):
+        for path in pages:
+            page = seen.open(base + path, drawn=path == "/id/content" or EVIL in urllib.parse.unquote(path))
+            links = page.eval_on_selector_all("a[href]", "(as) => as.map((a) => a.getAttribute('href'))")
+            assert links and all(re.match(r"(/[^/]|https?://|\?|#)", link) for link in links), links
+            text = page.locator("body").inner_text()
+            if path == "/id/content":
+                hover_and_click(page, EVIL)
+                assert "<script>window.__pwned='label'</script>" in page.locator("#kg-panel").inner_text()
+                page.locator(f"#kg-out a[href='/node?iri={urllib.parse.quote(EVIL, safe='')}']").click()
+                page.wait_for_url(f"{base}/node?iri=*")
+                text = page.locator("body").inner_text()
+            if EVIL in urllib.parse.unquote(path) or path == "/id/content":
+                for payload in SHOWN:
+                    assert payload in text, payload
+            for link in page.locator("a").all()[:60]:
+                link.hover()
+            assert page.evaluate("() => typeof window.__pwned") == "undefined", path
+            assert page.locator("main img, main script:not([src]):not([type='application/json'])").count() == 0
+            page.close()
+        assert seen.dialogs == [] and seen.blocked == []
