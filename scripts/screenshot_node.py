@@ -63,9 +63,7 @@ def node_page(base: str, node: str, lang: str, output: Path) -> Path:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
         context = browser.new_context(viewport={"width": 1280, "height": 1180}, device_scale_factor=1)
-        context.route(
-            "**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort()
-        )
+        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
         page = context.new_page()
         page.goto(f"{base}/id/{node}?lang={lang}")
         page.wait_for_selector("body[data-ready='true']", state="attached", timeout=60_000)

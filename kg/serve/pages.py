@@ -21,7 +21,7 @@ http(s) address, never as anything a browser would run.
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -433,7 +433,9 @@ def exists(store: GraphStore, iri: str) -> bool:
     return store.has_node(ox.NamedNode(iri)) or iri == ONTOLOGY_IRI
 
 
-def resource_triples(store: GraphStore, iri: str) -> Iterable[ox.Triple]:
-    """The statements about ``iri`` and pointing at it, in every graph: what its RDF document holds."""
+def resource_triples(store: GraphStore, iri: str) -> list[ox.Triple]:
+    """The statements about ``iri`` and pointing at it, in every graph: what its RDF document holds, in a fixed order
+    (its own statements first), so that the same graph always reads the same."""
     query = "CONSTRUCT { ?node ?p ?o . ?s ?q ?node } WHERE { { ?node ?p ?o } UNION { ?s ?q ?node } }"
-    return store.query(query, substitutions={"node": ox.NamedNode(iri)}).triples
+    triples = store.query(query, substitutions={"node": ox.NamedNode(iri)}).triples
+    return sorted(triples, key=lambda t: (t.subject != ox.NamedNode(iri), str(t)))
