@@ -58,7 +58,7 @@ WORDS: dict[str, dict[str, str]] = {
         "names_nothing": "names nothing in this graph.", "closest": "The closest names:", "none_close":
         "No name in the graph comes close; the SPARQL endpoint can look for it.", "triples": "triples",
         "derived": "Derived from", "nodes": "Nodes described in it", "more": "and more (the first {n} are listed)",
-        "graphs": "Named graphs", "event": "Event", "date": "Date", "kind": "Kind",
+        "graphs": "Named graphs", "event": "Event", "date": "Date", "kind": "Kind", "founded": " is founded",
     },
     "zh": {
         "site": "社交电商知识图谱", "ontology": "本体", "void": "数据集（VoID）", "sparql": "SPARQL",
@@ -72,7 +72,7 @@ WORDS: dict[str, dict[str, str]] = {
         "closest": "最接近的名称：",
         "none_close": "图中没有相近的名称；可以用 SPARQL 端点查找。", "triples": "条三元组",
         "derived": "来源", "nodes": "其中描述的节点", "more": "等（仅列出前 {n} 个）", "graphs": "命名图",
-        "event": "事件", "date": "日期", "kind": "类型",
+        "event": "事件", "date": "日期", "kind": "类型", "founded": "成立",
     },
 }  # fmt: skip
 
@@ -305,6 +305,8 @@ def events(store: GraphStore, iri: str, lang: str, known: Mapping[str, Source]) 
         if not is_model and iri not in (item, enterprise):
             continue
         name = str_value(record["item_zh" if lang == "zh" else "item_en"])
+        if item == enterprise:  # the row of a founding date: the item is the enterprise itself
+            name += words["founded"]
         source = Source(words["source"], str_value(record["source_title"]), href(str_value(record["source"])))
         source = Source(source.kind, source.title, source.page, web_link(str_value(record["url"])))
         kind = str_value(record["kind"])
