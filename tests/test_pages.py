@@ -164,6 +164,34 @@ def test_a_named_graph_as_page_and_as_rdf(served: str) -> None:
     assert call(f"{served}/graph/seeed", "text/html")[0] == 404
 
 
+def test_a_source_graph_names_its_source(served: str) -> None:
+    """/graph/source/KEY: the source it was derived from, with its title and address, and its triples."""
+    graph = GRAPH.term("source/wikipedia-kuaishou")
+    source = sparql_rows(
+        served,
+        f"SELECT ?url ?n WHERE {{ <{graph}> <http://www.w3.org/ns/prov#wasDerivedFrom>/<https://schema.org/url> ?url "
+        f"{{ SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} }} }}",
+    )[0]
+    status, _, body = call(f"{served}/graph/source/wikipedia-kuaishou", "text/html")
+    page = body.decode()
+    assert status == 200 and f'href="{source["url"]}"' in page and 'href="/id/src-wikipedia-kuaishou"' in page
+    assert f'<dd id="kg-triples">{source["n"]}</dd>' in page
+
+
+def test_the_service_description_holds_the_same_void(served: str) -> None:
+    """GET /sparql describes its dataset with the VoID of /.well-known/void: the same endpoint, subsets and counts."""
+    description = rdflib.Graph().parse(data=call(f"{served}/sparql", "text/turtle")[2].decode(), format="turtle")
+    void = rdflib.Graph().parse(data=call(f"{served}/.well-known/void")[2].decode(), format="turtle")
+    endpoint = rdflib.URIRef(f"{served}/sparql")
+    described = next(description.subjects(VOID.sparqlEndpoint, endpoint))
+    dataset = next(void.subjects(VOID.sparqlEndpoint, endpoint))
+
+    def subsets(graph: rdflib.Graph, node: rdflib.term.Node) -> dict[str, int]:
+        return {str(s): int(str(graph.value(s, VOID.triples))) for s in graph.objects(node, VOID.subset)}
+
+    assert subsets(description, described) == subsets(void, dataset) != {}
+
+
 # --- VoID -------------------------------------------------------------------------------------------------------------
 
 
