@@ -290,48 +290,26 @@ class _Server:
         """The thing an IRI of the graph names, at its path: a page for a browser, RDF by ``Accept`` or by the path's
         ending (``.ttl``, ``.jsonld``, ``.nt``, ``.rdf`` …; ``.html`` the page). 200 with a ``Content-Location`` naming
         the document sent, ``Vary: Accept`` on every answer."""
-        from . import pages
-
-        vary = {"Vary": "Accept"}
-        if request.url.path == "/node":
-            stem, fmt, iri = "", None, request.query_params.get("iri", "")
-            if not iri:
-                raise _varied(HTTPError(400, "name the node: /node?iri=IRI"), vary)
-        else:
-            stem, fmt = pages.split_suffix(request.url.path)
-            iri = pages.iri_of_path(stem)
+        headers = {"Vary": "Accept"}
         try:
-            iri = ox.NamedNode(iri).value
-        except ValueError:
-            raise _varied(HTTPError(400 if not stem else 404, f"{iri!r} is not an IRI"), vary) from None
-        if fmt is None:
-            fmt = choose_page(request.headers.get("accept", ""))
-            if fmt is None:
-                raise _varied(HTTPError(406, f"no format fits the Accept header; offered: {page_acceptable()}"), vary)
-            if stem:
-                vary["Content-Location"] = stem + pages.ending(fmt)
-        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        params = (("lang", language(request)), ("here", here))
-        if stem == "/ontology":
-            job = Job("ontology", format=fmt, params=params)
-        elif stem.startswith("/graph/"):
-            job = Job("graph-page", format=fmt, graph=iri, params=params)
-        else:
-            job = Job("node", iri, format=fmt, params=params)
-        try:
-            if fmt != "html":
+            job, location = _resource_job(request)
+            if location:
+                headers["Content-Location"] = location
+            if job.format != "html":
                 response = await self.answer(job, head=request.method == "HEAD")
-                response.headers.update(vary)
+                response.headers.update(headers)
                 return response
             answer = await self.pool.run(job)
         except HTTPError as error:
-            raise _varied(error, vary) from None
+            raise _varied(error, headers) from None
         body = answer.whole if answer.whole is not None else b"".join([piece async for piece in answer.body])
-        vary["Vary"] = "Accept, Accept-Language, Cookie"
+        headers["Vary"] = "Accept, Accept-Language, Cookie"
         if answer.status != 200:  # the page says what is missing; it is no representation of the resource
-            vary.pop("Content-Location", None)
-        csp = CSP.replace("style-src 'self'", f"style-src 'self' {_style_hash()}") if stem == "/ontology" else CSP
-        return page(body.decode("utf-8"), request, status=answer.status, csp=csp, headers=vary)
+            headers.pop("Content-Location", None)
+        # The ontology page (kg.ontodoc) keeps its styles inline, as the file in exports/ must: its policy lets that
+        # one style element apply, by its hash, and nothing else inline.
+        csp = CSP.replace("style-src 'self'", f"style-src 'self' {_style_hash()}") if job.kind == "ontology" else CSP
+        return page(body.decode("utf-8"), request, status=answer.status, csp=csp, headers=headers)
 
     async def void(self, request: Request) -> Response:
         """The VoID description of the dataset, Turtle unless ``Accept`` asks for another RDF format."""
@@ -366,6 +344,40 @@ async def graph_script(request: Request) -> Response:
     from ..render import TEMPLATES
 
     return FileResponse(TEMPLATES / "graph.js", media_type="text/javascript", headers={"Cache-Control": "max-age=3600"})
+
+
+def _resource_job(request: Request) -> tuple[Job, str]:
+    """The job answering a request for one of the graph's IRIs, and the ``Content-Location`` of a negotiated answer.
+
+    Raises:
+        HTTPError: no IRI named (400), a path that is no IRI (404), no format fits ``Accept`` (406).
+    """
+    from . import pages
+
+    if request.url.path == "/node":
+        stem, fmt, iri = "", None, request.query_params.get("iri", "")
+        if not iri:
+            raise HTTPError(400, "name the node: /node?iri=IRI")
+    else:
+        stem, fmt = pages.split_suffix(request.url.path)
+        iri = pages.iri_of_path(stem)
+    try:
+        iri = ox.NamedNode(iri).value
+    except ValueError:
+        raise HTTPError(404 if stem else 400, f"{iri!r} is not an IRI") from None
+    location = ""
+    if fmt is None:
+        fmt = choose_page(request.headers.get("accept", ""))
+        if fmt is None:
+            raise HTTPError(406, f"no format fits the Accept header; offered: {page_acceptable()}")
+        location = stem + pages.ending(fmt) if stem else ""
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    params = (("lang", language(request)), ("here", here))
+    if stem == "/ontology":
+        return Job("ontology", format=fmt, params=params), location
+    if stem.startswith("/graph/"):
+        return Job("graph-page", format=fmt, graph=iri, params=params), location
+    return Job("node", iri, format=fmt, params=params), location
 
 
 def _varied(error: HTTPError, headers: dict[str, str]) -> HTTPError:
