@@ -286,19 +286,19 @@ def node_view(store: GraphStore, iri: str, lang: str) -> NodeView:
     view.label_en, view.label_zh = pick(names, "en"), pick(names, "zh-Hans")
     view.label = (view.label_zh if lang == "zh" else view.label_en) or view.label_en or view.label_zh or curie(iri)
     view.definition = pick(definitions, tag_of(lang)) or pick(definitions, "en")
-    view.events = events(store, iri, lang, known)
+    view.events = events(store, iri, lang)
     view.drawing, view.links = drawing(store, iri, lang)
     return view
 
 
-def events(store: GraphStore, iri: str, lang: str, known: Mapping[str, Source]) -> list[Event]:
+def events(store: GraphStore, iri: str, lang: str) -> list[Event]:
     """The dated events of the ``timeline`` query that are about ``iri``: an enterprise's own, its founding, or every
     one of a model's enterprises; in date order."""
     from ..catalog import run_query
 
     is_model = store.ask("ASK { ?node a ?model }", node=ox.NamedNode(iri), model=ox.NamedNode(SCE.SocialCommerceModel))
     result = run_query(store, "timeline", {"model": iri} if is_model else {})
-    words = WORDS[lang]
+    words, label = WORDS[lang], _Labeller(store, lang)
     found = []
     for record in result.records():
         item, enterprise = str_value(record["item"]), str_value(record["enterprise"])
@@ -307,16 +307,11 @@ def events(store: GraphStore, iri: str, lang: str, known: Mapping[str, Source]) 
         name = str_value(record["item_zh" if lang == "zh" else "item_en"])
         if item == enterprise:  # the row of a founding date: the item is the enterprise itself
             name += words["founded"]
-        source = Source(words["source"], str_value(record["source_title"]), href(str_value(record["source"])))
-        source = Source(source.kind, source.title, source.page, web_link(str_value(record["url"])))
-        kind = str_value(record["kind"])
-        found.append(Event(str_value(record["date"]), _label_of(store, kind, lang), Value(name, href(item)), source))
-    found = list(dict.fromkeys(found))
-    return sorted(found, key=lambda e: e.date)
-
-
-def _label_of(store: GraphStore, iri: str, lang: str) -> str:
-    return _Labeller(store, lang)(iri)
+        title, url = str_value(record["source_title"]), web_link(str_value(record["url"]))
+        source = Source(words["source"], title, href(str_value(record["source"])), url)
+        kind = label(str_value(record["kind"]))
+        found.append(Event(str_value(record["date"]), kind, Value(name, href(item)), source))
+    return sorted(dict.fromkeys(found), key=lambda e: e.date)
 
 
 def drawing(store: GraphStore, iri: str, lang: str) -> tuple[dict[str, Any] | None, dict[str, str]]:
