@@ -15,7 +15,7 @@ vendor=kg/serve/static/vendor
 # package@version, then "file in the package -> file under $vendor"
 packages=(
     "@zazuko/yasgui@4.6.2|build/yasgui.min.js:yasgui/yasgui.min.js build/yasgui.min.css:yasgui/yasgui.min.css"
-    "swagger-ui-dist@5.35.0|swagger-ui-bundle.js:swagger-ui/swagger-ui-bundle.js swagger-ui.css:swagger-ui/swagger-ui.css LICENSE:swagger-ui/LICENSE NOTICE:swagger-ui/NOTICE"
+    "swagger-ui-dist@5.35.0|swagger-ui-bundle.js:swagger-ui/swagger-ui-bundle.js swagger-ui.css:swagger-ui/swagger-ui.css LICENSE:swagger-ui/LICENSE NOTICE:swagger-ui/NOTICE swagger-ui-bundle.js.LICENSE.txt:swagger-ui/swagger-ui-bundle.js.LICENSE.txt"
 )
 
 check() {  # check the files under $1 against SHA256SUMS
