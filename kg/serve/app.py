@@ -27,6 +27,7 @@ from ..sparqltext import query_form
 from .jobs import VOID_PATH, HTTPError, Job, graph_list
 from .negotiate import acceptable, choose, choose_page, page_acceptable
 from .openapi import openapi
+from .querypage import docs_page, prefers_html, query_page
 from .web import CSP, language, page
 from .workers import Pool
 
@@ -56,6 +57,7 @@ def create_app(pool: Pool, settings: Settings) -> Starlette:
         Route("/api/{name}", server.api, methods=["GET"]),
         Route("/openapi.json", server.openapi, methods=["GET"]),
         Route("/", server.index, methods=["GET"]),
+        Route("/docs", docs_page, methods=["GET"]),
         Route("/id/{rest:path}", server.resource, methods=["GET", "HEAD"]),
         Route("/graph/{rest:path}", server.resource, methods=["GET", "HEAD"]),
         Route("/ontology{rest:path}", server.resource, methods=["GET", "HEAD"]),
@@ -327,7 +329,12 @@ class _Server:
         return JSONResponse(openapi(str(request.base_url).rstrip("/")))
 
     async def index(self, request: Request) -> Response:
-        return JSONResponse({"sparql": "/sparql", "store": "/store", "api": "/api/{name}", "openapi": "/openapi.json"})
+        """The query page for a browser; for other clients, where things are."""
+        if prefers_html(request.headers.get("accept", "")):
+            return await query_page(request)
+        return JSONResponse(
+            {"sparql": "/sparql", "store": "/store", "api": "/api/{name}", "openapi": "/openapi.json", "docs": "/docs"}
+        )
 
 
 async def vis_network(request: Request) -> Response:

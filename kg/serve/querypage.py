@@ -1,0 +1,204 @@
+"""The query page at ``/`` and the API docs at ``/docs``, for browsers.
+
+The query page is YASGUI (vendored, ``static/vendor/yasgui``) asking this server's ``/sparql``, with the named queries
+of ``queries/`` as a menu whose form runs ``/api/NAME``, results as YASR's table (IRIs shown by their labels in the
+reader's language) and as a graph drawn with vis-network in the renderer's look (``static/yasr-graph.js``), and
+downloads in every format the server writes. The API docs are Swagger UI (vendored, ``static/vendor/swagger-ui``) over
+``/openapi.json``. Neither page asks any other host for anything.
+
+Both pages come from templates with autoescape. Their scripts are static files and the data they need travels in a
+``<script type="application/json">`` element, so the strict policy of :mod:`kg.serve.web` holds: ``script-src 'self'``,
+no inline script.
+
+>>> prefers_html("text/html,application/xhtml+xml,*/*;q=0.8"), prefers_html("*/*"), prefers_html("")
+(True, False, False)
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ..results import WRITERS
+from ..vocab import PREFIXES
+from .negotiate import parse_accept
+from .web import CSP, language, page
+
+#: The query page's policy: the shared one, except that styles may also be inline. YASR's table sizes its columns with
+#: column-resizer, which adds a ``<style>`` element of its own for the grips it draws (measured: the only inline style
+#: this page is refused under ``style-src 'self'``; CodeMirror, DataTables and vis-network set styles through the DOM,
+#: which the policy allows). Scripts keep ``script-src 'self'``: no inline script, no ``eval``.
+QUERY_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+#: Short names of the server's formats for the download buttons (the writers' names otherwise).
+FORMAT_LABELS = {
+    "json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV", "markdown": "Markdown", "html": "HTML",
+    "table": "Text", "turtle": "Turtle", "nt": "N-Triples", "nq": "N-Quads", "trig": "TriG", "jsonld": "JSON-LD",
+    "rdfxml": "RDF/XML",
+}  # fmt: skip
+
+#: The pages' own words, in English and Chinese.
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Query the social e-commerce knowledge graph",
+        "heading": "Social e-commerce knowledge graph",
+        "docs": "API docs",
+        "query_page": "Query page",
+        "named": "Named queries",
+        "choose": "Choose a named query…",
+        "run": "Run",
+        "edit": "Open in the editor",
+        "required": "required",
+        "optional": "optional",
+        "no_params": "No parameters.",
+        "download": "Download as",
+        "graph": "Graph",
+        "table": "Table",
+        "response": "Response",
+        "running": "Running…",
+        "failed": "The server answered",
+        "nodes": "nodes",
+        "links": "links",
+        "classes": "Classes",
+        "properties": "Properties",
+        "links_out": "Links out",
+        "links_in": "Links in",
+        "types": "Types",
+        "no_class": "(no class)",
+        "language": "Language",
+        "docs_title": "The HTTP API of the social e-commerce knowledge graph",
+    },
+    "zh": {
+        "title": "查询社交电商知识图谱",
+        "heading": "社交电商知识图谱",
+        "docs": "API 文档",
+        "query_page": "查询页面",
+        "named": "命名查询",
+        "choose": "选择一个命名查询…",
+        "run": "运行",
+        "edit": "在编辑器中打开",
+        "required": "必填",
+        "optional": "可选",
+        "no_params": "无参数。",
+        "download": "下载为",
+        "graph": "图",
+        "table": "表格",
+        "response": "原始响应",
+        "running": "运行中…",
+        "failed": "服务器返回",
+        "nodes": "个节点",
+        "links": "条连接",
+        "classes": "类别",
+        "properties": "属性",
+        "links_out": "指向",
+        "links_in": "来自",
+        "types": "类型",
+        "no_class": "(无类别)",
+        "language": "语言",
+        "docs_title": "社交电商知识图谱的 HTTP API",
+    },
+}
+
+#: The query the editor starts with: the known prefixes, then the four models with their labels.
+START_QUERY = """SELECT ?model ?label WHERE {
+  ?model a sce:SocialCommerceModel ;
+         rdfs:label ?label .
+}
+ORDER BY ?model ?label"""
+
+
+def prefers_html(accept: str) -> bool:
+    """Whether an ``Accept`` header names HTML and likes it at least as well as JSON (a browser's does; ``*/*`` and no
+    header do not, so clients that take anything keep getting JSON)."""
+    ranges = parse_accept(accept)
+    html = max((q for media, q in ranges if media in ("text/html", "application/xhtml+xml")), default=0.0)
+    json = max((q for media, q in ranges if media in ("application/json", "application/*", "*/*")), default=0.0)
+    return html > 0 and html >= json
+
+
+@cache
+def _environment() -> Any:
+    """The Jinja environment of the pages' templates (``kg/templates``), autoescape on."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    from ..render import TEMPLATES
+
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined)
+
+
+def _formats() -> dict[str, list[dict[str, str]]]:
+    """The server's formats for each kind of result: name, label, media type and file ending."""
+    return {
+        kind: [
+            {"name": w.name, "label": FORMAT_LABELS.get(w.name, w.name), "media": w.media_type, "ending": w.endings[0]}
+            for w in WRITERS.values()
+            if kind in w.kinds
+        ]
+        for kind in ("select", "ask", "graph")
+    }
+
+
+@cache
+def _queries() -> list[dict[str, Any]]:
+    """The named queries as the menu shows them."""
+    from ..catalog import catalog
+    from ..sparqltext import query_form
+
+    return [
+        {
+            "name": q.name,
+            "summary": q.summary,
+            "description": q.description,
+            "kind": query_form(q.text),
+            "text": q.text,
+            "parameters": [{"name": p.name, "kind": p.kind, "required": p.required} for p in q.parameters],
+        }
+        for q in catalog().values()
+    ]
+
+
+def _styles() -> dict[str, Any]:
+    """The renderer's colours and shapes by class, for the graph view."""
+    from ..render import CLASS_STYLES, NO_CLASS, SPARE_STYLES
+
+    return {"classes": CLASS_STYLES, "spare": SPARE_STYLES, "none": NO_CLASS}
+
+
+def config(request: Request, lang: str) -> dict[str, Any]:
+    """What the query page's scripts need: endpoint, words, prefixes, named queries, formats, class styles."""
+    prefixes = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
+    return {
+        "endpoint": str(request.url_for("sparql")),
+        "api": str(request.base_url).rstrip("/") + "/api/",
+        "lang": lang,
+        "strings": STRINGS[lang],
+        "prefixes": PREFIXES,
+        "start": prefixes + "\n" + START_QUERY,
+        "queries": _queries(),
+        "formats": _formats(),
+        "styles": _styles(),
+    }
+
+
+def _render(template: str, request: Request, **values: Any) -> str:
+    from markupsafe import Markup
+
+    from ..render import script_json
+
+    lang = language(request)
+    data = config(request, lang) if template == "query.html.j2" else {}
+    page_template = _environment().get_template(template)
+    return str(page_template.render(lang=lang, t=STRINGS[lang], config_json=Markup(script_json(data)), **values))
+
+
+async def query_page(request: Request) -> Response:
+    """The query page, in the reader's language."""
+    return page(_render("query.html.j2", request), request, csp=QUERY_CSP)
+
+
+async def docs_page(request: Request) -> Response:
+    """Swagger UI over ``/openapi.json``, in the shared policy."""
+    return page(_render("docs.html.j2", request), request)
