@@ -51,16 +51,19 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-def offline_context(browser: Any) -> tuple[Any, list[str]]:
-    """A fresh offline browser context that aborts, and lists, every request that is not for a local file."""
-    context = browser.new_context(offline=True)
+def offline_context(browser: Any, *, server: str | None = None, **options: Any) -> tuple[Any, list[str]]:
+    """A fresh browser context that aborts, and lists, every request that is not for a local file or, given ``server``
+    (an origin such as ``http://127.0.0.1:8000``), for that server. Without a server the context is offline as well.
+    ``options`` go to the context (``viewport``, ``bypass_csp`` …)."""
+    context = browser.new_context(offline=server is None, **options)
     blocked: list[str] = []
 
     def route(request_route: Any) -> None:
-        if request_route.request.url.startswith("file:"):
+        url = request_route.request.url
+        if url.startswith("file:") or (server is not None and (url == server or url.startswith(server + "/"))):
             request_route.continue_()
         else:
-            blocked.append(request_route.request.url)
+            blocked.append(url)
             request_route.abort()
 
     context.route("**/*", route)
