@@ -69,7 +69,8 @@
       acceptHeaderGraph: "text/turtle",
       acceptHeaderSelect: "application/sparql-results+json",
     },
-    yasqe: { value: config.start, prefixCcApi: null, editorHeight: "240px" },
+    tabName: t.query_tab,
+    yasqe: { value: config.start, prefixCcApi: null, editorHeight: "200px" },
     yasr: { prefixes: config.prefixes, maxPersistentResponseSize: 1000000 },
   });
 

@@ -146,9 +146,10 @@
     });
     return chosen;
   }
+  // As the renderer chooses (kg.network.main_class): one of the project's own classes, else the first by IRI.
   function mainClass(classes) {
-    var known = classes.filter(function (c) { return config.styles.classes[c]; });
-    return known[0] || classes.slice().sort()[0] || "";
+    var own = classes.filter(function (c) { return c.indexOf(config.prefixes.sce) === 0; }).sort();
+    return own[0] || classes.slice().sort()[0] || "";
   }
 
   // --- The plugin ----------------------------------------------------------------------------------------------------
@@ -158,6 +159,8 @@
     this.priority = 5;
     this.network = null;
   }
+  // The most nodes the view draws; a larger answer is for the table and the downloads.
+  KgGraph.MAX_NODES = 3000;
   KgGraph.describe = describe;
   KgGraph.preferred = preferred;
   KgGraph.current = null;
@@ -231,6 +234,12 @@
     tooltip.hidden = true;
     [canvas, legend, panel, tooltip, counts].forEach(function (part) { view.appendChild(part); });
     this.yasr.resultsEl.appendChild(view);
+    if (ids.length > KgGraph.MAX_NODES) {
+      // vis-network's physics would hold the page for minutes: say so instead of drawing.
+      view.replaceChildren(el("p", t.too_many + " " + ids.length + " " + t.nodes, "kg-graph-too-many"));
+      view.setAttribute("data-drawn", "true");
+      return Promise.resolve();
+    }
     return describe(iris.concat(predicates)).catch(function () { return {}; }).then(function (known) {
       self.render(view, data, known);
     });

@@ -1,0 +1,93 @@
+"""Take docs/screenshot-query.png: the query page of ``kg serve`` with a CONSTRUCT drawn in its graph view.
+
+Starts ``kg serve`` on a free loopback port, opens the page in Debian's Chromium through Playwright (every request to
+another host aborted), runs the query shown in the editor, waits for the graph to settle, and stops the server.
+
+    .venv/bin/python scripts/screenshot_query.py [--lang en|zh] [--output docs/screenshot-query.png]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERY = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX id: <https://w3id.org/sce/id/>
+CONSTRUCT { id:content ?p ?o . ?o a ?class } WHERE {
+  id:content ?p ?o .
+  FILTER (isIRI(?o) && ?p != rdf:type)
+  OPTIONAL { ?o a ?class }
+}"""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(port: int) -> subprocess.Popen[bytes]:
+    """``kg serve`` on ``port``, once it answers."""
+    kg = str(Path(sys.executable).parent / "kg")
+    process = subprocess.Popen([kg, "serve", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
+                return process
+        except OSError:
+            if process.poll() is not None:
+                told = process.stderr.read().decode() if process.stderr else ""
+                raise SystemExit(f"kg serve exited: {told}") from None
+            time.sleep(0.25)
+    os.kill(process.pid, signal.SIGTERM)
+    raise SystemExit("kg serve did not answer within 60 s")
+
+
+def screenshot(base: str, output: Path, lang: str) -> None:
+    """Open the query page at ``base``, draw the query, and save the page as ``output``."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": 1280, "height": 1000}, device_scale_factor=1)
+        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+        page = context.new_page()
+        page.goto(f"{base}/?lang={lang}")
+        page.wait_for_selector("body[data-ready='true']", state="attached")
+        page.evaluate("(text) => { window.kgQuery.yasgui.getTab().setQuery(text); }", QUERY)
+        page.click(".yasqe .yasqe_queryButton")
+        page.wait_for_selector(".kg-graph-view[data-drawn='true']", state="attached", timeout=60_000)
+        page.evaluate("() => window.kgQuery.graph().network.fit({animation: false})")
+        page.wait_for_timeout(500)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(output), full_page=True)
+        browser.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lang", choices=["en", "zh"], default="en")
+    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "screenshot-query.png")
+    args = parser.parse_args()
+    port = free_port()
+    server = start_server(port)
+    try:
+        screenshot(f"http://127.0.0.1:{port}", args.output, args.lang)
+    finally:
+        os.kill(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    print(args.output)
+
+
+if __name__ == "__main__":
+    main()
