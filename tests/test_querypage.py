@@ -289,12 +289,15 @@ def test_the_language_switch_changes_words_and_labels(query_page: Visit) -> None
     wait_for_view(page, "table")
     assert page.locator(".yasr .select_graph").inner_text().strip() == "Graph"
     assert iri_labels(page) == ["content"]
+    page.wait_for_selector("#kg-names option[value='Kuaishou']", state="attached", timeout=10_000)
     page.click("#kg-lang a[data-lang='zh']")
     page.wait_for_selector("html[lang='zh-Hans'] body[data-ready='true']", state="attached", timeout=30_000)
     assert page.locator(".yasr .select_graph").inner_text().strip() == "图"
     assert page.locator("#kg-named-heading").inner_text() == "命名查询"
     assert iri_labels(page) == ["内容型"], "the answer kept across the switch, its IRIs labelled in Chinese"
     assert page.input_value("input[data-param='enterprise']") == "快手"
+    page.wait_for_selector("#kg-names option[value='快手']", state="attached", timeout=10_000)
+    assert page.locator("#kg-names option[value='Kuaishou']").count() == 0, "the names offered are in Chinese"
     page.goto(origin_of(query_page) + "/")
     page.wait_for_selector("body[data-ready='true']", state="attached", timeout=30_000)
     assert page.locator("html").get_attribute("lang") == "zh-Hans", "the cookie remembers the language"

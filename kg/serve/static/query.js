@@ -205,12 +205,38 @@
       input.type = "text";
       input.required = p.required;
       input.setAttribute("data-param", p.name);
+      if (p.kind === "iri") {
+        input.setAttribute("list", "kg-names");
+        fillNames();
+      }
       if (values && values[p.name] !== undefined) input.value = values[p.name];
       label.appendChild(input);
       paramsBox.appendChild(label);
     });
   }
   select.addEventListener("change", function () { showParams(null); });
+
+  // The names a parameter that takes a node may be given: the labels of the graph's individuals in the page's language.
+  var names = document.getElementById("kg-names");
+  var namesAsked = false;
+  function fillNames() {
+    if (namesAsked) return;
+    namesAsked = true;
+    var lang = config.lang === "zh" ? "zh" : "en";
+    var body = new URLSearchParams();
+    body.append("query", "SELECT DISTINCT ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label " +
+      "FILTER (isIRI(?s) && STRSTARTS(STR(?s), " + JSON.stringify(config.prefixes.id) + ") && " +
+      "LANGMATCHES(LANG(?label), \"" + lang + "\")) } ORDER BY ?label");
+    fetch(config.endpoint, { method: "POST", body: body, headers: { Accept: "application/sparql-results+json" } })
+      .then(function (answer) { return answer.json(); })
+      .then(function (json) {
+        json.results.bindings.forEach(function (b) {
+          var option = document.createElement("option");
+          option.value = b.label.value;
+          names.appendChild(option);
+        });
+      }, function () {});
+  }
   function runNamed(q, params) {
     var target = yasr();
     var started = Date.now();
