@@ -116,7 +116,11 @@ def wait_for_view(page: Any, view: str) -> None:
 
 
 def iri_labels(page: Any) -> list[str]:
-    page.wait_for_selector(".yasr_results table a.iri[data-kg-label]", state="attached", timeout=15_000)
+    page.wait_for_function(
+        """() => { const links = [...document.querySelectorAll('.yasr_results table a.iri')];
+        return links.length > 0 && links.every(a => ['true', 'false'].includes(a.dataset.kgLabel)); }""",
+        timeout=15_000,
+    )
     return [str(text) for text in page.locator(".yasr_results table a.iri[data-kg-label='true']").all_inner_texts()]
 
 

@@ -106,7 +106,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
 }
 
-#: The query the editor starts with: the known prefixes, then the four models with their labels.
+#: The query the editor starts with, after the known prefixes: the four models with their labels.
 START_QUERY = """SELECT ?model ?label WHERE {
   ?model a sce:SocialCommerceModel ;
          rdfs:label ?label .
@@ -187,22 +187,22 @@ def config(request: Request, lang: str) -> dict[str, Any]:
     }
 
 
-def _render(template: str, request: Request, **values: Any) -> str:
+def _html(template: str, lang: str, **values: Any) -> str:
+    """The page ``template`` in ``lang``, with ``values``."""
+    return str(_environment().get_template(template).render(lang=lang, t=STRINGS[lang], **values))
+
+
+async def query_page(request: Request) -> Response:
+    """The query page, in the reader's language, its data in a JSON element that is safe inside ``<script>``."""
     from markupsafe import Markup
 
     from ..render import script_json
 
     lang = language(request)
-    data = config(request, lang) if template == "query.html.j2" else {}
-    page_template = _environment().get_template(template)
-    return str(page_template.render(lang=lang, t=STRINGS[lang], config_json=Markup(script_json(data)), **values))
-
-
-async def query_page(request: Request) -> Response:
-    """The query page, in the reader's language."""
-    return page(_render("query.html.j2", request), request, csp=QUERY_CSP)
+    data = Markup(script_json(config(request, lang)))
+    return page(_html("query.html.j2", lang, config_json=data), request, csp=QUERY_CSP)
 
 
 async def docs_page(request: Request) -> Response:
     """Swagger UI over ``/openapi.json``, in the shared policy."""
-    return page(_render("docs.html.j2", request), request)
+    return page(_html("docs.html.j2", language(request)), request)

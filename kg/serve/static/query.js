@@ -82,6 +82,7 @@
   function labelLinks(root) {
     var links = Array.prototype.slice.call(root.querySelectorAll("a.iri:not([data-kg-label])"));
     if (!links.length) return;
+    links.forEach(function (a) { a.setAttribute("data-kg-label", "pending"); });
     var wanted = links.map(function (a) { return a.getAttribute("href"); }).filter(function (iri) {
       return iri && !(iri in labelCache);
     });
@@ -96,7 +97,9 @@
         a.title = a.textContent;
         a.textContent = label;
       });
-    }, function () {});
+    }, function () {
+      links.forEach(function (a) { a.setAttribute("data-kg-label", "false"); });
+    });
   }
   new MutationObserver(function () {
     var tables = document.querySelectorAll(".yasr_results table");

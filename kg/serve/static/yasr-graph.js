@@ -48,7 +48,12 @@
   }
   // {iri: {label, labels: [[text, lang]], classes: [iri], classLabels: {iri: label}}} for the IRIs given.
   function describe(iris) {
-    var unique = iris.filter(function (iri, i) { return SAFE_IRI.test(iri) && iris.indexOf(iri) === i; });
+    var seen = {};
+    var unique = iris.filter(function (iri) {
+      if (seen[iri] || !SAFE_IRI.test(iri)) return false;
+      seen[iri] = true;
+      return true;
+    });
     var found = {};
     var chunks = [];
     for (var i = 0; i < unique.length; i += 400) chunks.push(unique.slice(i, i + 400));
