@@ -236,25 +236,83 @@ def graph_nodes(store: Store, construct: str) -> set[str]:
     }
 
 
-def test_a_construct_opens_on_the_graph_view(query_page: Visit, store: Store) -> None:
+def drawn_pixels(page: Any) -> int:
+    """How many pixels of the graph view's canvas are not blank."""
+    return int(
+        page.evaluate(
+            """() => { const c = document.querySelector('.kg-graph-canvas canvas');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }"""
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "tab", "content", "classes"),
+    [
+        ("en", "Graph", "content", ["social commerce model", "enterprise"]),
+        ("zh", "图", "内容型", ["社交电商模式", "企业"]),
+    ],
+)
+def test_a_construct_opens_on_the_graph_view(
+    browser: Any,  # noqa: F811
+    served: Server,
+    store: Store,
+    lang: str,
+    tab: str,
+    content: str,
+    classes: list[str],
+) -> None:
+    """The Graph tab is chosen and named in the page's language; every node is drawn, labelled in that language, and
+    the legend names the classes."""
+    for seen in visit(browser, served, f"/?lang={lang}"):
+        page = seen.page
+        set_query(page, MODELS_GRAPH)
+        run_editor(page)
+        wait_for_view(page, "graph")
+        selector = page.locator(".yasr .select_graph")
+        assert "selected" in (selector.get_attribute("class") or "") and selector.inner_text().strip() == tab
+        expected = graph_nodes(store, MODELS_GRAPH)
+        assert page.evaluate("() => window.kgQuery.graph().nodes.getIds()") == sorted(expected)
+        label = "() => window.kgQuery.graph().nodes.get('https://w3id.org/sce/id/content').label"
+        assert page.evaluate(label) == content
+        assert drawn_pixels(page) > 1000
+        legend = page.locator(".kg-legend").inner_text()
+        assert all(name in legend for name in classes)
+        assert seen.errors == []
+
+
+def test_a_describe_opens_on_the_graph_view(query_page: Visit, store: Store) -> None:
     page = query_page.page
-    set_query(page, MODELS_GRAPH)
+    describe = "DESCRIBE <https://w3id.org/sce/id/kuaishou>"
+    set_query(page, describe)
     run_editor(page)
     wait_for_view(page, "graph")
-    tab = page.locator(".yasr .select_graph")
-    assert "selected" in (tab.get_attribute("class") or "") and tab.inner_text().strip() == "Graph"
-    expected = graph_nodes(store, MODELS_GRAPH)
-    assert page.evaluate("() => window.kgQuery.graph().nodes.getIds()") == sorted(expected)
-    assert page.evaluate("() => window.kgQuery.graph().nodes.get('https://w3id.org/sce/id/content').label") == "content"
-    pixels = page.evaluate(
-        """() => { const c = document.querySelector('.kg-graph-canvas canvas');
-        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }"""
+    assert page.evaluate("() => window.kgQuery.graph().nodes.getIds()") == sorted(graph_nodes(store, describe))
+    assert page.evaluate("() => window.kgQuery.graph().nodes.get('https://w3id.org/sce/id/kuaishou').label") == (
+        "Kuaishou"
     )
-    assert pixels > 1000
-    legend = page.locator(".kg-legend").inner_text()
-    assert "social commerce model" in legend and "enterprise" in legend
-    assert query_page.errors == []
+    assert drawn_pixels(page) > 1000
+
+
+def test_a_select_of_iris_draws_in_the_graph_view(query_page: Visit, store: Store) -> None:
+    """A SELECT opens on the table; its Graph tab draws each row's IRIs, linked from the first, by variable name."""
+    page = query_page.page
+    select = (
+        "PREFIX sce: <https://w3id.org/sce/ontology#>\n"
+        "SELECT ?model ?enterprise WHERE { ?model a sce:SocialCommerceModel ; sce:representedBy ?enterprise }"
+    )
+    set_query(page, select)
+    run_editor(page)
+    wait_for_view(page, "table")
+    page.click(".yasr .select_graph")
+    page.wait_for_selector(".kg-graph-view[data-drawn='true']", state="attached", timeout=30_000)
+    rows = [(row[0].value, row[1].value) for row in store.query(select)]
+    nodes = {iri for row in rows for iri in row}
+    assert page.evaluate("() => window.kgQuery.graph().nodes.getIds()") == sorted(nodes)
+    edges = page.evaluate("() => window.kgQuery.graph().edges.get().map(e => [e.from, e.to, e.label])")
+    assert sorted(map(tuple, edges)) == sorted((m, e, "?enterprise") for m, e in rows)
+    assert drawn_pixels(page) > 1000
 
 
 def run_named(page: Any, name: str, **values: str) -> None:
