@@ -93,6 +93,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "running": "运行中…",
         "failed": "服务器返回",
         "nodes": "个节点",
+        "results": "{n} 条结果",
+        "results_time": "{n} 条结果，用时 {s} 秒",
         "too_many": "节点太多，此处不绘制；表格和下载包含全部：",
         "links": "条连接",
         "classes": "类别",

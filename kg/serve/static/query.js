@@ -123,6 +123,15 @@
     viewWanted = kind === "graph" ? "graph" : kind === "select" ? "table" : null;
     remember({ kind: kind, query: yasqe.getValue() });
   });
+  // YASR counts the rows in English; where the page has its own words for it (Chinese), say it in those.
+  function sayCount(instance) {
+    var chip = instance.headerEl.querySelector(".yasr_response_chip");
+    var rows = instance.results && instance.results.getBindings();
+    if (!chip || !rows) return;
+    var time = instance.results.getResponseTime();
+    var text = time ? t.results_time.replace("{s}", String(time / 1000)) : t.results;
+    chip.textContent = text.replace("{n}", String(rows.length));
+  }
   function watch(instance) {
     if (instance.kgWatched) return;
     instance.kgWatched = true;
@@ -134,6 +143,7 @@
         drawnYasr.selectPlugin(wanted);  // draws again, and comes back here with nothing wanted
         return;
       }
+      if (t.results) sayCount(drawnYasr);
       document.body.setAttribute("data-drawn", drawnYasr.getSelectedPluginName());
     });
   }
