@@ -392,6 +392,12 @@ def test_downloads_in_the_servers_formats(query_page: Visit, store: Store) -> No
     assert download.value.suggested_filename == "models.csv"
     lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("model") and len(lines) == 5
+    buttons = "#kg-download-buttons button"
+    page.click(".yasgui .addTab")
+    page.wait_for_function("() => document.querySelectorAll('.yasgui .tabsList .tab').length === 2")
+    assert page.locator(buttons).count() == 0, "a new tab has nothing to download yet"
+    page.locator(".yasgui .tabsList .tab a").first.click()
+    page.wait_for_selector(f"{buttons}[data-format='csv']", state="attached", timeout=5000)
 
 
 @pytest.mark.parametrize("bypass_csp", [False, True], ids=["with-csp", "without-csp"])

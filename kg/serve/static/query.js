@@ -106,14 +106,16 @@
     Array.prototype.forEach.call(tables, labelLinks);
   }).observe(document.getElementById("kg-yasgui"), { childList: true, subtree: true });
 
-  // --- What ran last: the SPARQL of the editor, or a named query with its values ---------------------------------------
+  // --- What ran last in each tab: the SPARQL of the editor, or a named query with its values ----------------------------
+  var runs = (function () {
+    try { return JSON.parse(localStorage.getItem(LAST) || "{}") || {}; } catch (e) { return {}; }
+  })();
   function remember(last) {
-    try { localStorage.setItem(LAST, JSON.stringify(last)); } catch (e) { /* storage full or off: downloads re-ask */ }
+    runs[tab().getId()] = last;
+    try { localStorage.setItem(LAST, JSON.stringify(runs)); } catch (e) { /* storage full or off: kept until reload */ }
     showDownloads(last);
   }
-  function lastRun() {
-    try { return JSON.parse(localStorage.getItem(LAST) || "null"); } catch (e) { return null; }
-  }
+  function lastRun(tabId) { return runs[tabId || tab().getId()] || null; }
   // The view a fresh answer opens on: the graph for CONSTRUCT and DESCRIBE, the table for the rest.
   var viewWanted = null;
   yasgui.on("query", function (_yasgui, current) {
@@ -147,8 +149,18 @@
       document.body.setAttribute("data-drawn", drawnYasr.getSelectedPluginName());
     });
   }
-  yasgui.on("tabSelect", function () { watch(yasr()); });
-  yasgui.on("tabAdd", function () { setTimeout(function () { if (tab()) watch(yasr()); }, 0); });
+  // YASGUI tells of a tab selected before it makes it the current one: go by the tab's id.
+  yasgui.on("tabSelect", function (_yasgui, tabId) {
+    watch(yasgui.getTab(tabId).getYasr());
+    showDownloads(lastRun(tabId));
+  });
+  yasgui.on("tabAdd", function () {
+    setTimeout(function () {
+      if (!tab()) return;
+      watch(yasr());
+      showDownloads(lastRun());
+    }, 0);
+  });
   watch(yasr());
 
   // --- Downloads in the server's formats -------------------------------------------------------------------------------
