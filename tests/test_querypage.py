@@ -277,6 +277,8 @@ def test_a_construct_opens_on_the_graph_view(
         label = "() => window.kgQuery.graph().nodes.get('https://w3id.org/sce/id/content').label"
         assert page.evaluate(label) == content
         assert drawn_pixels(page) > 1000
+        page.evaluate("() => window.kgQuery.graph().focus('https://w3id.org/sce/id/content')")
+        assert page.locator(".kg-panel a.page").get_attribute("href") == "/id/content"
         legend = page.locator(".kg-legend").inner_text()
         assert all(name in legend for name in classes)
         assert seen.errors == []
@@ -329,6 +331,9 @@ def test_a_named_query_runs_from_the_menu(query_page: Visit) -> None:
     wait_for_view(page, "table")
     assert iri_labels(page) == ["content"]
     assert "内容型" in page.locator(".yasr_results table").inner_text()
+    link = page.locator(".yasr_results table a.iri").first.get_attribute("href")
+    assert link == "/id/content", "an IRI links to its page on this server"
+    assert call(origin_of(query_page) + link, headers={"Accept": "text/html"})[0] == 200
     asked = origin_of(query_page) + "/api/enterprise-model?enterprise=" + urllib.parse.quote("快手")
     assert asked in query_page.requests
     assert query_page.errors == []
@@ -411,6 +416,10 @@ def test_payloads_in_labels_run_no_script(browser: Any, served: Server, bypass_c
         wait_for_view(page, "table")
         labels = iri_labels(page)
         assert PAYLOAD_LABEL in labels
+        links = page.locator(".yasr_results table a.iri")
+        hrefs = links.evaluate_all("(links) => links.map(a => a.getAttribute('href'))")
+        assert all(h.startswith("/") and not h.startswith("//") for h in hrefs), "links are paths of this server"
+        assert "/node?iri=" + urllib.parse.quote(XSS + "evil", safe="") in hrefs and "/ontology#Enterprise" in hrefs
         table = page.locator(".yasr_results table").inner_text()
         assert "<svg onload=window.__pwned=3></svg>" in table
         set_query(page, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), '{XSS}')) }}")

@@ -69,6 +69,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "links_out": "Links out",
         "links_in": "Links in",
         "types": "Types",
+        "open_page": "Open its page",
         "no_class": "(no class)",
         "language": "Language",
         "docs_title": "The HTTP API of the social e-commerce knowledge graph",
@@ -102,6 +103,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "links_out": "指向",
         "links_in": "来自",
         "types": "类型",
+        "open_page": "打开其页面",
         "no_class": "(无类别)",
         "language": "语言",
         "docs_title": "社交电商知识图谱的 HTTP API",
@@ -173,8 +175,17 @@ def _styles() -> dict[str, Any]:
     return {"classes": CLASS_STYLES, "spare": SPARE_STYLES, "none": NO_CLASS}
 
 
+def _pages() -> dict[str, Any]:
+    """Where the project's IRIs live on this server (``kg.serve.pages``), for links to their pages."""
+    from ..vocab import BASE
+    from .pages import SPACES
+
+    return {"base": BASE, "spaces": SPACES}
+
+
 def config(request: Request, lang: str) -> dict[str, Any]:
-    """What the query page's scripts need: endpoint, words, prefixes, named queries, formats, class styles."""
+    """What the query page's scripts need: endpoint, words, prefixes, named queries, formats, class styles, where the
+    pages of IRIs are."""
     prefixes = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
     return {
         "endpoint": str(request.url_for("sparql")),
@@ -186,6 +197,7 @@ def config(request: Request, lang: str) -> dict[str, Any]:
         "queries": _queries(),
         "formats": _formats(),
         "styles": _styles(),
+        "pages": _pages(),
     }
 
 

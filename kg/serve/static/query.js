@@ -1,6 +1,7 @@
 // The query page: YASGUI on this server's /sparql (no autocompleter that asks another host, the known prefixes filled
-// in), YASR's table with IRIs shown by their labels in the page's language, the "Graph" view (yasr-graph.js), the named
-// queries as a menu whose form runs /api/NAME, and downloads in every format the server writes.
+// in), YASR's table with IRIs shown by their labels in the page's language and linked to their pages on this server,
+// the "Graph" view (yasr-graph.js), the named queries as a menu whose form runs /api/NAME, and downloads in every
+// format the server writes.
 // Data is written into the page only as text (textContent), never as HTML.
 (function () {
   "use strict";
@@ -91,7 +92,10 @@
     }) : Promise.resolve();
     ready.then(function () {
       links.forEach(function (a) {
-        var label = labelCache[a.getAttribute("href")];
+        var iri = a.getAttribute("href");
+        var label = labelCache[iri];
+        // The link opens the IRI's page on this server rather than the IRI itself.
+        if (iri) a.setAttribute("href", window.KgGraph.pagePath(iri));
         a.setAttribute("data-kg-label", label ? "true" : "false");
         if (!label) return;
         a.title = a.textContent;

@@ -79,6 +79,19 @@
     });
   }
 
+  // The page of an IRI on this server (kg.serve.pages.href): its own path for the project's IRIs, /node?iri= for others.
+  // Always a path of this server, so no scheme a browser runs can reach a link.
+  function pagePath(iri) {
+    var base = config.pages.base;
+    if (iri.indexOf(base) === 0) {
+      var rest = iri.slice(base.length);
+      var inSpace = config.pages.spaces.some(function (space) { return rest.indexOf(space) === 0; });
+      var ontology = rest.indexOf("ontology") === 0 && ["", "#", "/"].indexOf(rest.charAt(8)) >= 0;
+      if (inSpace && (rest.indexOf("ontology") !== 0 || ontology)) return "/" + encodeURI(rest);
+    }
+    return "/node?iri=" + encodeURIComponent(iri);
+  }
+
   function curie(iri) {
     var best = null;
     Object.keys(config.prefixes).forEach(function (name) {
@@ -167,6 +180,7 @@
   // The most nodes the view draws; a larger answer is for the table and the downloads.
   KgGraph.MAX_NODES = 3000;
   KgGraph.describe = describe;
+  KgGraph.pagePath = pagePath;
   KgGraph.preferred = preferred;
   KgGraph.current = null;
 
@@ -386,7 +400,14 @@
       var n = data.nodes[id];
       var body = el("div");
       body.appendChild(nameBlock(id, "h2"));
-      if (n.iri) body.appendChild(el("div", n.iri, "iri"));
+      if (n.iri) {
+        body.appendChild(el("div", n.iri, "iri"));
+        var open = el("a", t.open_page, "page");
+        open.href = pagePath(n.iri);
+        open.target = "_blank";
+        open.rel = "noopener";
+        body.appendChild(open);
+      }
       var props = n.literals.map(function (lit) {
         var li = el("li");
         li.appendChild(el("span", termLabel(lit[0]) + ": ", "prop"));
@@ -413,6 +434,10 @@
       network.focus(id, { scale: Math.max(network.getScale(), 1.2), animation: false });
       openPanel(id);
     }
+    network.on("doubleClick", function (params) {
+      var n = params.nodes.length ? data.nodes[params.nodes[0]] : null;
+      if (n && n.iri) window.open(pagePath(n.iri), "_blank", "noopener");
+    });
     network.on("click", function (params) {
       tooltip.hidden = true;
       if (params.nodes.length) openPanel(params.nodes[0]);
