@@ -17,12 +17,15 @@ and message), ``R`` ready.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import json
 import multiprocessing
 import multiprocessing.connection
 import os
+import pickle
 import signal
+import socket
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +34,8 @@ from .jobs import HTTPError, Job
 
 #: Bytes a worker gathers before it sends a piece of the answer.
 CHUNK = 1 << 16
+#: Bytes of a worker's answer the server holds unread before it stops reading the pipe (the worker then waits).
+BUFFERED = 1 << 20
 #: Seconds a new worker may take to open the store.
 START_TIMEOUT = 120.0
 
@@ -183,15 +188,79 @@ def _restored(state: bytes) -> Any:
 # --- The server's side ----------------------------------------------------------------------------------------------
 
 
+class _Link(asyncio.Protocol):
+    """The server's end of a worker's pipe, read by the event loop: frames as multiprocessing writes them (a length of
+    4 bytes, or -1 and a length of 8, then the bytes), kept until asked for.
+
+    Reading pauses while more than :data:`BUFFERED` bytes wait unread (a slow client holds the worker back rather than
+    the server's memory growing), and resumes as they are taken.
+    """
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.frames: collections.deque[bytes] = collections.deque()
+        self.waiting = 0
+        self.paused = False
+        self.closed = False
+        self.waiter: asyncio.Future[None] | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while len(self.buffer) >= 4:
+            size, start = int.from_bytes(self.buffer[:4], "big", signed=True), 4
+            if size == -1:
+                if len(self.buffer) < 12:
+                    break
+                size, start = int.from_bytes(self.buffer[4:12], "big"), 12
+            if len(self.buffer) < start + size:
+                break
+            self.frames.append(bytes(self.buffer[start : start + size]))
+            self.waiting += size
+            del self.buffer[: start + size]
+        if self.waiting > BUFFERED and not self.paused and self.transport is not None:
+            self.transport.pause_reading()
+            self.paused = True
+        self._wake()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self._wake()
+
+    def _wake(self) -> None:
+        if self.frames or self.closed:
+            waiter, self.waiter = self.waiter, None
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
+
+    def take(self) -> bytes:
+        frame = self.frames.popleft()
+        self.waiting -= len(frame)
+        if self.paused and self.waiting <= BUFFERED and self.transport is not None:
+            self.transport.resume_reading()
+            self.paused = False
+        return frame
+
+
 class Worker:
-    """One worker process and the server's end of its pipe."""
+    """One worker process and the server's end of its pipe (read by the event loop, written without waiting)."""
 
     def __init__(self, spec: StoreSpec, state: bytes | None) -> None:
         context = multiprocessing.get_context("spawn")
-        self.conn, child = context.Pipe()
+        ours, child = context.Pipe()
         self.process = context.Process(target=worker_main, args=(child, spec, state), daemon=True)
         self.process.start()
         child.close()
+        self.socket = socket.socket(fileno=os.dup(ours.fileno()))
+        ours.close()
+        self.link = _Link()
+
+    async def connect(self) -> None:
+        """Hand the pipe to the event loop."""
+        await asyncio.get_running_loop().create_unix_connection(lambda: self.link, sock=self.socket)
 
     async def recv(self, timeout: float | None = None) -> bytes:
         """The next frame from the worker, waiting at most ``timeout`` seconds.
@@ -200,23 +269,31 @@ class Worker:
             TimeoutError: nothing came in time.
             EOFError: the worker is gone.
         """
-        loop = asyncio.get_running_loop()
-        fd = self.conn.fileno()
-        deadline = None if timeout is None else loop.time() + timeout
-        while not self.conn.poll():
-            ready = loop.create_future()
-            loop.add_reader(fd, _settle, ready)
+        link = self.link
+        if not link.frames:
+            if link.closed:
+                raise EOFError("the worker is gone")
+            loop = asyncio.get_running_loop()
+            waiter = link.waiter = loop.create_future()
+            timer = None if timeout is None else loop.call_later(timeout, _expire, waiter)
             try:
-                remaining = None if deadline is None else max(0.0, deadline - loop.time())
-                await asyncio.wait_for(ready, remaining)
+                await waiter
             finally:
-                loop.remove_reader(fd)
-                if not os.get_blocking(fd):  # uvloop's add_reader makes the pipe non-blocking; frames are read whole
-                    os.set_blocking(fd, True)
-        return self.conn.recv_bytes()
+                link.waiter = None
+                if timer is not None:
+                    timer.cancel()
+            if not link.frames:
+                raise EOFError("the worker is gone")
+        return link.take()
 
     def send(self, command: str, payload: Any = None) -> None:
-        self.conn.send((command, payload))
+        """Send a command to the worker, framed as its ``Connection.recv`` reads it; the event loop writes it."""
+        data = pickle.dumps((command, payload), protocol=pickle.HIGHEST_PROTOCOL)
+        size = len(data)
+        head = size.to_bytes(4, "big") if size < 0x7FFFFFFF else b"\xff\xff\xff\xff" + size.to_bytes(8, "big")
+        if self.link.transport is None or self.link.closed:
+            raise EOFError("the worker is gone")
+        self.link.transport.write(head + data)
 
     def kill(self) -> None:
         """Stop the worker now, whatever it computes; its memory and CPU are given back at once."""
@@ -224,12 +301,15 @@ class Worker:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.process.pid, signal.SIGKILL)
         self.process.join(5)
-        self.conn.close()
+        if self.link.transport is not None:
+            self.link.transport.close()
+        else:
+            self.socket.close()
 
 
-def _settle(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
+def _expire(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_exception(TimeoutError())
 
 
 @dataclass
@@ -265,6 +345,7 @@ class Pool:
         worker = Worker(self.spec, self.state)
         self.workers.add(worker)
         try:
+            await worker.connect()
             frame = await worker.recv(START_TIMEOUT)
         except (TimeoutError, EOFError, OSError):
             self._drop(worker)
@@ -291,6 +372,8 @@ class Pool:
             self._drop(worker)
 
     async def _take(self, deadline: float) -> Worker:
+        if not self.idle.empty():
+            return self.idle.get_nowait()
         loop = asyncio.get_running_loop()
         try:
             return await asyncio.wait_for(self.idle.get(), max(0.0, deadline - loop.time()))
@@ -312,8 +395,8 @@ class Pool:
 
     async def _answer(self, worker: Worker, job: Job, deadline: float, *, release: Any) -> Answer:
         loop = asyncio.get_running_loop()
-        worker.send("job", job)
         try:
+            worker.send("job", job)
             frame = await worker.recv(max(0.0, deadline - loop.time()))
         except TimeoutError:
             self._replace(worker)
