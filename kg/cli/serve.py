@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import click
 
@@ -60,8 +61,11 @@ def serve_command(
     origins = tuple(o.strip() for o in cors.split(",") if o.strip()) if cors is not None else ("*",)
     if not origins:
         raise KGError("--cors needs at least one origin")
-    if app.store_spec and not is_remote(app.store_spec) and app.data:
-        app.store(write=True).close()  # the files go into the store on disk once, before the workers open it
+    on_disk = app.store_spec is not None and not is_remote(app.store_spec)
+    if on_disk and (app.data or not (Path(app.store_spec or "").expanduser() / "CURRENT").exists()):
+        # The files go into the store on disk once, and a new store is made once, before the workers open it (two
+        # workers making one store at the same time found each other's files and refused it).
+        app.store(write=True).close()
         app._store = None
     spec = StoreSpec(app.store_spec, tuple(app.data) if not app.store_spec or is_remote(app.store_spec) else ())
     count = workers or max(2, os.cpu_count() or 2)
