@@ -20,10 +20,12 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from ..catalog import check_network_reach
 from ..errors import InputError, KGError, decoded
 from ..sparqltext import query_form
+from .direct import Direct
 from .jobs import VOID_PATH, HTTPError, Job, graph_list
 from .negotiate import acceptable, choose, choose_page, page_acceptable
 from .openapi import openapi
@@ -48,8 +50,9 @@ class Settings:
     cors: tuple[str, ...] = ("*",)
 
 
-def create_app(pool: Pool, settings: Settings) -> Starlette:
-    """The Starlette application answering with ``pool``'s workers."""
+def create_app(pool: Pool, settings: Settings) -> ASGIApp:
+    """The application answering with ``pool``'s workers: Starlette's, with queries from clients other than browsers
+    taking the short way (:mod:`kg.serve.direct`)."""
     server = _Server(pool, settings)
     routes = [
         Route("/sparql", server.sparql, methods=["GET", "POST"]),
@@ -74,7 +77,8 @@ def create_app(pool: Pool, settings: Settings) -> Starlette:
         allow_headers=["Authorization", "Content-Type", "Accept"],
         expose_headers=["Location"],
     )
-    return Starlette(routes=routes, middleware=[cors], exception_handlers={HTTPError: _error, KGError: _error})
+    app = Starlette(routes=routes, middleware=[cors], exception_handlers={HTTPError: _error, KGError: _error})
+    return Direct(app, sparql=server.sparql, api=server.api, error=_error)
 
 
 async def _error(request: Request, error: Exception) -> Response:

@@ -14,6 +14,8 @@ True
 
 from __future__ import annotations
 
+import functools
+
 from ..results import WRITERS
 
 #: Other names clients use for the media types kg writes.
@@ -63,8 +65,12 @@ def _quality(media: str, ranges: list[tuple[str, float]]) -> float:
     return best if specificity >= 0 else 0.0
 
 
+@functools.lru_cache(maxsize=256)
 def choose(accept: str, kind: str) -> str | None:
-    """The writer for a result of ``kind`` that the ``accept`` header likes best; None when it takes none."""
+    """The writer for a result of ``kind`` that the ``accept`` header likes best; None when it takes none.
+
+    Remembered for the last 256 headers: clients send the same few again and again.
+    """
     ranges = parse_accept(accept) or [("*/*", 1.0)]
     scored = [(_quality(media, ranges), -i, name) for i, (media, name) in enumerate(offered(kind))]
     q, _, name = max(scored)

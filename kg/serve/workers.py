@@ -26,7 +26,7 @@ import os
 import pickle
 import signal
 import socket
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -188,22 +188,49 @@ def _restored(state: bytes) -> Any:
 # --- The server's side ----------------------------------------------------------------------------------------------
 
 
+class _Reply:
+    """The frames of one answer from a worker as they come, up to its last.
+
+    Args:
+        ends: the tags of the frames that end it (``A``, ``X``, ``E`` for a job); empty: its first frame ends it.
+        done: called once the last frame has come (the worker is then free), from the event loop's reading.
+    """
+
+    def __init__(self, ends: bytes = b"", done: Callable[[], None] | None = None) -> None:
+        self.ends = ends
+        self.done = done
+        self.frames: collections.deque[bytes] = collections.deque()
+        self.size = 0
+        self.ended = False
+        self.waiter: asyncio.Future[None] | None = None
+
+    def add(self, frame: bytes) -> None:
+        self.frames.append(frame)
+        self.size += len(frame)
+        if not self.ends or frame[:1] in self.ends:
+            self.ended = True
+        self.wake()
+
+    def wake(self) -> None:
+        waiter, self.waiter = self.waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+
 class _Link(asyncio.Protocol):
     """The server's end of a worker's pipe, read by the event loop: frames as multiprocessing writes them (a length of
-    4 bytes, or -1 and a length of 8, then the bytes), kept until asked for.
+    4 bytes, or -1 and a length of 8, then the bytes), each handed to the answer the worker is giving.
 
-    Reading pauses while more than :data:`BUFFERED` bytes wait unread (a slow client holds the worker back rather than
-    the server's memory growing), and resumes as they are taken.
+    Reading pauses while more than :data:`BUFFERED` bytes of an answer wait unread (a slow client holds the worker
+    back rather than the server's memory growing), and resumes as they are taken.
     """
 
     def __init__(self) -> None:
         self.transport: asyncio.Transport | None = None
         self.buffer = bytearray()
-        self.frames: collections.deque[bytes] = collections.deque()
-        self.waiting = 0
+        self.reply: _Reply | None = None
         self.paused = False
         self.closed = False
-        self.waiter: asyncio.Future[None] | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -218,31 +245,36 @@ class _Link(asyncio.Protocol):
                 size, start = int.from_bytes(self.buffer[4:12], "big"), 12
             if len(self.buffer) < start + size:
                 break
-            self.frames.append(bytes(self.buffer[start : start + size]))
-            self.waiting += size
+            frame = bytes(self.buffer[start : start + size])
             del self.buffer[: start + size]
-        if self.waiting > BUFFERED and not self.paused and self.transport is not None:
+            self.route(frame)
+
+    def route(self, frame: bytes) -> None:
+        """Hand ``frame`` to the answer it belongs to; when that answer ends, say so (another job may go out now)."""
+        reply = self.reply
+        if reply is None:  # nothing was asked: the worker is not speaking the protocol
+            if self.transport is not None:
+                self.transport.close()
+            return
+        reply.add(frame)
+        if reply.ended:
+            self.reply = None
+            if reply.done is not None:
+                reply.done()
+        elif reply.size > BUFFERED and not self.paused and self.transport is not None:
             self.transport.pause_reading()
             self.paused = True
-        self._wake()
+
+    def taken(self, reply: _Reply) -> None:
+        """``reply`` has had a frame taken: read on when it holds little."""
+        if self.paused and reply.size <= BUFFERED and self.transport is not None:
+            self.transport.resume_reading()
+            self.paused = False
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
-        self._wake()
-
-    def _wake(self) -> None:
-        if self.frames or self.closed:
-            waiter, self.waiter = self.waiter, None
-            if waiter is not None and not waiter.done():
-                waiter.set_result(None)
-
-    def take(self) -> bytes:
-        frame = self.frames.popleft()
-        self.waiting -= len(frame)
-        if self.paused and self.waiting <= BUFFERED and self.transport is not None:
-            self.transport.resume_reading()
-            self.paused = False
-        return frame
+        if self.reply is not None:
+            self.reply.wake()
 
 
 class Worker:
@@ -257,43 +289,59 @@ class Worker:
         self.socket = socket.socket(fileno=os.dup(ours.fileno()))
         ours.close()
         self.link = _Link()
+        self.link.reply = _Reply()  # the worker's first word: ready
 
-    async def connect(self) -> None:
-        """Hand the pipe to the event loop."""
+    async def connect(self) -> _Reply:
+        """Hand the pipe to the event loop; the answer returned is the worker saying it is ready."""
+        started = self.link.reply
+        assert started is not None
         await asyncio.get_running_loop().create_unix_connection(lambda: self.link, sock=self.socket)
+        return started
 
-    async def recv(self, timeout: float | None = None) -> bytes:
-        """The next frame from the worker, waiting at most ``timeout`` seconds.
+    def ask(self, command: str, payload: Any = None, *, done: Callable[[], None] | None = None) -> _Reply:
+        """Send a command to the worker (framed as its ``Connection.recv`` reads it); its answer comes in the reply.
+
+        A job's answer ends with its ``A``, ``X`` or ``E`` frame, then ``done`` is called; any other command's with its
+        first frame.
+
+        Raises:
+            EOFError: the worker is gone.
+        """
+        transport = self.link.transport
+        if transport is None or self.link.closed or transport.is_closing():
+            raise EOFError("the worker is gone")
+        data = pickle.dumps((command, payload), protocol=pickle.HIGHEST_PROTOCOL)
+        size = len(data)
+        head = size.to_bytes(4, "big") if size < 0x7FFFFFFF else b"\xff\xff\xff\xff" + size.to_bytes(8, "big")
+        reply = self.link.reply = _Reply(b"AXE" if command == "job" else b"", done)
+        transport.write(head + data)
+        return reply
+
+    async def recv(self, reply: _Reply, timeout: float | None = None) -> bytes:
+        """The next frame of ``reply``, waiting at most ``timeout`` seconds.
 
         Raises:
             TimeoutError: nothing came in time.
             EOFError: the worker is gone.
         """
-        link = self.link
-        if not link.frames:
-            if link.closed:
+        if not reply.frames:
+            if self.link.closed:
                 raise EOFError("the worker is gone")
             loop = asyncio.get_running_loop()
-            waiter = link.waiter = loop.create_future()
+            waiter = reply.waiter = loop.create_future()
             timer = None if timeout is None else loop.call_later(timeout, _expire, waiter)
             try:
                 await waiter
             finally:
-                link.waiter = None
+                reply.waiter = None
                 if timer is not None:
                     timer.cancel()
-            if not link.frames:
+            if not reply.frames:
                 raise EOFError("the worker is gone")
-        return link.take()
-
-    def send(self, command: str, payload: Any = None) -> None:
-        """Send a command to the worker, framed as its ``Connection.recv`` reads it; the event loop writes it."""
-        data = pickle.dumps((command, payload), protocol=pickle.HIGHEST_PROTOCOL)
-        size = len(data)
-        head = size.to_bytes(4, "big") if size < 0x7FFFFFFF else b"\xff\xff\xff\xff" + size.to_bytes(8, "big")
-        if self.link.transport is None or self.link.closed:
-            raise EOFError("the worker is gone")
-        self.link.transport.write(head + data)
+        frame = reply.frames.popleft()
+        reply.size -= len(frame)
+        self.link.taken(reply)
+        return frame
 
     def kill(self) -> None:
         """Stop the worker now, whatever it computes; its memory and CPU are given back at once."""
@@ -307,7 +355,7 @@ class Worker:
             self.socket.close()
 
 
-def _expire(waiter: asyncio.Future[None]) -> None:
+def _expire(waiter: asyncio.Future[Any]) -> None:
     if not waiter.done():
         waiter.set_exception(TimeoutError())
 
@@ -324,14 +372,24 @@ class Answer:
     whole: bytes | None = None
 
 
+#: A request waiting for a worker: the job to send it the moment one is free (None: the worker itself, for a write),
+#: and where to say which worker took it.
+_Waiting = tuple[Any, "asyncio.Future[tuple[Worker, _Reply | None]]"]
+
+
 class Pool:
-    """N workers, each running one job at a time; jobs past ``timeout`` seconds are stopped."""
+    """N workers, each running one job at a time; jobs past ``timeout`` seconds are stopped.
+
+    A worker that ends an answer takes the next waiting job at once, while the event loop reads that answer's last
+    frame, so that it does not sit idle while the loop serves other connections.
+    """
 
     def __init__(self, spec: StoreSpec, *, size: int, timeout: float) -> None:
         self.spec = spec
         self.size = size
         self.timeout = timeout
-        self.idle: asyncio.Queue[Worker] = asyncio.Queue()
+        self.idle: collections.deque[Worker] = collections.deque()
+        self.waiting: collections.deque[_Waiting] = collections.deque()
         self.state: bytes | None = None
         self.write_lock = asyncio.Lock()
         self.workers: set[Worker] = set()
@@ -345,15 +403,15 @@ class Pool:
         worker = Worker(self.spec, self.state)
         self.workers.add(worker)
         try:
-            await worker.connect()
-            frame = await worker.recv(START_TIMEOUT)
+            started = await worker.connect()
+            frame = await worker.recv(started, START_TIMEOUT)
         except (TimeoutError, EOFError, OSError):
             self._drop(worker)
             raise RuntimeError("a worker could not open the store") from None
         if frame != b"R":
             self._drop(worker)
             raise RuntimeError("a worker could not open the store")
-        self.idle.put_nowait(worker)
+        self._free(worker)
 
     def _drop(self, worker: Worker) -> None:
         worker.kill()
@@ -371,14 +429,53 @@ class Pool:
         for worker in list(self.workers):
             self._drop(worker)
 
-    async def _take(self, deadline: float) -> Worker:
-        if not self.idle.empty():
-            return self.idle.get_nowait()
+    def _send(self, worker: Worker, job: Job) -> _Reply:
+        return worker.ask("job", job, done=lambda: self._free(worker))
+
+    def _free(self, worker: Worker) -> None:
+        """``worker`` has ended its answer: give it the first waiting job now, or keep it idle."""
+        if worker not in self.workers:
+            return
+        while self.waiting:
+            job, taker = self.waiting.popleft()
+            if taker.done():  # its request gave up waiting
+                continue
+            try:
+                reply = None if job is None else self._send(worker, job)
+            except EOFError:
+                self.waiting.appendleft((job, taker))
+                self._replace(worker)
+                return
+            taker.set_result((worker, reply))
+            return
+        self.idle.append(worker)
+
+    async def _take(self, job: Job | None, deadline: float) -> tuple[Worker, _Reply | None]:
+        """A free worker, given ``job`` already (None: the worker alone, for a write).
+
+        Raises:
+            HTTPError: no worker was free before ``deadline`` (503).
+        """
+        while self.idle:
+            worker = self.idle.popleft()
+            try:
+                return worker, None if job is None else self._send(worker, job)
+            except EOFError:
+                self._replace(worker)
         loop = asyncio.get_running_loop()
+        taker: asyncio.Future[tuple[Worker, _Reply | None]] = loop.create_future()
+        self.waiting.append((job, taker))
+        timer = loop.call_at(deadline, _expire, taker)
         try:
-            return await asyncio.wait_for(self.idle.get(), max(0.0, deadline - loop.time()))
+            return await taker
         except TimeoutError:
             raise HTTPError(503, f"every worker stayed busy for {self.timeout:g} s; try again later") from None
+        except asyncio.CancelledError:
+            if taker.done() and not taker.cancelled() and taker.exception() is None:
+                self._replace(taker.result()[0])  # taken, and perhaps given the job, by a request that went away
+            raise
+        finally:
+            timer.cancel()
 
     async def run(self, job: Job) -> Answer:
         """Run ``job`` on a free worker; the answer's body streams from it.
@@ -388,16 +485,15 @@ class Pool:
         """
         if job.writes:
             return await self._write(job)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.timeout
-        worker = await self._take(deadline)
-        return await self._answer(worker, job, deadline, release=lambda: self.idle.put_nowait(worker))
+        deadline = asyncio.get_running_loop().time() + self.timeout
+        worker, reply = await self._take(job, deadline)
+        assert reply is not None
+        return await self._answer(worker, reply, deadline)
 
-    async def _answer(self, worker: Worker, job: Job, deadline: float, *, release: Any) -> Answer:
+    async def _answer(self, worker: Worker, reply: _Reply, deadline: float) -> Answer:
         loop = asyncio.get_running_loop()
         try:
-            worker.send("job", job)
-            frame = await worker.recv(max(0.0, deadline - loop.time()))
+            frame = await worker.recv(reply, max(0.0, deadline - loop.time()))
         except TimeoutError:
             self._replace(worker)
             raise HTTPError(503, f"the query ran past the timeout of {self.timeout:g} s and was stopped") from None
@@ -406,76 +502,66 @@ class Pool:
             raise HTTPError(503, "the worker running the query stopped; try again") from None
         if frame[:1] == b"X":
             error = json.loads(frame[1:])
-            release()
             raise HTTPError(error["status"], error["message"])
         if frame[:1] == b"A":
-            release()
             size = int.from_bytes(frame[1:5], "big")
             head, whole = json.loads(frame[5 : 5 + size]), frame[5 + size :]
             return Answer(head["status"], head["media_type"], head["headers"], _once(whole), whole)
         head = json.loads(frame[1:])
-        return Answer(head["status"], head["media_type"], head["headers"], self._rest(worker, deadline, release))
+        return Answer(head["status"], head["media_type"], head["headers"], self._rest(worker, reply, deadline))
 
-    async def _rest(self, worker: Worker, deadline: float, release: Any) -> AsyncIterator[bytes]:
+    async def _rest(self, worker: Worker, reply: _Reply, deadline: float) -> AsyncIterator[bytes]:
         loop = asyncio.get_running_loop()
-        done = False
         try:
             while True:
-                frame = await worker.recv(max(0.0, deadline - loop.time()))
+                frame = await worker.recv(reply, max(0.0, deadline - loop.time()))
                 if frame[:1] == b"D":
                     yield frame[1:]
-                elif frame[:1] == b"E":
-                    done = True
-                    return
-                else:  # the engine failed part-way: the answer is cut short
-                    done = True
+                else:  # E: the end; X: the engine failed part-way, and the answer is cut short
                     return
         finally:
-            if done:
-                release()
-            else:  # the client went away, or the timeout came: stop the work
+            if not reply.ended:  # the client went away, or the timeout came: stop the work
                 self._replace(worker)
 
     async def _write(self, job: Job) -> Answer:
         """Run a write with every worker taken, then bring the others to the new state."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.timeout
+        deadline = asyncio.get_running_loop().time() + self.timeout
         async with self.write_lock:
             taken: list[Worker] = []
             try:
                 while len(taken) < self.size:
-                    taken.append(await self._take(deadline))
+                    taken.append((await self._take(None, deadline))[0])
             except HTTPError:
                 for worker in taken:
-                    self.idle.put_nowait(worker)
+                    self._free(worker)
                 raise
             leader, others = taken[0], taken[1:]
+            written = False
             try:
                 if self.spec.kind == "disk":  # readers let go, so that the leader may write
-                    for worker in others:
-                        worker.send("close")
-                    for worker in others:
-                        await worker.recv()
-                answer = await self._answer(leader, job, deadline + 3600, release=lambda: None)
+                    for reply, worker in [(worker.ask("close"), worker) for worker in others]:
+                        await worker.recv(reply)
+                answer = await self._answer(leader, leader.ask("job", job), deadline + 3600)
                 body = b"".join([piece async for piece in answer.body])
-                await self._sync(leader, others)
+                written = True
             finally:
-                for worker in taken:
-                    if worker in self.workers:
-                        self.idle.put_nowait(worker)
+                try:
+                    if written or self.spec.kind == "disk":  # on disk, the readers open the store again either way
+                        await self._sync(leader, others, dump=written)
+                finally:
+                    for worker in taken:
+                        self._free(worker)
             return Answer(answer.status, answer.media_type, answer.headers, _once(body))
 
-    async def _sync(self, leader: Worker, others: Sequence[Worker]) -> None:
+    async def _sync(self, leader: Worker, others: Sequence[Worker], *, dump: bool) -> None:
+        """Bring ``others`` to the state ``leader`` wrote (``dump``: a store in memory takes the leader's copy)."""
         if self.spec.kind == "remote":
             return
-        if self.spec.kind == "memory":
-            leader.send("dump")
-            frame = await leader.recv()
+        if self.spec.kind == "memory" and dump:
+            frame = await leader.recv(leader.ask("dump"))
             self.state = frame[1:]
-        for worker in others:
-            worker.send("sync", self.state)
-        for worker in others:
-            await worker.recv()
+        for reply, worker in [(worker.ask("sync", self.state), worker) for worker in others if worker in self.workers]:
+            await worker.recv(reply)
 
 
 async def _once(body: bytes) -> AsyncIterator[bytes]:
