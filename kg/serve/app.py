@@ -6,6 +6,7 @@ Errors are a status and one line of text; nothing a client sends gets a 500.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import urllib.parse
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from starlette.applications import Starlette
+from starlette.datastructures import URL
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -177,7 +179,7 @@ class _Server:
             format=fmt,
             default_graphs=graph_list(defaults) if defaults is not None else None,
             named_graphs=graph_list(named) if named is not None else (() if defaults is not None else None),
-            base=str(request.url.replace(query="")),
+            base=endpoint(request),
         )
         return await self.answer(job)
 
@@ -197,13 +199,12 @@ class _Server:
             text,
             default_graphs=graph_list(values.get("using-graph-uri", [])),
             named_graphs=graph_list(values.get("using-named-graph-uri", [])),
-            base=str(request.url.replace(query="")),
+            base=endpoint(request),
         )
         return await self.answer(job)
 
     async def describe(self, request: Request) -> Response:
-        endpoint = str(request.url.replace(query=""))
-        return await self.answer(Job("describe", format=self.negotiate(request, "graph"), graph=endpoint))
+        return await self.answer(Job("describe", format=self.negotiate(request, "graph"), graph=endpoint(request)))
 
     async def answer(self, job: Job, *, head: bool = False) -> Response:
         answer = await self.pool.run(job)
@@ -401,6 +402,21 @@ def _style_hash() -> str:
     from ..ontodoc import _style_hash as style_hash
 
     return style_hash()
+
+
+def endpoint(request: Request) -> str:
+    """The request's URL without its query: the endpoint, the base of the IRIs a query or update makes relative."""
+    scope = request.scope
+    host = next((value for name, value in scope["headers"] if name == b"host"), None)
+    return _endpoint(scope["scheme"], scope.get("server"), scope.get("root_path", ""), scope["path"], host)
+
+
+@functools.lru_cache(maxsize=64)
+def _endpoint(scheme: str, server: tuple[str, int] | None, root: str, path: str, host: bytes | None) -> str:
+    """Starlette's URL of a request made of these parts, remembered: clients ask the same few endpoints."""
+    headers = [] if host is None else [(b"host", host)]
+    scope = {"type": "http", "scheme": scheme, "server": server, "root_path": root, "path": path, "headers": headers}
+    return str(URL(scope=scope))
 
 
 async def _drain(body: AsyncIterator[bytes]) -> None:

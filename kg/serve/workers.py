@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import functools
 import json
 import multiprocessing
 import multiprocessing.connection
@@ -72,7 +73,7 @@ class _Frames:
         self.started = False
 
     def start(self, status: int, media_type: str, headers: dict[str, str] | None = None) -> None:
-        self.head = json.dumps({"status": status, "media_type": media_type, "headers": headers or {}}).encode()
+        self.head = _encoded_head(status, media_type, tuple((headers or {}).items()))
         self.started = True
 
     def write(self, data: bytes) -> int:
@@ -104,6 +105,11 @@ class _Frames:
             self.conn.send_bytes(b"D" + bytes(self.buffer))
             self.buffer.clear()
         self.conn.send_bytes(b"E")
+
+
+@functools.lru_cache(maxsize=64)
+def _encoded_head(status: int, media_type: str, headers: tuple[tuple[str, str], ...]) -> bytes:
+    return json.dumps({"status": status, "media_type": media_type, "headers": dict(headers)}).encode()
 
 
 def _open(spec: StoreSpec, *, write: bool = False) -> Any:
@@ -505,10 +511,10 @@ class Pool:
             raise HTTPError(error["status"], error["message"])
         if frame[:1] == b"A":
             size = int.from_bytes(frame[1:5], "big")
-            head, whole = json.loads(frame[5 : 5 + size]), frame[5 + size :]
-            return Answer(head["status"], head["media_type"], head["headers"], _once(whole), whole)
-        head = json.loads(frame[1:])
-        return Answer(head["status"], head["media_type"], head["headers"], self._rest(worker, reply, deadline))
+            (status, media_type, headers), whole = _head(frame[5 : 5 + size]), frame[5 + size :]
+            return Answer(status, media_type, dict(headers), _once(whole), whole)
+        status, media_type, headers = _head(frame[1:])
+        return Answer(status, media_type, dict(headers), self._rest(worker, reply, deadline))
 
     async def _rest(self, worker: Worker, reply: _Reply, deadline: float) -> AsyncIterator[bytes]:
         loop = asyncio.get_running_loop()
@@ -562,6 +568,13 @@ class Pool:
             self.state = frame[1:]
         for reply, worker in [(worker.ask("sync", self.state), worker) for worker in others if worker in self.workers]:
             await worker.recv(reply)
+
+
+@functools.lru_cache(maxsize=64)
+def _head(data: bytes) -> tuple[int, str, tuple[tuple[str, str], ...]]:
+    """Status, media type and headers from the head a worker sends (the same few heads again and again)."""
+    head = json.loads(data)
+    return head["status"], head["media_type"], tuple(head["headers"].items())
 
 
 async def _once(body: bytes) -> AsyncIterator[bytes]:
