@@ -85,3 +85,78 @@ def test_a_write_on_disk_is_read_by_every_worker(on_disk: Server, tmp_path: Path
             query_url(on_disk, "SELECT ?o WHERE { <urn:fast:s> <urn:fast:p> ?o }"), headers={"Accept": "text/csv"}
         )
         assert (status, body) == (200, b"o\r\none\r\n")
+
+
+@pytest.fixture(scope="module")
+def in_memory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """kg serve on the built-in graph in memory with its defaults (the cache on), writes allowed."""
+    server = start_kg_serve(tmp_path_factory.mktemp("fast-memory"), "--workers", "2", token=TOKEN)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_an_answer_asked_again_comes_from_the_cache(in_memory: Server) -> None:
+    """The second asking of a query and of a named query is answered from the cache, with the same bytes and ETag."""
+    for url in (
+        query_url(in_memory, "SELECT ?m WHERE { ?m a ?t } LIMIT 3"),
+        in_memory.url[: -len("/sparql")] + "/api/models",
+    ):
+        first = call(url, headers={"Accept": JSON})
+        second = call(url, headers={"Accept": JSON})
+        assert first[0] == second[0] == 200
+        assert "x-cache" not in first[1] and second[1]["x-cache"] == "hit"
+        assert first[2] == second[2] and first[1]["etag"] == second[1]["etag"]
+
+
+def test_a_write_empties_the_cache(in_memory: Server) -> None:
+    """A query answered from the cache, then an update: the same query answers with the update in it (read your
+    writes), and the ETag of the old answer no longer gives a 304."""
+    url = query_url(in_memory, "SELECT ?o WHERE { <urn:cache:s> <urn:cache:p> ?o }")
+    call(url, headers={"Accept": "text/csv"})
+    status, headers, body = call(url, headers={"Accept": "text/csv"})
+    assert (status, headers["x-cache"], body) == (200, "hit", b"o\r\n")
+    assert update(in_memory, "INSERT DATA { GRAPH <urn:cache:g> { <urn:cache:s> <urn:cache:p> 'new' } }") == 204
+    status, fresh, body = call(url, headers={"Accept": "text/csv", "If-None-Match": headers["etag"]})
+    assert (status, body) == (200, b"o\r\nnew\r\n") and "x-cache" not in fresh
+    assert update(in_memory, "DELETE DATA { GRAPH <urn:cache:g> { <urn:cache:s> <urn:cache:p> 'new' } }") == 204
+    assert call(url, headers={"Accept": "text/csv"})[2] == b"o\r\n"
+
+
+def test_etag_gives_304(in_memory: Server) -> None:
+    """An answer's ETag sent back in If-None-Match (alone, weak, in a list, or *) gives 304 with no body; another
+    format of the same answer has another ETag."""
+    url = query_url(in_memory, "SELECT ?m WHERE { ?m a ?t } LIMIT 2")
+    status, headers, _ = call(url, headers={"Accept": JSON})
+    tag = headers["etag"]
+    for condition in (tag, f"W/{tag}", f'"other", {tag}', "*"):
+        status, headers, body = call(url, headers={"Accept": JSON, "If-None-Match": condition})
+        assert (status, headers["etag"], body) == (304, tag, b"")
+    status, headers, _ = call(url, headers={"Accept": "text/csv", "If-None-Match": tag})
+    assert status == 200 and headers["etag"] != tag
+
+
+def test_head_on_a_graph_says_whether_it_is_there(in_memory: Server) -> None:
+    """HEAD on /store: 200 with the graph's media type and no body for a graph that is there, 404 for one that
+    is not."""
+    store = in_memory.url[: -len("/sparql")] + "/store"
+    assert update(in_memory, "INSERT DATA { GRAPH <urn:head:g> { <urn:head:s> <urn:head:p> 'o' } }") == 204
+    graph = urllib.parse.quote("urn:head:g", safe="")
+    status, headers, body = call(f"{store}?graph={graph}", headers={"Accept": "application/n-triples"}, method="HEAD")
+    assert (status, headers["content-type"], body) == (200, "application/n-triples", b"")
+    missing = urllib.parse.quote("urn:head:none", safe="")
+    assert call(f"{store}?graph={missing}", method="HEAD")[0] == 404
+
+
+def test_without_the_cache_every_answer_is_computed(tmp_path: Path) -> None:
+    """--cache 0: nothing is kept (no answer says it came from the cache), and ETags still give 304."""
+    server = start_kg_serve(tmp_path, "--workers", "2", "--cache", "0")
+    try:
+        url = query_url(server, "ASK { ?s ?p ?o }")
+        answers = [call(url, headers={"Accept": JSON}) for _ in range(3)]
+        assert all(status == 200 and "x-cache" not in headers for status, headers, _ in answers)
+        tag = answers[0][1]["etag"]
+        assert call(url, headers={"Accept": JSON, "If-None-Match": tag})[0] == 304
+    finally:
+        server.stop()

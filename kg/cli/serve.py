@@ -38,6 +38,13 @@ from . import App, main, pass_app, stop_hooks
     type=click.IntRange(1024, 1 << 34),
     help="The largest request body, in bytes (413 past it).",
 )
+@click.option(
+    "--cache",
+    default=64 << 20,
+    show_default=True,
+    type=click.IntRange(0, 1 << 40),
+    help="Bytes of small answers kept for clients asking the same again, emptied by every write (0: none).",
+)
 @pass_app
 def serve_command(
     app: App,
@@ -48,6 +55,7 @@ def serve_command(
     cors: str | None,
     allow_service: bool,
     max_body: int,
+    cache: int,
 ) -> None:
     """Serve the graph over HTTP: SPARQL 1.1 at /sparql, graphs at /store, named queries at /api/NAME.
 
@@ -78,5 +86,6 @@ def serve_command(
         cors=origins,
         allow_service=allow_service,
         max_body=max_body,
+        cache=cache,
         on_stop=stop_hooks,
     )

@@ -32,9 +32,13 @@ def serve(
     cors: Sequence[str] = ("*",),
     allow_service: bool = False,
     max_body: int = 16 << 20,
+    cache: int = 64 << 20,
     on_stop: list[object] | None = None,
 ) -> None:
     """Serve the store ``spec`` names until told to stop (SIGTERM, Ctrl-C).
+
+    ``cache`` is the budget in bytes of the answers kept for clients asking the same again (0: none kept; a remote
+    store's answers are never kept, since others write it); every write empties it.
 
     Raises:
         KGError: the store cannot be opened.
@@ -46,7 +50,7 @@ def serve(
     )
 
     async def main() -> None:
-        pool = Pool(spec, size=workers, timeout=timeout)
+        pool = Pool(spec, size=workers, timeout=timeout, cache=cache)
         try:
             await pool.start()
         except RuntimeError as error:
@@ -62,7 +66,10 @@ def serve(
             on_stop.append(server)
         where = spec.spec or "the built-in graph in memory"
         writes = "writes with a bearer token" if settings.token else "read-only"
-        print(f"serving {where} at http://{host}:{port}/ ({workers} workers, {writes})", file=sys.stderr, flush=True)
+        kept = f", answers kept up to {cache >> 20} MB" if pool.cache is not None else ""
+        print(
+            f"serving {where} at http://{host}:{port}/ ({workers} workers, {writes}{kept})", file=sys.stderr, flush=True
+        )
         try:
             await server.serve()
         finally:

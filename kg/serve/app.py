@@ -27,6 +27,7 @@ from starlette.types import ASGIApp
 from ..catalog import check_network_reach
 from ..errors import InputError, KGError, decoded
 from ..sparqltext import query_form
+from .cache import matches
 from .direct import Direct
 from .jobs import VOID_PATH, HTTPError, Job, graph_list
 from .negotiate import acceptable, choose, choose_page, page_acceptable
@@ -181,7 +182,7 @@ class _Server:
             named_graphs=graph_list(named) if named is not None else (() if defaults is not None else None),
             base=endpoint(request),
         )
-        return await self.answer(job)
+        return await self.answer(job, request=request)
 
     def negotiate(self, request: Request, kind: str) -> str:
         fmt = choose(request.headers.get("accept", ""), kind)
@@ -204,11 +205,19 @@ class _Server:
         return await self.answer(job)
 
     async def describe(self, request: Request) -> Response:
-        return await self.answer(Job("describe", format=self.negotiate(request, "graph"), graph=endpoint(request)))
+        job = Job("describe", format=self.negotiate(request, "graph"), graph=endpoint(request))
+        return await self.answer(job, request=request)
 
-    async def answer(self, job: Job, *, head: bool = False) -> Response:
+    async def answer(self, job: Job, *, head: bool = False, request: Request | None = None) -> Response:
+        """Run ``job`` and answer with what it gives: ``304 Not Modified`` when the ``request`` holds the answer's
+        ETag in ``If-None-Match``, no body for ``head``, the answer whole when it came whole, else streamed."""
         answer = await self.pool.run(job)
         headers = dict(answer.headers)
+        tag = headers.get("ETag")
+        if tag is not None and request is not None:
+            condition = request.headers.get("if-none-match")
+            if condition is not None and matches(condition, tag):
+                return Response(status_code=304, headers={"ETag": tag})
         media = answer.media_type + ("; charset=utf-8" if answer.media_type.startswith("text/") else "")
         if answer.status == 204 or head:
             await _drain(answer.body)
@@ -231,8 +240,9 @@ class _Server:
         if request.method in ("GET", "HEAD"):
             if not named:
                 raise HTTPError(400, "name the graph: ?graph=IRI or ?default")
-            job = Job("graph-get", format=self.negotiate(request, "graph"), graph=graph)
-            return await self.answer(job, head=request.method == "HEAD")
+            head = request.method == "HEAD"  # whether the graph is there, without computing its triples
+            job = Job("graph-head" if head else "graph-get", format=self.negotiate(request, "graph"), graph=graph)
+            return await self.answer(job, head=head, request=request)
         self.check_writer(request)
         if request.method == "DELETE":
             if not named:
@@ -289,7 +299,7 @@ class _Server:
         except KGError as error:
             raise HTTPError(404, str(error)) from None
         fmt = self.negotiate(request, kind)
-        return await self.answer(Job("named", name, format=fmt, params=tuple(values)))
+        return await self.answer(Job("named", name, format=fmt, params=tuple(values)), request=request)
 
     # --- The graph's IRIs, dereferenced ------------------------------------------------------------------------------
 

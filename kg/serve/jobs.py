@@ -63,8 +63,9 @@ class Job:
     """One request for a worker.
 
     Attributes:
-        kind: ``query``, ``named``, ``describe``, ``void``, ``update``, ``graph-get``, ``graph-put``, ``graph-post``,
-            ``graph-delete``; for the pages: ``node``, ``graph-page``, ``ontology``.
+        kind: ``query``, ``named``, ``describe``, ``void``, ``update``, ``graph-get``, ``graph-head`` (whether the
+            graph is there, without its triples), ``graph-put``, ``graph-post``, ``graph-delete``; for the pages:
+            ``node``, ``graph-page``, ``ontology``.
         text: the SPARQL, the named query's name, the body of a graph-store write, or the IRI of a node's page.
         format: the writer to use (a name in WRITERS, or ``html`` for a page), or the media type of a body written.
         graph: the graph of a graph-store request or graph page (None: the default graph); the endpoint's URL for
@@ -147,6 +148,12 @@ def _graph_get(store: GraphStore, job: Job, sink: Sink) -> None:
         raise HTTPError(404, f"no graph <{job.graph}> in the store")
     dataset = [job.graph] if job.graph else []
     _write(store.query("CONSTRUCT WHERE { ?s ?p ?o }", default_graphs=dataset, named_graphs=[]), job, sink)
+
+
+def _graph_head(store: GraphStore, job: Job, sink: Sink) -> None:
+    if job.graph is not None and not _holds(store, job.graph):
+        raise HTTPError(404, f"no graph <{job.graph}> in the store")
+    sink.start(200, WRITERS[job.format].media_type)
 
 
 def _parsed(job: Job) -> list[ox.Triple]:
@@ -373,6 +380,7 @@ _JOBS: dict[str, Any] = {
     "ontology": _ontology,
     "update": _update,
     "graph-get": _graph_get,
+    "graph-head": _graph_head,
     "graph-put": _graph_put,
     "graph-post": _graph_post,
     "graph-delete": _graph_delete,

@@ -31,6 +31,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .cache import READS, Cache, Kept, etag
 from .jobs import HTTPError, Job
 
 #: Bytes a worker gathers before it sends a piece of the answer.
@@ -390,10 +391,12 @@ class Pool:
     frame, so that it does not sit idle while the loop serves other connections.
     """
 
-    def __init__(self, spec: StoreSpec, *, size: int, timeout: float) -> None:
+    def __init__(self, spec: StoreSpec, *, size: int, timeout: float, cache: int = 0) -> None:
         self.spec = spec
         self.size = size
         self.timeout = timeout
+        #: Answers kept for the next client asking the same (None: off; never for a remote store, which others write).
+        self.cache = Cache(cache) if cache > 0 and spec.kind != "remote" else None
         self.idle: collections.deque[Worker] = collections.deque()
         self.waiting: collections.deque[_Waiting] = collections.deque()
         self.state: bytes | None = None
@@ -490,11 +493,34 @@ class Pool:
             HTTPError: the job failed before answering, or ran past the timeout (503).
         """
         if job.writes:
-            return await self._write(job)
+            self._invalidate()
+            try:
+                return await self._write(job)
+            finally:
+                self._invalidate()
+        read = job.kind in READS
+        cache = self.cache if read else None
+        generation = 0
+        if cache is not None:
+            kept = cache.get(job)
+            if kept is not None:
+                return Answer(
+                    kept.status, kept.media_type, {**kept.headers, "X-Cache": "hit"}, _once(kept.body), kept.body
+                )
+            generation = cache.generation
         deadline = asyncio.get_running_loop().time() + self.timeout
         worker, reply = await self._take(job, deadline)
         assert reply is not None
-        return await self._answer(worker, reply, deadline)
+        answer = await self._answer(worker, reply, deadline)
+        if read and answer.whole is not None and answer.status == 200:
+            answer.headers["ETag"] = etag(answer.whole)
+            if cache is not None:
+                cache.put(job, generation, Kept(answer.status, answer.media_type, dict(answer.headers), answer.whole))
+        return answer
+
+    def _invalidate(self) -> None:
+        if self.cache is not None:
+            self.cache.invalidate()
 
     async def _answer(self, worker: Worker, reply: _Reply, deadline: float) -> Answer:
         loop = asyncio.get_running_loop()
