@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .cache import READS, Cache, Kept, etag
-from .jobs import HTTPError, Job
+from .jobs import HTTPError, Job, perform
 
 #: Bytes a worker gathers before it sends a piece of the answer.
 CHUNK = 1 << 16
@@ -128,7 +128,6 @@ def worker_main(conn: multiprocessing.connection.Connection, spec: StoreSpec, st
     import pyoxigraph as ox
 
     from ..catalog import catalog
-    from .jobs import perform
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     store = _open(spec)
@@ -160,26 +159,34 @@ def worker_main(conn: multiprocessing.connection.Connection, spec: StoreSpec, st
             store.close()
             store = _open(spec, write=True)
         sink = _Frames(conn)
-        try:
-            perform(store, job, sink)
-            if not sink.started:
-                sink.start(204, "text/plain")
-            sink.end()
-        except HTTPError as error:
-            _fail(conn, sink, error.status, str(error))
-        except Exception as error:  # the engine failed part-way: say so in one line; the server decides
-            _fail(conn, sink, 500, f"the store could not answer: {' '.join(str(error).split())[:300]}")
-        finally:
-            if job.writes and spec.kind == "disk":
-                store.close()
-                store = _open(spec)
-            # The engine's answers belong to this thread: let go of them here. The heap of start-up is frozen, so this
-            # walks only what the job made (a full collection over the loaded modules took ~5 ms a request).
+        failure = _performed(store, job, sink)
+        if job.writes and spec.kind == "disk":
+            # A reader again before the answer ends: the server then has the other workers open the store, which they
+            # must not do while it is written. Only now, with the job's frames (and any error's) let go of, is the
+            # engine dropped: before, the writer would stay open beside the readers.
+            store.close()
             gc.collect()
+            store = _open(spec)
+        if failure is None:
+            sink.end()
+        else:
+            conn.send_bytes(b"X" + json.dumps({**failure, "started": sink.started}).encode())
+        # The engine's answers belong to this thread: let go of them here. The heap of start-up is frozen, so this
+        # walks only what the job made (a full collection over the loaded modules took ~5 ms a request).
+        gc.collect()
 
 
-def _fail(conn: multiprocessing.connection.Connection, sink: _Frames, status: int, message: str) -> None:
-    conn.send_bytes(b"X" + json.dumps({"status": status, "message": message, "started": sink.started}).encode())
+def _performed(store: Any, job: Job, sink: _Frames) -> dict[str, Any] | None:
+    """Run ``job``, its answer going to ``sink``; None when it went well, else the status and message of its failure."""
+    try:
+        perform(store, job, sink)
+        if not sink.started:
+            sink.start(204, "text/plain")
+    except HTTPError as error:
+        return {"status": error.status, "message": str(error)}
+    except Exception as error:  # the engine failed part-way: say so in one line; the server decides
+        return {"status": 500, "message": f"the store could not answer: {' '.join(str(error).split())[:300]}"}
+    return None
 
 
 def _restored(state: bytes) -> Any:
