@@ -4,6 +4,7 @@ for queries, the result cache with its ETags, and the store on disk after a writ
 from __future__ import annotations
 
 import concurrent.futures
+import http.client
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -158,5 +159,35 @@ def test_without_the_cache_every_answer_is_computed(tmp_path: Path) -> None:
         assert all(status == 200 and "x-cache" not in headers for status, headers, _ in answers)
         tag = answers[0][1]["etag"]
         assert call(url, headers={"Accept": JSON, "If-None-Match": tag})[0] == 304
+    finally:
+        server.stop()
+
+
+def test_an_answer_streaming_past_the_timeout_is_cut_not_shortened(tmp_path: Path) -> None:
+    """A SELECT streaming rows when --timeout comes: its 200 went out first, so the answer ends without its last chunk
+    (the client sees it incomplete, never a short answer as if whole), the server says so in one line, and answers
+    the next query."""
+    server = start_kg_serve(tmp_path, "--workers", "2", "--timeout", "1")
+    try:
+        values = " ".join(str(i) for i in range(1000))
+        text = f"SELECT * WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} VALUES ?c {{ {values} }} }}"
+        parts = urllib.parse.urlsplit(server.url)
+        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
+        connection.request(
+            "POST",
+            "/sparql",
+            body=text.encode(),
+            headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"},
+        )
+        answer = connection.getresponse()
+        assert answer.status == 200 and answer.getheader("transfer-encoding") == "chunked"
+        with pytest.raises(http.client.IncompleteRead):
+            while answer.read(1 << 20):
+                pass
+        connection.close()
+        assert call(query_url(server, "ASK {}"), headers={"Accept": JSON})[0] == 200
+        log = server.log.read_text()
+        assert "an answer still streaming at the timeout of 1 s was stopped; its client gets it cut short" in log
+        assert "Traceback" not in log
     finally:
         server.stop()

@@ -6,8 +6,10 @@ Errors are a status and one line of text; nothing a client sends gets a 500.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hmac
+import sys
 import urllib.parse
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -22,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..catalog import check_network_reach
 from ..errors import InputError, KGError, decoded
@@ -34,7 +36,7 @@ from .negotiate import acceptable, choose, choose_page, page_acceptable
 from .openapi import openapi
 from .querypage import docs_page, prefers_html, query_page
 from .web import CSP, language, page
-from .workers import Pool
+from .workers import Cut, Pool
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
@@ -226,7 +228,7 @@ class _Server:
             return Response(status_code=answer.status, headers=headers)
         if answer.whole is not None:
             return Response(answer.whole, status_code=answer.status, headers=headers, media_type=media)
-        return StreamingResponse(answer.body, status_code=answer.status, headers=headers, media_type=media)
+        return _Streamed(answer.body, status_code=answer.status, headers=headers, media_type=media)
 
     # --- /store -----------------------------------------------------------------------------------------------------
 
@@ -427,6 +429,35 @@ def _endpoint(scheme: str, server: tuple[str, int] | None, root: str, path: str,
     headers = [] if host is None else [(b"host", host)]
     scope = {"type": "http", "scheme": scheme, "server": server, "root_path": root, "path": path, "headers": headers}
     return str(URL(scope=scope))
+
+
+class _Streamed(StreamingResponse):
+    """An answer sent as it comes; one that is :class:`~kg.serve.workers.Cut` part-way ends without its last chunk.
+
+    Its status (200) went out first and cannot change: a chunked answer that stops without its terminating chunk is
+    how HTTP says it is incomplete (curl: "transfer closed with outstanding read data remaining"; Python's http.client:
+    IncompleteRead), where ending it as usual would hand the client a short answer as if whole. The connection is then
+    closed, and the server says why in one line on its standard error.
+    """
+
+    async def stream_response(self, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        try:
+            async for chunk in self.body_iterator:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        except Cut as cut:
+            print(f"kg serve: {cut}; its client gets it cut short", file=sys.stderr, flush=True)
+            raise _Abandoned from None
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        with contextlib.suppress(_Abandoned):
+            await super().__call__(scope, receive, send)
+
+
+class _Abandoned(Exception):
+    """A streamed answer given up: the application returns with the response unfinished, and the server closes the
+    connection."""
 
 
 async def _drain(body: AsyncIterator[bytes]) -> None:

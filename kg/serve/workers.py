@@ -374,6 +374,10 @@ def _expire(waiter: asyncio.Future[Any]) -> None:
         waiter.set_exception(TimeoutError())
 
 
+class Cut(Exception):
+    """An answer already under way that cannot be finished: the client must see it incomplete, not short."""
+
+
 @dataclass
 class Answer:
     """What a job gave: status, media type, headers, and the rest of the answer as it comes."""
@@ -550,14 +554,27 @@ class Pool:
         return Answer(status, media_type, dict(headers), self._rest(worker, reply, deadline))
 
     async def _rest(self, worker: Worker, reply: _Reply, deadline: float) -> AsyncIterator[bytes]:
+        """The pieces of an answer after its head, up to its end.
+
+        Raises:
+            Cut: the answer cannot be whole: it ran past the timeout (its worker is stopped), or the engine failed
+                part-way. Its status went out with its head, so the HTTP face ends it without its last piece.
+        """
         loop = asyncio.get_running_loop()
         try:
             while True:
-                frame = await worker.recv(reply, max(0.0, deadline - loop.time()))
+                try:
+                    frame = await worker.recv(reply, max(0.0, deadline - loop.time()))
+                except TimeoutError:
+                    raise Cut(f"an answer still streaming at the timeout of {self.timeout:g} s was stopped") from None
+                except EOFError:
+                    raise Cut("the worker giving an answer stopped part-way") from None
                 if frame[:1] == b"D":
                     yield frame[1:]
-                else:  # E: the end; X: the engine failed part-way, and the answer is cut short
+                elif frame[:1] == b"E":
                     return
+                else:
+                    raise Cut(f"the store failed part-way through an answer: {json.loads(frame[1:])['message']}")
         finally:
             if not reply.ended:  # the client went away, or the timeout came: stop the work
                 self._replace(worker)
