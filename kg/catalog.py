@@ -163,7 +163,14 @@ def _read_cached(path: Path) -> NamedQuery:
 
 def catalog(folder: Path | None = None) -> dict[str, NamedQuery]:
     """Every named query in ``folder`` (by default the project's ``queries/``), by name."""
-    return _catalog((folder or queries_dir()).resolve())
+    return _catalog(folder.resolve() if folder else _queries())
+
+
+@cache
+def _queries() -> Path:
+    """The project's ``queries/``, resolved once: resolving walks every part of the path (~15 µs, which the server
+    spent up to three times on each named query)."""
+    return queries_dir().resolve()
 
 
 def get_query(name: str, folder: Path | None = None) -> NamedQuery:
@@ -172,7 +179,7 @@ def get_query(name: str, folder: Path | None = None) -> NamedQuery:
     Raises:
         KGError: no query has that name (the message lists the closest names, or all of them).
     """
-    path = (folder or queries_dir()).resolve() / f"{name}.rq"
+    path = (folder.resolve() if folder else _queries()) / f"{name}.rq"
     if _NAME.match(name) and path.is_file():
         return _read_cached(path)  # one file, not the whole folder: a named query starts fast
     queries = catalog(folder)
