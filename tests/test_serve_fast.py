@@ -191,3 +191,12 @@ def test_an_answer_streaming_past_the_timeout_is_cut_not_shortened(tmp_path: Pat
         assert "Traceback" not in log
     finally:
         server.stop()
+
+
+def test_a_form_field_that_is_not_utf8_is_a_400(in_memory: Server) -> None:
+    """A form whose field is percent-encoded bytes that are not UTF-8 gets 400 with a message, from a browser (through
+    Starlette's middleware) or not (the direct path): it was a 500."""
+    for headers in ({}, {"Origin": "http://example.org"}):
+        headers = {**headers, "Content-Type": "application/x-www-form-urlencoded"}
+        status, _, body = call(in_memory.url, data=b"query=%ff", headers=headers)
+        assert (status, body) == (400, b"a field of the form is percent-encoded bytes that are not UTF-8\n")

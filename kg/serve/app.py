@@ -123,7 +123,10 @@ class _Server:
     async def fields(self, request: Request) -> list[tuple[str, str]]:
         """The fields of a URL-encoded form body."""
         text = decoded(await self.body(request), source="body")
-        return urllib.parse.parse_qsl(text, keep_blank_values=True, errors="strict")
+        try:
+            return urllib.parse.parse_qsl(text, keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            raise HTTPError(400, "a field of the form is percent-encoded bytes that are not UTF-8") from None
 
     def check_writer(self, request: Request) -> None:
         """Refuse a write without the server's bearer token (401), or when writes are off (403)."""
