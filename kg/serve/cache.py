@@ -18,6 +18,14 @@ b'{}'
 >>> cache.invalidate()
 >>> cache.get(job) is None
 True
+
+An answer computed before a write is not kept after it:
+
+>>> before = cache.generation
+>>> cache.invalidate()
+>>> cache.put(job, before, Kept(200, "application/json", {}, b"{}"))
+>>> cache.get(job) is None
+True
 """
 
 from __future__ import annotations
