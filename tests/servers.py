@@ -41,6 +41,12 @@ class Server:
     log: Path
     env: dict[str, str] = field(default_factory=dict)
 
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
     def stop(self) -> None:
         """Stop the server by its pid: SIGTERM, then SIGKILL after 30 s."""
         if self.process.poll() is not None:
@@ -51,6 +57,18 @@ class Server:
         except subprocess.TimeoutExpired:
             os.kill(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
+
+
+def call(
+    url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None, method: str | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """One HTTP request: the status, headers and body of the answer, an error status included."""
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, dict(answer.headers), answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
 
 
 def free_port() -> int:

@@ -19,7 +19,7 @@ from kg.catalog import catalog, run_query
 from kg.stores import Store
 from kg.stores.remote import open_remote
 
-from .servers import Server, oxigraph_server, start_kg_serve  # noqa: F401
+from .servers import Server, call, oxigraph_server, start_kg_serve  # noqa: F401
 from .test_remote import PARAMETERS, row_set
 
 TOKEN = "serve-test-token"
@@ -36,17 +36,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield server
     finally:
         server.stop()
-
-
-def call(
-    url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None, method: str | None = None
-) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return answer.status, dict(answer.headers), answer.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
 
 
 def form(**fields: str) -> bytes:

@@ -13,22 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from .servers import Server, start_kg_serve
+from .servers import Server, call, start_kg_serve
 
 TOKEN = "fast-test-token"
 pytestmark = pytest.mark.server
 JSON = "application/sparql-results+json"
-
-
-def call(
-    url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None, method: str | None = None
-) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return answer.status, dict(answer.headers), answer.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
 
 
 def query_url(server: Server, text: str) -> str:
@@ -44,13 +33,10 @@ def update(server: Server, text: str) -> int:
 def on_disk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """kg serve on a store on disk, 2 workers, writes allowed."""
     folder = tmp_path_factory.mktemp("fast-disk")
-    server = start_kg_serve(
+    with start_kg_serve(
         folder, "--workers", "2", "--timeout", "10", token=TOKEN, global_args=("--store", str(folder / "store"))
-    )
-    try:
+    ) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def test_a_failed_update_on_disk_leaves_every_worker_reading(on_disk: Server) -> None:
@@ -91,11 +77,8 @@ def test_a_write_on_disk_is_read_by_every_worker(on_disk: Server, tmp_path: Path
 @pytest.fixture(scope="module")
 def in_memory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """kg serve on the built-in graph in memory with its defaults (the cache on), writes allowed."""
-    server = start_kg_serve(tmp_path_factory.mktemp("fast-memory"), "--workers", "2", token=TOKEN)
-    try:
+    with start_kg_serve(tmp_path_factory.mktemp("fast-memory"), "--workers", "2", token=TOKEN) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def test_an_answer_asked_again_comes_from_the_cache(in_memory: Server) -> None:
