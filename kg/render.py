@@ -36,6 +36,10 @@ from .vocab import SCE, curie
 
 TEMPLATES = Path(__file__).parent / "templates"
 VIS_SCRIPT = "vis-network-9.1.2.min.js"
+#: The page's styles, inlined in this order: its frame, then the parts of a drawing kg serve's pages share.
+PAGE_STYLES = ("graph.css", "graph-ui.css")
+#: The page's script after vis-network, inlined as one: the parts of a drawing kg serve's pages share, then the page's.
+PAGE_SCRIPTS = ("graph-ui.js", "graph.js")
 
 #: From this many nodes on, positions are computed in Python and physics is off.
 PHYSICS_LIMIT = 200
@@ -270,7 +274,7 @@ def render_html(
     if lang not in ("en", "zh-Hans"):
         raise KGError(f"unknown label language {lang!r}; use en or zh-Hans")
     data = network_data(graph, lang=lang, positions=positions)
-    scripts = [vis_script(), (TEMPLATES / "graph.js").read_text(encoding="utf-8")]
+    scripts = [vis_script(), "".join((TEMPLATES / name).read_text(encoding="utf-8") for name in PAGE_SCRIPTS)]
     page = _environment().get_template("graph.html.j2")
     return str(
         page.render(
@@ -284,7 +288,7 @@ def render_html(
             data_json=Markup(script_json(data)),
             vis_js=Markup(scripts[0]),
             page_js=Markup(scripts[1]),
-            page_css=Markup((TEMPLATES / "graph.css").read_text(encoding="utf-8")),
+            page_css=Markup("".join((TEMPLATES / name).read_text(encoding="utf-8") for name in PAGE_STYLES)),
         )
     )
 

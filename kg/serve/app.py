@@ -72,7 +72,7 @@ def create_app(pool: Pool, settings: Settings) -> ASGIApp:
         Route("/node", server.resource, methods=["GET", "HEAD"]),
         Route(VOID_PATH, server.void, methods=["GET", "HEAD"]),
         Route("/static/vis-network.min.js", vis_network, methods=["GET", "HEAD"]),
-        Route("/static/graph.js", graph_script, methods=["GET", "HEAD"]),
+        *(Route(f"/static/{name}", renderer_file, methods=["GET", "HEAD"]) for name in RENDERER_FILES),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     cors = Middleware(
@@ -366,11 +366,17 @@ async def vis_network(request: Request) -> Response:
     )
 
 
-async def graph_script(request: Request) -> Response:
-    """The project renderer's page script (``kg/templates/graph.js``), which the node pages' drawings run."""
+#: The project renderer's files (``kg/templates``) that kg serve's pages use as well, at ``/static/<name>``: its page
+#: script, which the node pages' drawings run, and the parts of a drawing it shares with the query page's Graph view.
+RENDERER_FILES = {"graph.js": "text/javascript", "graph-ui.js": "text/javascript", "graph-ui.css": "text/css"}
+
+
+async def renderer_file(request: Request) -> Response:
+    """One of :data:`RENDERER_FILES`, named by the last part of the path."""
     from ..render import TEMPLATES
 
-    return FileResponse(TEMPLATES / "graph.js", media_type="text/javascript", headers={"Cache-Control": "max-age=3600"})
+    name = request.url.path.rsplit("/", 1)[-1]
+    return FileResponse(TEMPLATES / name, media_type=RENDERER_FILES[name], headers={"Cache-Control": "max-age=3600"})
 
 
 def _resource_job(request: Request) -> tuple[Job, str]:

@@ -1,7 +1,11 @@
 // The page's behaviour: draw the graph, labels in either language, hover summary, side panel, search.
 // Data from the graph is written into the page only as text (textContent, canvas labels), never as HTML.
+// The parts it shares with the query page's Graph view are graph-ui.js (window.kgGraphUI), which runs before it.
 (function () {
   "use strict";
+  var ui = window.kgGraphUI;
+  var el = ui.el;
+  var section = ui.section;
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   var details = data.details;
   var terms = data.terms;
@@ -26,26 +30,16 @@
     network.once("afterDrawing", markReady);
   }
 
-  function el(tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (cls) node.className = cls;
-    return node;
-  }
   function zh() { return lang === "zh-Hans"; }
   function nodeLabel(id) {
     var d = details[id];
     if (!d) return String(id);
     return (zh() ? d.label_zh : d.label_en) || d.label_en || d.curie || d.iri;
   }
-  function localName(iri) {
-    var m = /[^#\/:]+$/.exec(String(iri).replace(/[\/#]+$/, ""));
-    return m ? m[0] : String(iri);
-  }
   function termLabel(iri) {
     var t = terms[iri];
     if (t) return zh() ? t[1] : t[0];
-    return localName(iri);
+    return ui.localName(iri);
   }
 
   // --- Labels in either language -----------------------------------------------------------------------------------
@@ -84,39 +78,17 @@
     if (def) box.appendChild(el("div", def.length > 180 ? def.slice(0, 177) + "…" : def));
     return box;
   }
-  network.on("hoverNode", function (params) {
-    tooltip.replaceChildren(summary(params.node));
-    tooltip.style.left = params.pointer.DOM.x + 14 + "px";
-    tooltip.style.top = params.pointer.DOM.y + 14 + "px";
-    tooltip.hidden = false;
-  });
-  network.on("blurNode", function () { tooltip.hidden = true; });
-  network.on("dragStart", function () { tooltip.hidden = true; });
+  ui.hoverSummary(network, tooltip, summary);
 
   // --- Side panel ----------------------------------------------------------------------------------------------------
   function linkButton(id) {
-    var button = el("button", nodeLabel(id), "link");
-    button.type = "button";
-    button.addEventListener("click", function () { focusNode(id); });
-    return button;
-  }
-  function section(title, items) {
-    if (!items.length) return null;
-    var frag = document.createDocumentFragment();
-    frag.appendChild(el("h3", title));
-    var list = el("ul");
-    items.forEach(function (item) { list.appendChild(item); });
-    frag.appendChild(list);
-    return frag;
+    return ui.linkButton(nodeLabel(id), function () { focusNode(id); });
   }
   function linkItems(id, outgoing) {
     return network.getConnectedEdges(id).map(function (eid) { return edges.get(eid); }).filter(function (e) {
       return e && (outgoing ? e.from === id : e.to === id);
     }).map(function (e) {
-      var li = el("li");
-      li.appendChild(el("span", termLabel(e.predicate) + (outgoing ? " → " : " ← "), "prop"));
-      li.appendChild(linkButton(outgoing ? e.to : e.from));
-      return li;
+      return ui.linkItem(termLabel(e.predicate), outgoing, linkButton(outgoing ? e.to : e.from));
     });
   }
   function openPanel(id) {
@@ -126,13 +98,7 @@
     body.appendChild(el("div", d.iri, "iri"));
     var def = zh() ? d.definition_zh || d.definition_en : d.definition_en || d.definition_zh;
     if (def) body.appendChild(el("p", def));
-    var props = d.literals.map(function (lit) {
-      var li = el("li");
-      li.appendChild(el("span", termLabel(lit[0]) + ": ", "prop"));
-      li.appendChild(el("span", lit[1]));
-      if (lit[2]) li.appendChild(el("span", " @" + lit[2], "lang"));
-      return li;
-    });
+    var props = d.literals.map(function (lit) { return ui.literalItem(termLabel(lit[0]), lit); });
     var notes = d.links.map(function (link) {
       var li = el("li");
       li.appendChild(el("span", termLabel(link[0]) + ": ", "prop"));
@@ -180,8 +146,7 @@
     return null;
   }
   function focusNode(id) {
-    network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 1.2), animation: false });
+    ui.centre(network, id);
     openPanel(id);
   }
   document.getElementById("kg-search-form").addEventListener("submit", function (event) {

@@ -2,9 +2,13 @@
 // whose values are IRIs, with vis-network in the look of the project's renderer (kg/templates/graph.js): nodes
 // coloured and shaped by class, labels in the page's language, a summary on hover, every property and link of a node
 // in a panel on click, a legend of the classes. Labels and classes of the IRIs are asked from this server's /sparql.
-// Data is written into the page only as text (textContent, canvas labels), never as HTML.
+// Data is written into the page only as text (textContent, canvas labels), never as HTML. The parts it shares with
+// the renderer's pages are kg/templates/graph-ui.js (window.kgGraphUI), at /static/graph-ui.js before this.
 (function () {
   "use strict";
+  var ui = window.kgGraphUI;
+  var el = ui.el;
+  var section = ui.section;
   var config = JSON.parse(document.getElementById("kg-config").textContent);
   var t = config.strings;
   var RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
@@ -12,13 +16,6 @@
   var SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel";
   // An IRI as SPARQL may write it between < and >: no spaces, no <>"{}|^`\ and a scheme.
   var SAFE_IRI = /^[A-Za-z][A-Za-z0-9+.\-]*:[^\u0000-\u0020<>"{}|^`\\]*$/;
-
-  function el(tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (cls) node.className = cls;
-    return node;
-  }
 
   // --- Labels and classes of IRIs, from this server ------------------------------------------------------------------
   function post(query) {
@@ -99,10 +96,6 @@
       if (iri.indexOf(ns) === 0 && (!best || ns.length > config.prefixes[best].length)) best = name;
     });
     return best ? best + ":" + iri.slice(config.prefixes[best].length) : iri;
-  }
-  function localName(iri) {
-    var m = /[^#\/:]+$/.exec(String(iri).replace(/[\/#]+$/, ""));
-    return m ? m[0] : String(iri);
   }
 
   // --- From results to nodes and links -------------------------------------------------------------------------------
@@ -280,7 +273,7 @@
     function termLabel(predicate) {
       if (predicate.charAt(0) === "?") return predicate;
       var k = known[predicate];
-      return (k && k.label) || localName(predicate);
+      return (k && k.label) || ui.localName(predicate);
     }
     function classesOf(id) {
       var n = data.nodes[id];
@@ -364,36 +357,14 @@
       if (nodeClass[id]) box.appendChild(el("div", classLabel(nodeClass[id]), "class"));
       return box;
     }
-    network.on("hoverNode", function (params) {
-      tooltip.replaceChildren(nameBlock(params.node, "strong"));
-      tooltip.style.left = params.pointer.DOM.x + 14 + "px";
-      tooltip.style.top = params.pointer.DOM.y + 14 + "px";
-      tooltip.hidden = false;
-    });
-    network.on("blurNode", function () { tooltip.hidden = true; });
-    network.on("dragStart", function () { tooltip.hidden = true; });
+    ui.hoverSummary(network, tooltip, function (id) { return nameBlock(id, "strong"); });
 
     function linkButton(id) {
-      var button = el("button", nodeLabel(id), "link");
-      button.type = "button";
-      button.addEventListener("click", function () { focus(id); });
-      return button;
-    }
-    function section(title, items) {
-      if (!items.length) return null;
-      var frag = document.createDocumentFragment();
-      frag.appendChild(el("h3", title));
-      var ul = el("ul");
-      items.forEach(function (item) { ul.appendChild(item); });
-      frag.appendChild(ul);
-      return frag;
+      return ui.linkButton(nodeLabel(id), function () { focus(id); });
     }
     function linkItems(id, outgoing) {
       return data.edges.filter(function (e) { return outgoing ? e.from === id : e.to === id; }).map(function (e) {
-        var li = el("li");
-        li.appendChild(el("span", termLabel(e.predicate) + (outgoing ? " → " : " ← "), "prop"));
-        li.appendChild(linkButton(outgoing ? e.to : e.from));
-        return li;
+        return ui.linkItem(termLabel(e.predicate), outgoing, linkButton(outgoing ? e.to : e.from));
       });
     }
     function openPanel(id) {
@@ -408,13 +379,7 @@
         open.rel = "noopener";
         body.appendChild(open);
       }
-      var props = n.literals.map(function (lit) {
-        var li = el("li");
-        li.appendChild(el("span", termLabel(lit[0]) + ": ", "prop"));
-        li.appendChild(el("span", lit[1]));
-        if (lit[2]) li.appendChild(el("span", " @" + lit[2], "lang"));
-        return li;
-      });
+      var props = n.literals.map(function (lit) { return ui.literalItem(termLabel(lit[0]), lit); });
       [
         section(t.types, classesOf(id).map(function (c) { return el("li", curie(c), "iri"); })),
         section(t.properties, props),
@@ -430,8 +395,7 @@
       panel.hidden = false;
     }
     function focus(id) {
-      network.selectNodes([id]);
-      network.focus(id, { scale: Math.max(network.getScale(), 1.2), animation: false });
+      ui.centre(network, id);
       openPanel(id);
     }
     network.on("doubleClick", function (params) {
