@@ -428,3 +428,50 @@ def test_payloads_run_nowhere(browser: Any, payload_server: str, bypass_csp: boo
             assert page.locator("main img, main script:not([src]):not([type='application/json'])").count() == 0
             page.close()
         assert seen.dialogs == [] and seen.blocked == []
+
+
+# --- A file of yours: IRIs beyond ASCII, a graph named by its path ----------------------------------------------------
+
+LOCAL = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix sce:  <https://w3id.org/sce/ontology#> .
+
+<https://w3id.org/sce/id/快手x> a sce:Enterprise ; rdfs:label "Kuaishou x"@en , "快手x"@zh-Hans .
+<https://w3id.org/sce/id/café> a sce:Enterprise ; rdfs:label "Café"@en , "咖啡馆"@zh-Hans .
+"""
+LOCAL_NAMES = ["快手x", "café"]
+
+
+@pytest.fixture(scope="module")
+def local_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """kg serve with a ``--data`` file of nodes whose IRIs are not ASCII; its graph is named by the file's path."""
+    folder = tmp_path_factory.mktemp("local")
+    data = folder / "local.ttl"
+    data.write_text(LOCAL, encoding="utf-8")
+    server = start_kg_serve(folder, "--workers", "1", "--timeout", "30", global_args=("--data", str(data)))
+    try:
+        yield base_of(server)
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("accept", ["text/html", "text/turtle"])
+@pytest.mark.parametrize("name", LOCAL_NAMES)
+def test_an_iri_beyond_latin_1_gets_an_ascii_content_location(local_server: str, name: str, accept: str) -> None:
+    """A node whose IRI holds Chinese or Latin-1 letters: 200, and a Content-Location in ASCII that names the same
+    document (it used to be a 500, or a raw byte in the header)."""
+    iri = BASE + "id/" + name
+    status, headers, body = call(f"{local_server}/id/{urllib.parse.quote(name)}", accept)
+    assert status == 200, body[:300]
+    location = headers["content-location"]
+    assert location.isascii() and urllib.parse.unquote(location).startswith(f"/id/{name}.")
+    again, again_headers, document = call(local_server + location, accept)
+    assert again == 200 and again_headers["content-type"] == headers["content-type"]
+    if accept == "text/html":
+        assert (
+            f'<code id="kg-iri">{iri}</code>' in body.decode()
+            and f'<code id="kg-iri">{iri}</code>' in document.decode()
+        )
+    else:
+        graph = rdflib.Graph().parse(data=document.decode(), format="turtle")
+        assert (rdflib.URIRef(iri), rdflib.RDF.type, rdflib.URIRef(SCE.Enterprise)) in graph
+        assert document == body

@@ -397,7 +397,7 @@ def _resource_job(request: Request) -> tuple[Job, str]:
         fmt = choose_page(request.headers.get("accept", ""))
         if fmt is None:
             raise HTTPError(406, f"no format fits the Accept header; offered: {page_acceptable()}")
-        location = stem + pages.ending(fmt) if stem else ""
+        location = header_path(stem + pages.ending(fmt)) if stem else ""
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     params = (("lang", language(request)), ("here", here))
     if stem == "/ontology":
@@ -405,6 +405,15 @@ def _resource_job(request: Request) -> tuple[Job, str]:
     if stem.startswith("/graph/"):
         return Job("graph-page", format=fmt, graph=iri, params=params), location
     return Job("node", iri, format=fmt, params=params), location
+
+
+def header_path(path: str) -> str:
+    """``path`` (decoded, as Starlette gives it) percent-encoded for a header: ASCII only, naming the same resource.
+
+    >>> header_path("/id/快手x.html"), header_path("/id/café.ttl"), header_path("/id/a%b")
+    ('/id/%E5%BF%AB%E6%89%8Bx.html', '/id/caf%C3%A9.ttl', '/id/a%25b')
+    """
+    return urllib.parse.quote(path, safe="/:@!$&'()*+,;=-._~")
 
 
 def _varied(error: HTTPError, headers: dict[str, str]) -> HTTPError:
