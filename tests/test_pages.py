@@ -192,6 +192,56 @@ def test_the_service_description_holds_the_same_void(served: str) -> None:
     assert subsets(description, described) == subsets(void, dataset) != {}
 
 
+def vary_of(headers: dict[str, str]) -> set[str]:
+    return {v.strip().lower() for v in headers.get("vary", "").split(",") if v.strip()}
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "varies"),
+    [
+        ("/", "text/html", {"accept", "accept-language", "cookie"}),
+        ("/", "application/json", {"accept", "accept-language", "cookie"}),
+        ("/docs", "text/html", {"accept-language", "cookie"}),
+    ],
+)
+def test_the_query_page_and_the_docs_say_what_they_vary_by(
+    served: str, path: str, accept: str, varies: set[str]
+) -> None:
+    """/ is the query page or JSON by Accept, and both pages are written in the language of the cookie or of
+    Accept-Language: each says so in Vary, beside the Origin of CORS."""
+    status, headers, _ = call(served + path, accept)
+    assert status == 200 and vary_of(headers) >= varies | {"origin"}, headers.get("vary")
+    if accept == "text/html":  # what Vary names does change the page
+        english = call(served + path, accept)[2].decode()
+        chinese = urllib.request.Request(served + path, headers={"Accept": accept, "Accept-Language": "zh-CN"})
+        with urllib.request.urlopen(chinese, timeout=60) as answer:
+            assert answer.read().decode() != english
+        cookie = urllib.request.Request(served + path, headers={"Accept": accept, "Cookie": "kg_lang=zh"})
+        with urllib.request.urlopen(cookie, timeout=60) as answer:
+            assert 'lang="zh-Hans"' in answer.read().decode() and 'lang="en"' in english
+
+
+@pytest.mark.parametrize(
+    "path", ["/id/a%0d%0ab", "/graph/seed%0a", "/ontology%0d%0a", "/id/%0a", "/id/kuai%0ashou", "/id/kuaishou%09"]
+)
+def test_a_line_break_in_an_iri_path_gets_kgs_404_with_vary(served: str, path: str) -> None:
+    """A path of the graph's IRIs holding a line break (which no route matches) gets kg's answer for an IRI that names
+    nothing, with Vary: Accept, not Starlette's bare "Not Found"."""
+    for accept in ("text/html", "text/turtle"):
+        status, headers, body = call(served + path, accept)
+        assert status == 404 and "accept" in vary_of(headers), (path, headers)
+        if accept == "text/turtle" or b"<html" not in body:
+            assert body.decode().count("\n") == 1 and "IRI" in body.decode(), body
+        else:
+            assert '<code id="kg-iri">' in body.decode() and headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("path", ["/nothing", "/nothing%0d%0a", "/static/nothing.js"])
+def test_a_path_of_nothing_gets_kgs_404(served: str, path: str) -> None:
+    status, _, body = call(served + path)
+    assert status == 404 and body != b"Not Found" and "/openapi.json" in body.decode(), body
+
+
 # --- VoID -------------------------------------------------------------------------------------------------------------
 
 
