@@ -4,6 +4,7 @@ ending with the canonical IRIs — and the dataset is described by VoID. Payload
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import urllib.error
@@ -34,6 +35,8 @@ RDF_TYPES = {
     "application/n-triples": "nt",
     "application/rdf+xml": "xml",
 }
+#: What Chromium sends as Accept when it follows a link.
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 SUFFIXES = {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt", ".rdf": "xml"}
 
 
@@ -525,3 +528,47 @@ def test_an_iri_beyond_latin_1_gets_an_ascii_content_location(local_server: str,
         graph = rdflib.Graph().parse(data=document.decode(), format="turtle")
         assert (rdflib.URIRef(iri), rdflib.RDF.type, rdflib.URIRef(SCE.Enterprise)) in graph
         assert document == body
+
+
+def local_links(base: str, path: str) -> set[str]:
+    """The links of a page to paths of the server, without their fragments."""
+    page = call(base + path, "text/html")[2].decode()
+    return {html.unescape(link).split("#")[0] for link in re.findall(r'href="(/[^"]*)"', page)} - {""}
+
+
+@pytest.mark.parametrize("name", ["快手x", "kuaishou"])
+def test_no_link_of_a_node_page_is_dead(local_server: str, name: str) -> None:
+    """Every link of a node page leads to a page: rdf:type (a property, used as one), the graph of a --data file
+    (named by its file: path), the classes, the sources, the other nodes."""
+    links = local_links(local_server, "/id/" + urllib.parse.quote(name))
+    type_link = "/node?" + urllib.parse.urlencode({"iri": str(rdflib.RDF.type)})
+    assert type_link in links and any(link.startswith("/node?iri=file") for link in links) == (name != "kuaishou")
+    dead = [link for link in sorted(links) if call(local_server + link, BROWSER)[0] != 200]
+    assert dead == []
+
+
+def test_a_data_files_graph_has_a_page(local_server: str) -> None:
+    """/node?iri=file:///…/local.ttl is the page of that graph: its triples counted, its nodes listed."""
+    graph = next(
+        r["g"] for r in sparql_rows(local_server, "SELECT DISTINCT ?g { GRAPH ?g {} }") if "local.ttl" in r["g"]
+    )
+    status, _, body = call(f"{local_server}/node?" + urllib.parse.urlencode({"iri": graph}), "text/html")
+    page = body.decode()
+    assert status == 200 and '<dd id="kg-triples">6</dd>' in page and LOCAL.count(" a sce:Enterprise") == 2
+    assert urllib.parse.quote("/id/快手x", safe="/") in page and "/id/caf%C3%A9" in page
+
+
+def test_void_names_no_local_path(local_server: str) -> None:
+    """VoID describes a --data file's graph by its file name and triples; the folder it lies in appears nowhere."""
+    graph = next(
+        r["g"] for r in sparql_rows(local_server, "SELECT DISTINCT ?g { GRAPH ?g {} }") if "local.ttl" in r["g"]
+    )
+    folder = urllib.parse.unquote(graph.removeprefix("file://")).rsplit("/", 1)[0]
+    text = call(f"{local_server}/.well-known/void")[2].decode()
+    assert folder not in text and urllib.parse.quote(folder) not in text
+    void = rdflib.Graph().parse(data=text, format="turtle")
+    dataset = next(void.subjects(rdflib.RDF.type, VOID.Dataset))
+    titled = [s for s in void.objects(None, VOID.subset) if void.value(s, DCT.title) == rdflib.Literal("local.ttl")]
+    assert len(titled) == 1 and int(str(void.value(titled[0], VOID.triples))) == 6
+    subsets = set(void.objects(None, VOID.subset))
+    assert len(subsets) == len(sparql_rows(local_server, "SELECT DISTINCT ?g { GRAPH ?g {} }")) and dataset

@@ -427,7 +427,7 @@ def _resource_job(request: Request) -> tuple[Job, str]:
         if fmt is None:
             raise HTTPError(406, f"no format fits the Accept header; offered: {page_acceptable()}")
         location = header_path(stem + pages.ending(fmt)) if stem else ""
-    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    here = header_path(path) + (f"?{request.url.query}" if request.url.query else "")
     params = (("lang", language(request)), ("here", here))
     if stem == "/ontology":
         return Job("ontology", format=fmt, params=params), location

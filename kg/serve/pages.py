@@ -426,8 +426,16 @@ def close_line(store: GraphStore, iri: str) -> str:
 
 
 def exists(store: GraphStore, iri: str) -> bool:
-    """Whether the store says anything of ``iri`` (as subject or object), or ``iri`` names one of its graphs."""
-    return store.has_node(ox.NamedNode(iri)) or iri == ONTOLOGY_IRI
+    """Whether the store uses ``iri`` at all: as a subject or object, as a property (``rdf:type`` has a page), or as
+    the name of one of its graphs (a ``--data`` file's ``file:`` graph has one too)."""
+    node = ox.NamedNode(iri)
+    used = store.has_node(node) or next(store.match(None, node), None) is not None
+    return used or names_graph(store, iri) or iri == ONTOLOGY_IRI
+
+
+def names_graph(store: GraphStore, iri: str) -> bool:
+    """Whether ``iri`` is the name of a graph of the store that holds something."""
+    return next(store.match(graph=ox.NamedNode(iri)), None) is not None
 
 
 def resource_triples(store: GraphStore, iri: str) -> list[ox.Triple]:
