@@ -4,6 +4,7 @@ escaped, script-free, and drawn offline by a real browser."""
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -149,6 +150,71 @@ def test_entries_say_rules_domain_range_and_uses(store: Store) -> None:
     assert "form" in page.articles["hasForm"]["range"]
     counted = {t.anchor: t.uses for t in ontology_terms(store)}
     assert counted["Enterprise"] == len(store.select("SELECT DISTINCT ?e WHERE { ?e a sce:Enterprise }"))
+
+
+SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+SHAPE = "https://w3id.org/sce/shapes#"
+
+
+def shapes_graph() -> rdflib.Graph:
+    return rdflib.Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")
+
+
+def said(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
+    """How the page names a shape: ``shape:Name``, or for a blank one its first message (``{?x}`` shown as …)."""
+    if isinstance(shape, rdflib.URIRef):
+        return "shape:" + str(shape).removeprefix(SHAPE)
+    messages = sorted(str(m) for m in shapes.objects(shape, SH.message))
+    return re.sub(r"\{[?$]\w+\}", "…", messages[0])
+
+
+def every_shape(shapes: rdflib.Graph) -> set[rdflib.term.Node]:
+    """Every shape of shapes.ttl: node and property shapes, each sh:property, each named SPARQL constraint."""
+    found = set(shapes.subjects(rdflib.RDF.type, SH.NodeShape)) | set(
+        shapes.subjects(rdflib.RDF.type, SH.PropertyShape)
+    )
+    found |= set(shapes.objects(None, SH.property))
+    found |= {c for c in shapes.subjects(rdflib.RDF.type, SH.SPARQLConstraint) if isinstance(c, rdflib.URIRef)}
+    return found
+
+
+def test_every_shape_is_shown_on_the_page(store: Store) -> None:
+    """Each shape of shapes.ttl, found there by rdflib, is named (or said in its words) in some entry's rules."""
+    shapes = shapes_graph()
+    rules = [entry.get("rules", "") for entry in parsed(ontology_page(store)).articles.values()]
+    found = every_shape(shapes)
+    assert len(found) > 40
+    missing = sorted(said(shapes, shape) for shape in found if not any(said(shapes, shape) in r for r in rules))
+    assert missing == []
+
+
+def direct_terms(shapes: rdflib.Graph, shape: rdflib.term.Node) -> set[str]:
+    """The sce: terms a shape names itself: target class, targeted property, path (inverse too), sh:class."""
+    named: set[str] = set()
+    for key in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH["class"]):
+        named |= {str(o) for o in shapes.objects(shape, key)}
+    for path in shapes.objects(shape, SH.path):
+        named |= {str(path)} | {str(o) for o in shapes.objects(path, SH.inversePath)}
+    return {t for t in named if t.startswith(str(SCE))}
+
+
+def test_every_shape_is_shown_under_every_sce_term_it_names(store: Store) -> None:
+    """A shape appears in the entry of each sce: term it names as target, path (inverse paths too) or value class;
+    a property shape in the entries of its node shape's target classes as well."""
+    shapes = shapes_graph()
+    articles = parsed(ontology_page(store)).articles
+    expected: list[tuple[str, str]] = []
+    for shape in every_shape(shapes):
+        holders = set(shapes.subjects(SH.property, shape))
+        terms = direct_terms(shapes, shape) | {
+            t for h in holders for t in direct_terms(shapes, h) if t.startswith(str(SCE))
+        }
+        expected += [(term.rsplit("#", 1)[1], said(shapes, shape)) for term in terms]
+    assert len(expected) > 100
+    absent = [(anchor, words) for anchor, words in expected if words not in articles[anchor].get("rules", "")]
+    assert absent == []
+    inverse = articles["hasSocialChain"]["rules"]  # only an inverse path names it
+    assert "a social chain belongs to at least one model" in inverse
 
 
 def test_text_from_the_graph_is_escaped_and_no_script_is_written() -> None:
