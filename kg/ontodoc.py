@@ -151,8 +151,16 @@ def _describe(store: GraphStore, term: Term) -> None:
         values.sort()
 
 
-def ontology_page(store: GraphStore, *, link: Callable[[str], str] = str, title: str = "") -> str:
-    """The ontology page as HTML text; ``link`` gives the address of a node (its canonical IRI by default)."""
+def ontology_page(
+    store: GraphStore, *, link: Callable[[str], str] = str, title: str = "", nav: Sequence[tuple[str, str]] = ()
+) -> str:
+    """The ontology page as HTML text.
+
+    Args:
+        link: the address of a node (its canonical IRI by default).
+        nav: links to put above the page, as (address, words): the server's pages under ``kg serve``; none in the
+            file of ``exports/``, which stands alone.
+    """
     from .render import _environment
     from .shapes import shape_rules
 
@@ -179,6 +187,7 @@ def ontology_page(store: GraphStore, *, link: Callable[[str], str] = str, title:
             ontology=ONTOLOGY_IRI,
             terms=terms,
             other_rules=sorted(others.items()),
+            nav=nav,
             kinds=[(k, KINDS_ZH[k], [t for t in terms if t.kind == k]) for k in KINDS.values()],
             term_link=term_link,
             node_link=link,

@@ -409,6 +409,74 @@ def test_a_node_page_lists_statements_with_their_sources_and_timeline(served: st
     assert dates == sorted(dates) and set(dates) == {r["date"] for r in rows} and dates
 
 
+# --- The browsing loop: node pages, the query page, the ontology ----------------------------------------------------
+
+SITE = {"/", "/ontology", "/.well-known/void", "/docs"}
+
+
+@pytest.mark.parametrize("path", ["/id/kuaishou", "/graph/seed", "/id/kuaishuo", "/ontology", "/"])
+def test_every_page_links_to_the_query_page_the_ontology_void_and_the_docs(served: str, path: str) -> None:
+    """Node, graph, not-found, ontology and query pages all lead to the rest of the site; none sends a browser to
+    /sparql (which answers it with Turtle)."""
+    status, _, body = call(served + path, BROWSER)
+    links = set(re.findall(r'href="([^"#]*)', body.decode()))
+    assert status in (200, 404) and SITE - {path} <= links and "/sparql" not in links, sorted(links)
+
+
+def test_the_exported_ontology_page_links_to_no_server(store: Store) -> None:
+    """The nav is the served page's alone: the file of exports/ links to no path of a server."""
+    from kg.ontodoc import ontology_page
+
+    exported = ontology_page(store)
+    assert not re.findall(r'href="/', exported) and 'id="kg-site-nav"' not in exported
+
+
+def wait_ready(page: Any) -> None:
+    page.wait_for_selector("body[data-ready='true']", state="attached", timeout=30_000)
+
+
+def labelled_results(page: Any) -> None:
+    """Run the editor's query and wait until the table's IRIs are links with their labels."""
+    page.click(".yasqe .yasqe_queryButton")
+    page.wait_for_selector(".yasr_results table a.iri[data-kg-label='true']", state="attached", timeout=30_000)
+
+
+def test_from_a_node_page_to_the_query_page_and_back_in_one_language(web: Browsing, served: str) -> None:
+    """Clicking only: a node page in Chinese → the site title → the query page, in Chinese (the cookie is shared) →
+    English there → a result's link → its node page, in English → the nav's query link → the query page again."""
+    page = web.open(f"{served}/id/kuaishou?lang=zh")
+    assert page.locator("h1").inner_text() == "快手"
+    page.click("a.kg-home")
+    page.wait_for_url(f"{served}/")
+    wait_ready(page)
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    assert page.locator("#kg-header h1").inner_text() == "社交电商知识图谱"
+    page.click("#kg-lang a[data-lang='en']")
+    page.wait_for_url(f"{served}/?lang=en")
+    wait_ready(page)
+    labelled_results(page)
+    link = page.locator(".yasr_results table a.iri[href='/id/content']").first
+    assert link.inner_text() == "content"
+    if link.get_attribute("target") == "_blank":
+        with web.context.expect_page() as opened:
+            link.click()
+        node = opened.value
+    else:
+        link.click()
+        node = page
+    node.wait_for_url(f"{served}/id/content")
+    assert node.locator("h1").inner_text() == "content", "the language chosen on the query page holds"
+    node.click("#kg-nav-query")
+    node.wait_for_url(f"{served}/")
+    wait_ready(node)
+    assert node.locator("html").get_attribute("lang") == "en"
+    node.click("#kg-ontology-link")
+    node.wait_for_url(f"{served}/ontology")
+    node.click("#kg-site-nav a[href='/']")
+    node.wait_for_url(f"{served}/")
+    assert web.blocked == [] and web.errors == []
+
+
 # --- A file of yours full of payloads ---------------------------------------------------------------------------------
 
 PAYLOADS = r"""@prefix rdfs:   <http://www.w3.org/2000/01/rdf-schema#> .
