@@ -316,9 +316,12 @@ def browsing(browser: Any, base: str, *, bypass_csp: bool = False) -> Iterator[B
     context.close()
 
 
-@pytest.fixture
-def web(browser: Any, served: str) -> Iterator[Browsing]:  # noqa: F811
-    yield from browsing(browser, served)
+@pytest.fixture(params=[False, True], ids=["with-csp", "without-csp"])
+def web(browser: Any, served: str, request: pytest.FixtureRequest) -> Iterator[Browsing]:  # noqa: F811
+    """A browsing context on the built-in graph's server, once with the pages' CSP and once without it: with it, the
+    browser refuses a request to another host before the route could count it; without it, the request is really
+    attempted, and counted."""
+    yield from browsing(browser, served, bypass_csp=request.param)
 
 
 PAGES = [
