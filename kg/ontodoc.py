@@ -18,16 +18,20 @@ text from the graph is escaped by the template. ``link`` says where a term or no
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from .names import pick
 from .results import str_value
 from .stores import GraphStore
-from .vocab import ONTOLOGY_IRI, OWL, SCE, SHAPES_FILE, curie, ontology_dir
+from .vocab import ONTOLOGY_IRI, OWL, SCE, curie
+
+if TYPE_CHECKING:
+    from .shapes import Rule
 
 #: The kinds of term, in the order the page lists them.
 KINDS = {
@@ -68,13 +72,6 @@ SOME_INSTANCES = (
 SOME_SUBJECTS = (
     f"SELECT DISTINCT ?node WHERE {{ ?node ?term ?o FILTER (isIRI(?node)) }} ORDER BY ?node LIMIT {EXAMPLES}"
 )
-RULES = """
-SELECT DISTINCT ?target ?message WHERE {
-    { ?shape sh:targetClass ?target . ?shape sh:property ?rule . ?rule sh:message ?message }
-    UNION { ?shape sh:targetClass ?target ; sh:message ?message }
-    UNION { ?rule sh:path ?target ; sh:message ?message FILTER (isIRI(?target)) }
-}
-"""
 
 
 @dataclass
@@ -93,7 +90,7 @@ class Term:
     domain: list[str] = field(default_factory=list)
     range: list[str] = field(default_factory=list)
     inverse: list[str] = field(default_factory=list)
-    rules: list[str] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
     uses: int = 0
     examples: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -103,9 +100,15 @@ class Term:
         return self.iri.rsplit("#", 1)[-1] if self.iri.startswith(str(SCE)) else curie(self.iri).replace(":", "-")
 
 
-def ontology_terms(store: GraphStore) -> list[Term]:
-    """Every class and property the ontology defines, with what the page says of each, sorted by kind and label."""
-    rules = _rules()
+def ontology_terms(store: GraphStore, *, rules: Mapping[str, list[Rule]] | None = None) -> list[Term]:
+    """Every class and property the ontology defines, with what the page says of each, sorted by kind and label.
+
+    Args:
+        rules: the shapes in words by term (:func:`kg.shapes.shape_rules`), when the caller has them already.
+    """
+    from .shapes import shape_rules
+
+    rules = shape_rules(store) if rules is None else rules
     terms = []
     defined_by = ox.NamedNode(ONTOLOGY_IRI)
     for row in store.query(TERMS, substitutions={"ontology": defined_by}).rows:
@@ -148,29 +151,28 @@ def _describe(store: GraphStore, term: Term) -> None:
         values.sort()
 
 
-def _rules() -> dict[str, list[str]]:
-    """The plain-words message of every SHACL rule, by the class it targets or the property it constrains."""
-    shapes = ox.Store()
-    shapes.load(path=str(ontology_dir() / SHAPES_FILE), format=ox.RdfFormat.TURTLE)
-    found: dict[str, list[str]] = {}
-    prefixes = {"sh": "http://www.w3.org/ns/shacl#"}
-    answer = shapes.query(RULES, prefixes=prefixes)
-    assert isinstance(answer, ox.QuerySolutions)
-    for row in answer:
-        target, message = row[0], row[1]
-        if isinstance(target, ox.NamedNode) and isinstance(message, ox.Literal):
-            found.setdefault(target.value, [])
-            if message.value not in found[target.value]:
-                found[target.value].append(message.value)
-    return found
+def ontology_page(
+    store: GraphStore, *, link: Callable[[str], str] = str, title: str = "", nav: Sequence[tuple[str, str]] = ()
+) -> str:
+    """The ontology page as HTML text.
 
-
-def ontology_page(store: GraphStore, *, link: Callable[[str], str] = str, title: str = "") -> str:
-    """The ontology page as HTML text; ``link`` gives the address of a node (its canonical IRI by default)."""
+    Args:
+        link: the address of a node (its canonical IRI by default).
+        nav: links to put above the page, as (address, words): the server's pages under ``kg serve``; none in the
+            file of ``exports/``, which stands alone.
+    """
     from .render import _environment
+    from .shapes import shape_rules
 
-    terms = ontology_terms(store)
+    rules = shape_rules(store)
+    terms = ontology_terms(store, rules=rules)
     known = {t.iri: t for t in terms}
+    shown = {rule for t in terms for rule in t.rules}
+    others: dict[Rule, list[str]] = {}
+    for iri, applying in rules.items():
+        for rule in applying:
+            if rule not in shown:
+                others.setdefault(rule, []).append(iri)
 
     def term_link(iri: str) -> str:
         return f"#{known[iri].anchor}" if iri in known else link(iri)
@@ -184,6 +186,8 @@ def ontology_page(store: GraphStore, *, link: Callable[[str], str] = str, title:
             title=title or "Social e-commerce ontology · 社交电商本体",
             ontology=ONTOLOGY_IRI,
             terms=terms,
+            other_rules=sorted(others.items()),
+            nav=nav,
             kinds=[(k, KINDS_ZH[k], [t for t in terms if t.kind == k]) for k in KINDS.values()],
             term_link=term_link,
             node_link=link,

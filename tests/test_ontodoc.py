@@ -3,16 +3,20 @@ escaped, script-free, and drawn offline by a real browser."""
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Iterable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 import pytest
+import rdflib
 
 from kg.ontodoc import ontology_page, ontology_terms
 from kg.stores import Store, open_store
-from kg.vocab import OWL
+from kg.vocab import SCE, ontology_dir
 
 from .test_browser import EXPORTS, browser, offline_context  # noqa: F401
 
@@ -58,28 +62,83 @@ def parsed(page: str) -> Sections:
     return sections
 
 
-def declared(store: Store, kind: str) -> set[str]:
-    rows = store.select(
-        "SELECT ?t WHERE { ?t a ?kind ; rdfs:isDefinedBy <https://w3id.org/sce/ontology> }", kind=ox.NamedNode(kind)
-    )
-    return {r["t"].value for r in rows if isinstance(r["t"], ox.NamedNode)}
+#: The kinds of term a vocabulary declares, as RDF Schema and OWL name them.
+TERM_KINDS = (rdflib.OWL.Class, rdflib.RDFS.Class, rdflib.OWL.ObjectProperty, rdflib.OWL.DatatypeProperty,
+              rdflib.OWL.AnnotationProperty, rdflib.RDF.Property)  # fmt: skip
+
+
+def sce_terms(store: Store) -> dict[str, str]:
+    """Every class and property of ``sce:``, found without the page's own query: each subject of ``sce.ttl`` (read by
+    rdflib) typed as a class or property, and each ``sce:`` class or property the built-in graph uses; by IRI, its
+    kind (``class`` or ``property``)."""
+    ontology = rdflib.Graph().parse(ontology_dir() / "sce.ttl", format="turtle")
+    found: dict[str, str] = {}
+    for kind in TERM_KINDS:
+        for subject in ontology.subjects(rdflib.RDF.type, kind):
+            if isinstance(subject, rdflib.URIRef) and subject.startswith(str(SCE)):
+                found[str(subject)] = "class" if kind in (rdflib.OWL.Class, rdflib.RDFS.Class) else "property"
+    used = "SELECT DISTINCT ?c ?p WHERE { { ?x a ?c } UNION { ?x ?p ?y } }"
+    for row in store.select(used):
+        for key, kind in (("c", "class"), ("p", "property")):
+            term = row.get(key)
+            if isinstance(term, ox.NamedNode) and term.value.startswith(str(SCE)):
+                found.setdefault(term.value, kind)
+    return found
+
+
+def missing_entries(page: str, terms: Iterable[str]) -> list[str]:
+    """What the ontology page ``page`` lacks for ``terms``: an entry, an English or a Chinese label (each its own
+    field, not the same text), an English or a Chinese definition; one line per gap, empty when the page is whole."""
+    articles = parsed(page).articles
+    gaps = []
+    for iri in sorted(terms):
+        anchor = iri.rsplit("#", 1)[1]
+        if anchor not in articles:
+            gaps.append(f"{iri}: no entry")
+            continue
+        entry = {name: text.strip() for name, text in articles[anchor].items()}
+        for field in ("label-en", "label-zh", "definition-en", "definition-zh"):
+            if not entry.get(field):
+                gaps.append(f"{iri}: no {field}")
+        if entry.get("label-en") and entry.get("label-en") == entry.get("label-zh"):
+            gaps.append(f"{iri}: label-en and label-zh are one text")
+    return gaps
+
+
+def test_the_terms_are_found_without_the_pages_query(store: Store) -> None:
+    """The independent list holds the classes and properties of every kind, annotation properties included."""
+    terms = sce_terms(store)
+    assert {SCE.SocialCommerceModel, SCE.Enterprise, SCE.SocialChain} <= {t for t, k in terms.items() if k == "class"}
+    assert {SCE.targets, SCE.fineYuan, SCE.seedQuote, SCE.representedBy} <= set(terms)
+    assert len(terms) > 25
 
 
 def test_every_class_and_property_has_an_entry_with_both_labels(store: Store) -> None:
-    page = parsed(ontology_page(store))
-    for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty):
-        for iri in declared(store, kind):
-            anchor = iri.rsplit("#", 1)[1]
-            assert anchor in page.articles, f"{iri} has no entry on the ontology page"
-            entry = page.articles[anchor]
-            assert entry.get("label-en", "").strip() and entry.get("label-zh", "").strip(), (anchor, entry)
-            assert entry["label-en"] != entry["label-zh"]
-            assert entry.get("definition-en", "").strip() and entry.get("definition-zh", "").strip(), anchor
+    assert missing_entries(ontology_page(store), sce_terms(store)) == []
 
 
-def test_a_class_without_an_entry_would_be_caught(store: Store) -> None:
-    page = ontology_page(store).replace('id="SocialChain"', 'id="gone"')
-    assert "SocialChain" not in parsed(page).articles  # the check above reads anchors, so it would fail
+def without_entry(page: str, anchor: str) -> str:
+    """``page`` with the entry (the article) of ``anchor`` cut out."""
+    start = page.index('<article class="term')
+    start = page.index(f'id="{anchor}"', start)
+    start = page.rindex("<article", 0, start)
+    end = page.index("</article>", start) + len("</article>")
+    return page[:start] + page[end:]
+
+
+@pytest.mark.parametrize("anchor", ["SocialChain", "seedQuote", "fineYuan"])
+def test_a_term_without_an_entry_is_caught(store: Store, anchor: str) -> None:
+    """The check above fails on a page with one entry cut out (a class, the annotation property, a datatype
+    property), and on a page whose entry lost its Chinese label."""
+    page = ontology_page(store)
+    terms = sce_terms(store)
+    assert SCE.term(anchor) in terms
+    assert missing_entries(without_entry(page, anchor), terms) == [f"{SCE.term(anchor)}: no entry"]
+    entry = parsed(page).articles[anchor]
+    label_zh = f'<span class="label-zh" lang="zh-Hans">{html.escape(entry["label-zh"], quote=False)}</span>'
+    assert label_zh in page
+    gaps = missing_entries(page.replace(label_zh, '<span class="label-zh" lang="zh-Hans"></span>'), terms)
+    assert gaps == [f"{SCE.term(anchor)}: no label-zh"]
 
 
 def test_entries_say_rules_domain_range_and_uses(store: Store) -> None:
@@ -91,6 +150,71 @@ def test_entries_say_rules_domain_range_and_uses(store: Store) -> None:
     assert "form" in page.articles["hasForm"]["range"]
     counted = {t.anchor: t.uses for t in ontology_terms(store)}
     assert counted["Enterprise"] == len(store.select("SELECT DISTINCT ?e WHERE { ?e a sce:Enterprise }"))
+
+
+SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+SHAPE = "https://w3id.org/sce/shapes#"
+
+
+def shapes_graph() -> rdflib.Graph:
+    return rdflib.Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")
+
+
+def said(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
+    """How the page names a shape: ``shape:Name``, or for a blank one its first message (``{?x}`` shown as …)."""
+    if isinstance(shape, rdflib.URIRef):
+        return "shape:" + str(shape).removeprefix(SHAPE)
+    messages = sorted(str(m) for m in shapes.objects(shape, SH.message))
+    return re.sub(r"\{[?$]\w+\}", "…", messages[0])
+
+
+def every_shape(shapes: rdflib.Graph) -> set[rdflib.term.Node]:
+    """Every shape of shapes.ttl: node and property shapes, each sh:property, each named SPARQL constraint."""
+    found = set(shapes.subjects(rdflib.RDF.type, SH.NodeShape)) | set(
+        shapes.subjects(rdflib.RDF.type, SH.PropertyShape)
+    )
+    found |= set(shapes.objects(None, SH.property))
+    found |= {c for c in shapes.subjects(rdflib.RDF.type, SH.SPARQLConstraint) if isinstance(c, rdflib.URIRef)}
+    return found
+
+
+def test_every_shape_is_shown_on_the_page(store: Store) -> None:
+    """Each shape of shapes.ttl, found there by rdflib, is named (or said in its words) in some entry's rules."""
+    shapes = shapes_graph()
+    rules = [entry.get("rules", "") for entry in parsed(ontology_page(store)).articles.values()]
+    found = every_shape(shapes)
+    assert len(found) > 40
+    missing = sorted(said(shapes, shape) for shape in found if not any(said(shapes, shape) in r for r in rules))
+    assert missing == []
+
+
+def direct_terms(shapes: rdflib.Graph, shape: rdflib.term.Node) -> set[str]:
+    """The sce: terms a shape names itself: target class, targeted property, path (inverse too), sh:class."""
+    named: set[str] = set()
+    for key in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH["class"]):
+        named |= {str(o) for o in shapes.objects(shape, key)}
+    for path in shapes.objects(shape, SH.path):
+        named |= {str(path)} | {str(o) for o in shapes.objects(path, SH.inversePath)}
+    return {t for t in named if t.startswith(str(SCE))}
+
+
+def test_every_shape_is_shown_under_every_sce_term_it_names(store: Store) -> None:
+    """A shape appears in the entry of each sce: term it names as target, path (inverse paths too) or value class;
+    a property shape in the entries of its node shape's target classes as well."""
+    shapes = shapes_graph()
+    articles = parsed(ontology_page(store)).articles
+    expected: list[tuple[str, str]] = []
+    for shape in every_shape(shapes):
+        holders = set(shapes.subjects(SH.property, shape))
+        terms = direct_terms(shapes, shape) | {
+            t for h in holders for t in direct_terms(shapes, h) if t.startswith(str(SCE))
+        }
+        expected += [(term.rsplit("#", 1)[1], said(shapes, shape)) for term in terms]
+    assert len(expected) > 100
+    absent = [(anchor, words) for anchor, words in expected if words not in articles[anchor].get("rules", "")]
+    assert absent == []
+    inverse = articles["hasSocialChain"]["rules"]  # only an inverse path names it
+    assert "a social chain belongs to at least one model" in inverse
 
 
 def test_text_from_the_graph_is_escaped_and_no_script_is_written() -> None:
@@ -113,7 +237,8 @@ def test_the_page_opens_offline_in_a_browser_with_both_languages(browser: Any) -
     heading = page.locator("#SocialCommerceModel h3")
     assert heading.locator(".label-en").inner_text() == "social commerce model"
     assert heading.locator(".label-zh").inner_text() == "社交电商模式"
-    assert page.locator("article.class").count() == len(declared(open_store(), OWL.Class))
+    classes = [t for t, kind in sce_terms(open_store()).items() if kind == "class"]
+    assert page.locator("article.class").count() == len(classes)
     page.click("a[href='#SocialChain']")
     assert page.evaluate("location.hash") == "#SocialChain"
     assert blocked == []

@@ -4,6 +4,7 @@ ending with the canonical IRIs — and the dataset is described by VoID. Payload
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import urllib.error
@@ -34,6 +35,8 @@ RDF_TYPES = {
     "application/n-triples": "nt",
     "application/rdf+xml": "xml",
 }
+#: What Chromium sends as Accept when it follows a link.
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 SUFFIXES = {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt", ".rdf": "xml"}
 
 
@@ -192,6 +195,56 @@ def test_the_service_description_holds_the_same_void(served: str) -> None:
     assert subsets(description, described) == subsets(void, dataset) != {}
 
 
+def vary_of(headers: dict[str, str]) -> set[str]:
+    return {v.strip().lower() for v in headers.get("vary", "").split(",") if v.strip()}
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "varies"),
+    [
+        ("/", "text/html", {"accept", "accept-language", "cookie"}),
+        ("/", "application/json", {"accept", "accept-language", "cookie"}),
+        ("/docs", "text/html", {"accept-language", "cookie"}),
+    ],
+)
+def test_the_query_page_and_the_docs_say_what_they_vary_by(
+    served: str, path: str, accept: str, varies: set[str]
+) -> None:
+    """/ is the query page or JSON by Accept, and both pages are written in the language of the cookie or of
+    Accept-Language: each says so in Vary, beside the Origin of CORS."""
+    status, headers, _ = call(served + path, accept)
+    assert status == 200 and vary_of(headers) >= varies | {"origin"}, headers.get("vary")
+    if accept == "text/html":  # what Vary names does change the page
+        english = call(served + path, accept)[2].decode()
+        chinese = urllib.request.Request(served + path, headers={"Accept": accept, "Accept-Language": "zh-CN"})
+        with urllib.request.urlopen(chinese, timeout=60) as answer:
+            assert answer.read().decode() != english
+        cookie = urllib.request.Request(served + path, headers={"Accept": accept, "Cookie": "kg_lang=zh"})
+        with urllib.request.urlopen(cookie, timeout=60) as answer:
+            assert 'lang="zh-Hans"' in answer.read().decode() and 'lang="en"' in english
+
+
+@pytest.mark.parametrize(
+    "path", ["/id/a%0d%0ab", "/graph/seed%0a", "/ontology%0d%0a", "/id/%0a", "/id/kuai%0ashou", "/id/kuaishou%09"]
+)
+def test_a_line_break_in_an_iri_path_gets_kgs_404_with_vary(served: str, path: str) -> None:
+    """A path of the graph's IRIs holding a line break (which no route matches) gets kg's answer for an IRI that names
+    nothing, with Vary: Accept, not Starlette's bare "Not Found"."""
+    for accept in ("text/html", "text/turtle"):
+        status, headers, body = call(served + path, accept)
+        assert status == 404 and "accept" in vary_of(headers), (path, headers)
+        if accept == "text/turtle" or b"<html" not in body:
+            assert body.decode().count("\n") == 1 and "IRI" in body.decode(), body
+        else:
+            assert '<code id="kg-iri">' in body.decode() and headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("path", ["/nothing", "/nothing%0d%0a", "/static/nothing.js"])
+def test_a_path_of_nothing_gets_kgs_404(served: str, path: str) -> None:
+    status, _, body = call(served + path)
+    assert status == 404 and body != b"Not Found" and "/openapi.json" in body.decode(), body
+
+
 # --- VoID -------------------------------------------------------------------------------------------------------------
 
 
@@ -263,9 +316,12 @@ def browsing(browser: Any, base: str, *, bypass_csp: bool = False) -> Iterator[B
     context.close()
 
 
-@pytest.fixture
-def web(browser: Any, served: str) -> Iterator[Browsing]:  # noqa: F811
-    yield from browsing(browser, served)
+@pytest.fixture(params=[False, True], ids=["with-csp", "without-csp"])
+def web(browser: Any, served: str, request: pytest.FixtureRequest) -> Iterator[Browsing]:  # noqa: F811
+    """A browsing context on the built-in graph's server, once with the pages' CSP and once without it: with it, the
+    browser refuses a request to another host before the route could count it; without it, the request is really
+    attempted, and counted."""
+    yield from browsing(browser, served, bypass_csp=request.param)
 
 
 PAGES = [
@@ -356,6 +412,74 @@ def test_a_node_page_lists_statements_with_their_sources_and_timeline(served: st
     assert dates == sorted(dates) and set(dates) == {r["date"] for r in rows} and dates
 
 
+# --- The browsing loop: node pages, the query page, the ontology ----------------------------------------------------
+
+SITE = {"/", "/ontology", "/.well-known/void", "/docs"}
+
+
+@pytest.mark.parametrize("path", ["/id/kuaishou", "/graph/seed", "/id/kuaishuo", "/ontology", "/"])
+def test_every_page_links_to_the_query_page_the_ontology_void_and_the_docs(served: str, path: str) -> None:
+    """Node, graph, not-found, ontology and query pages all lead to the rest of the site; none sends a browser to
+    /sparql (which answers it with Turtle)."""
+    status, _, body = call(served + path, BROWSER)
+    links = set(re.findall(r'href="([^"#]*)', body.decode()))
+    assert status in (200, 404) and SITE - {path} <= links and "/sparql" not in links, sorted(links)
+
+
+def test_the_exported_ontology_page_links_to_no_server(store: Store) -> None:
+    """The nav is the served page's alone: the file of exports/ links to no path of a server."""
+    from kg.ontodoc import ontology_page
+
+    exported = ontology_page(store)
+    assert not re.findall(r'href="/', exported) and 'id="kg-site-nav"' not in exported
+
+
+def wait_ready(page: Any) -> None:
+    page.wait_for_selector("body[data-ready='true']", state="attached", timeout=30_000)
+
+
+def labelled_results(page: Any) -> None:
+    """Run the editor's query and wait until the table's IRIs are links with their labels."""
+    page.click(".yasqe .yasqe_queryButton")
+    page.wait_for_selector(".yasr_results table a.iri[data-kg-label='true']", state="attached", timeout=30_000)
+
+
+def test_from_a_node_page_to_the_query_page_and_back_in_one_language(web: Browsing, served: str) -> None:
+    """Clicking only: a node page in Chinese → the site title → the query page, in Chinese (the cookie is shared) →
+    English there → a result's link → its node page, in English → the nav's query link → the query page again."""
+    page = web.open(f"{served}/id/kuaishou?lang=zh")
+    assert page.locator("h1").inner_text() == "快手"
+    page.click("a.kg-home")
+    page.wait_for_url(f"{served}/")
+    wait_ready(page)
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    assert page.locator("#kg-header h1").inner_text() == "社交电商知识图谱"
+    page.click("#kg-lang a[data-lang='en']")
+    page.wait_for_url(f"{served}/?lang=en")
+    wait_ready(page)
+    labelled_results(page)
+    link = page.locator(".yasr_results table a.iri[href='/id/content']").first
+    assert link.inner_text() == "content"
+    if link.get_attribute("target") == "_blank":
+        with web.context.expect_page() as opened:
+            link.click()
+        node = opened.value
+    else:
+        link.click()
+        node = page
+    node.wait_for_url(f"{served}/id/content")
+    assert node.locator("h1").inner_text() == "content", "the language chosen on the query page holds"
+    node.click("#kg-nav-query")
+    node.wait_for_url(f"{served}/")
+    wait_ready(node)
+    assert node.locator("html").get_attribute("lang") == "en"
+    node.click("#kg-ontology-link")
+    node.wait_for_url(f"{served}/ontology")
+    node.click("#kg-site-nav a[href='/']")
+    node.wait_for_url(f"{served}/")
+    assert web.blocked == [] and web.errors == []
+
+
 # --- A file of yours full of payloads ---------------------------------------------------------------------------------
 
 PAYLOADS = r"""@prefix rdfs:   <http://www.w3.org/2000/01/rdf-schema#> .
@@ -411,7 +535,7 @@ def test_payloads_run_nowhere(browser: Any, payload_server: str, bypass_csp: boo
         for path in pages:
             page = seen.open(base + path, drawn=path == "/id/content" or EVIL in urllib.parse.unquote(path))
             links = page.eval_on_selector_all("a[href]", "(as) => as.map((a) => a.getAttribute('href'))")
-            assert links and all(re.match(r"(/[^/]|https?://|\?|#)", link) for link in links), links
+            assert links and [link for link in links if not re.match(r"(/([^/]|$)|https?://|\?|#)", link)] == []
             text = page.locator("body").inner_text()
             if path == "/id/content":
                 hover_and_click(page, EVIL)
@@ -428,3 +552,143 @@ def test_payloads_run_nowhere(browser: Any, payload_server: str, bypass_csp: boo
             assert page.locator("main img, main script:not([src]):not([type='application/json'])").count() == 0
             page.close()
         assert seen.dialogs == [] and seen.blocked == []
+
+
+# --- A file of yours: IRIs beyond ASCII, a graph named by its path ----------------------------------------------------
+
+LOCAL = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix sce:  <https://w3id.org/sce/ontology#> .
+
+<https://w3id.org/sce/id/快手x> a sce:Enterprise ; rdfs:label "Kuaishou x"@en , "快手x"@zh-Hans .
+<https://w3id.org/sce/id/café> a sce:Enterprise ; rdfs:label "Café"@en , "咖啡馆"@zh-Hans .
+"""
+LOCAL_NAMES = ["快手x", "café"]
+
+
+@pytest.fixture(scope="module")
+def local_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """kg serve with a ``--data`` file of nodes whose IRIs are not ASCII; its graph is named by the file's path."""
+    folder = tmp_path_factory.mktemp("local")
+    data = folder / "local.ttl"
+    data.write_text(LOCAL, encoding="utf-8")
+    server = start_kg_serve(folder, "--workers", "1", "--timeout", "30", global_args=("--data", str(data)))
+    try:
+        yield base_of(server)
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("accept", ["text/html", "text/turtle"])
+@pytest.mark.parametrize("name", LOCAL_NAMES)
+def test_an_iri_beyond_latin_1_gets_an_ascii_content_location(local_server: str, name: str, accept: str) -> None:
+    """A node whose IRI holds Chinese or Latin-1 letters: 200, and a Content-Location in ASCII that names the same
+    document (it used to be a 500, or a raw byte in the header)."""
+    iri = BASE + "id/" + name
+    status, headers, body = call(f"{local_server}/id/{urllib.parse.quote(name)}", accept)
+    assert status == 200, body[:300]
+    location = headers["content-location"]
+    assert location.isascii() and urllib.parse.unquote(location).startswith(f"/id/{name}.")
+    again, again_headers, document = call(local_server + location, accept)
+    assert again == 200 and again_headers["content-type"] == headers["content-type"]
+    if accept == "text/html":
+        assert (
+            f'<code id="kg-iri">{iri}</code>' in body.decode()
+            and f'<code id="kg-iri">{iri}</code>' in document.decode()
+        )
+    else:
+        graph = rdflib.Graph().parse(data=document.decode(), format="turtle")
+        assert (rdflib.URIRef(iri), rdflib.RDF.type, rdflib.URIRef(SCE.Enterprise)) in graph
+        assert document == body
+
+
+def local_links(base: str, path: str) -> set[str]:
+    """The links of a page to paths of the server, without their fragments."""
+    page = call(base + path, "text/html")[2].decode()
+    return {html.unescape(link).split("#")[0] for link in re.findall(r'href="(/[^"]*)"', page)} - {""}
+
+
+@pytest.mark.parametrize("name", ["快手x", "kuaishou"])
+def test_no_link_of_a_node_page_is_dead(local_server: str, name: str) -> None:
+    """Every link of a node page leads to a page: rdf:type (a property, used as one), the graph of a --data file
+    (named by its file: path), the classes, the sources, the other nodes."""
+    links = local_links(local_server, "/id/" + urllib.parse.quote(name))
+    type_link = "/node?" + urllib.parse.urlencode({"iri": str(rdflib.RDF.type)})
+    assert type_link in links and any(link.startswith("/node?iri=file") for link in links) == (name != "kuaishou")
+    dead = [link for link in sorted(links) if call(local_server + link, BROWSER)[0] != 200]
+    assert dead == []
+
+
+def test_a_data_files_graph_has_a_page(local_server: str) -> None:
+    """/node?iri=file:///…/local.ttl is the page of that graph: its triples counted, its nodes listed."""
+    graph = next(
+        r["g"] for r in sparql_rows(local_server, "SELECT DISTINCT ?g { GRAPH ?g {} }") if "local.ttl" in r["g"]
+    )
+    status, _, body = call(f"{local_server}/node?" + urllib.parse.urlencode({"iri": graph}), "text/html")
+    page = body.decode()
+    assert status == 200 and '<dd id="kg-triples">6</dd>' in page and LOCAL.count(" a sce:Enterprise") == 2
+    assert urllib.parse.quote("/id/快手x", safe="/") in page and "/id/caf%C3%A9" in page
+
+
+def test_void_names_no_local_path(local_server: str) -> None:
+    """VoID describes a --data file's graph by its file name and triples; the folder it lies in appears nowhere."""
+    graph = next(
+        r["g"] for r in sparql_rows(local_server, "SELECT DISTINCT ?g { GRAPH ?g {} }") if "local.ttl" in r["g"]
+    )
+    folder = urllib.parse.unquote(graph.removeprefix("file://")).rsplit("/", 1)[0]
+    text = call(f"{local_server}/.well-known/void")[2].decode()
+    assert folder not in text and urllib.parse.quote(folder) not in text
+    void = rdflib.Graph().parse(data=text, format="turtle")
+    dataset = next(void.subjects(rdflib.RDF.type, VOID.Dataset))
+    titled = [s for s in void.objects(None, VOID.subset) if void.value(s, DCT.title) == rdflib.Literal("local.ttl")]
+    assert len(titled) == 1 and int(str(void.value(titled[0], VOID.triples))) == 6
+    subsets = set(void.objects(None, VOID.subset))
+    assert len(subsets) == len(sparql_rows(local_server, "SELECT DISTINCT ?g { GRAPH ?g {} }")) and dataset
+
+
+def payload_graph(base: str) -> str:
+    """The named graph of the payloads file (its file: IRI)."""
+    rows = sparql_rows(base, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return next(r["g"] for r in rows if r["g"].endswith("/payloads.ttl"))
+
+
+ALT = "javascript:window.__pwned='alt'"
+
+
+@pytest.mark.parametrize("bypass_csp", [False, True], ids=["with-csp", "without-csp"])
+def test_payloads_run_nowhere_on_the_other_pages(browser: Any, payload_server: str, bypass_csp: bool) -> None:  # noqa: F811
+    """The served ontology page (the payload node is an enterprise), the --data graph's page, a 404 page whose path is
+    a payload and whose closest names are payloads, and the search box of a node page given payloads: each shows
+    them as text, and nothing runs, with the CSP and without it."""
+    base = payload_server
+    label = "<script>window.__pwned='label'</script>"
+    pages = {
+        "/ontology": [label],
+        "/node?iri=" + urllib.parse.quote(payload_graph(base), safe=""): [label, SHOWN[2]],
+        "/id/" + urllib.parse.quote(ALT, safe=":"): [f"{BASE}id/{ALT}", label, ALT],
+    }
+    for seen in browsing(browser, base, bypass_csp=bypass_csp):
+        for path, shown in pages.items():
+            page = seen.open(base + path)
+            page.wait_for_load_state("load")
+            links = page.eval_on_selector_all("a[href]", "(as) => as.map((a) => a.getAttribute('href'))")
+            assert links and [link for link in links if not re.match(r"(/([^/]|$)|https?://|\?|#)", link)] == []
+            text = page.locator("body").inner_text()
+            for payload in shown:
+                assert payload in text, (path, payload)
+            for link in page.locator("a").all()[:60]:
+                link.hover()
+            assert page.evaluate("() => typeof window.__pwned") == "undefined", path
+            assert page.locator("main img, main script:not([src]):not([type='application/json'])").count() == 0
+            page.close()
+        page = seen.open(base + "/id/content", drawn=True)
+        for typed in ("<img src=x onerror=\"window.__pwned='search'\">", label[:20]):
+            page.fill("#kg-search", typed)
+            page.click("#kg-search-form button[type='submit']")
+            page.wait_for_timeout(200)
+        assert label in page.locator("#kg-panel").inner_text(), "the second search found the payload node"
+        assert page.locator("#kg-search").input_value() == label[:20]
+        assert page.evaluate("() => typeof window.__pwned") == "undefined"
+        assert page.locator("#kg-panel img, #kg-panel script").count() == 0
+        page.close()
+        assert seen.dialogs == [] and seen.blocked == []
+        assert [e for e in seen.errors if "404" not in e] == []  # the not-found page is itself a 404

@@ -65,7 +65,7 @@ def create_app(pool: Pool, settings: Settings) -> ASGIApp:
         Route("/api/{name}", server.api, methods=["GET"]),
         Route("/openapi.json", server.openapi, methods=["GET"]),
         Route("/", server.index, methods=["GET"]),
-        Route("/docs", docs_page, methods=["GET"]),
+        Route("/docs", server.docs, methods=["GET"]),
         Route("/id/{rest:path}", server.resource, methods=["GET", "HEAD"]),
         Route("/graph/{rest:path}", server.resource, methods=["GET", "HEAD"]),
         Route("/ontology{rest:path}", server.resource, methods=["GET", "HEAD"]),
@@ -82,7 +82,8 @@ def create_app(pool: Pool, settings: Settings) -> ASGIApp:
         allow_headers=["Authorization", "Content-Type", "Accept"],
         expose_headers=["Location"],
     )
-    app = Starlette(routes=routes, middleware=[cors], exception_handlers={HTTPError: _error, KGError: _error})
+    handlers = {HTTPError: _error, KGError: _error, 404: server.nowhere}
+    app = Starlette(routes=routes, middleware=[cors], exception_handlers=handlers)
     return Direct(app, sparql=server.sparql, api=server.api, error=_error)
 
 
@@ -349,12 +350,39 @@ class _Server:
         return JSONResponse(openapi(str(request.base_url).rstrip("/")))
 
     async def index(self, request: Request) -> Response:
-        """The query page for a browser; for other clients, where things are."""
+        """The query page for a browser, in the reader's language; for other clients, where things are. Either way
+        the answer varies by ``Accept``, and the page by the language cookie and ``Accept-Language``."""
         if prefers_html(request.headers.get("accept", "")):
-            return await query_page(request)
-        return JSONResponse(
-            {"sparql": "/sparql", "store": "/store", "api": "/api/{name}", "openapi": "/openapi.json", "docs": "/docs"}
-        )
+            response = await query_page(request)
+        else:
+            response = JSONResponse(
+                {
+                    "sparql": "/sparql",
+                    "store": "/store",
+                    "api": "/api/{name}",
+                    "openapi": "/openapi.json",
+                    "docs": "/docs",
+                }
+            )
+        response.headers["Vary"] = "Accept, Accept-Language, Cookie"
+        return response
+
+    async def docs(self, request: Request) -> Response:
+        """The API docs, in the reader's language: one page whatever ``Accept`` says, varying by language only."""
+        response = await docs_page(request)
+        response.headers["Vary"] = "Accept-Language, Cookie"
+        return response
+
+    async def nowhere(self, request: Request, error: Exception) -> Response:
+        """A path no route takes: under the graph's IRIs (one holding a line break, which Starlette's routes never
+        match), the answer of :meth:`resource` for an IRI that names nothing; elsewhere kg's one line. Never
+        Starlette's bare 404."""
+        try:
+            if _path(request).startswith(("/id/", "/graph/", "/ontology")) and request.method in ("GET", "HEAD"):
+                return await self.resource(request)
+            raise HTTPError(404, "nothing is at this path; / is the query page, /openapi.json lists the API")
+        except HTTPError as missing:
+            return await _error(request, missing)
 
 
 async def vis_network(request: Request) -> Response:
@@ -387,12 +415,13 @@ def _resource_job(request: Request) -> tuple[Job, str]:
     """
     from . import pages
 
-    if request.url.path == "/node":
+    path = _path(request)
+    if path == "/node":
         stem, fmt, iri = "", None, request.query_params.get("iri", "")
         if not iri:
             raise HTTPError(400, "name the node: /node?iri=IRI")
     else:
-        stem, fmt = pages.split_suffix(request.url.path)
+        stem, fmt = pages.split_suffix(path)
         iri = pages.iri_of_path(stem)
     try:
         iri = ox.NamedNode(iri).value
@@ -403,14 +432,30 @@ def _resource_job(request: Request) -> tuple[Job, str]:
         fmt = choose_page(request.headers.get("accept", ""))
         if fmt is None:
             raise HTTPError(406, f"no format fits the Accept header; offered: {page_acceptable()}")
-        location = stem + pages.ending(fmt) if stem else ""
-    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        location = header_path(stem + pages.ending(fmt)) if stem else ""
+    here = header_path(path) + (f"?{request.url.query}" if request.url.query else "")
     params = (("lang", language(request)), ("here", here))
     if stem == "/ontology":
         return Job("ontology", format=fmt, params=params), location
     if stem.startswith("/graph/"):
         return Job("graph-page", format=fmt, graph=iri, params=params), location
     return Job("node", iri, format=fmt, params=params), location
+
+
+def _path(request: Request) -> str:
+    """The request's path, decoded, as the routes saw it. Not ``request.url.path``: parsing the URL drops line breaks
+    and tabs, so that ``/id/kuai%0Ashou`` would name Kuaishou."""
+    path: str = request.scope["path"]
+    return path
+
+
+def header_path(path: str) -> str:
+    """``path`` (decoded, as Starlette gives it) percent-encoded for a header: ASCII only, naming the same resource.
+
+    >>> header_path("/id/快手x.html"), header_path("/id/café.ttl"), header_path("/id/a%b")
+    ('/id/%E5%BF%AB%E6%89%8Bx.html', '/id/caf%C3%A9.ttl', '/id/a%25b')
+    """
+    return urllib.parse.quote(path, safe="/:@!$&'()*+,;=-._~")
 
 
 def _varied(error: HTTPError, headers: dict[str, str]) -> HTTPError:

@@ -7,6 +7,7 @@ turns that into the response.
 
 from __future__ import annotations
 
+import urllib.parse
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -244,7 +245,10 @@ def _node(store: GraphStore, job: Job, sink: Sink) -> None:
         _html(sink, pages.not_found_page(store, job.text, lang=lang, here=here), 404)
     elif job.format == "html":
         lang, here = _page_options(job)
-        _html(sink, pages.node_page(store, job.text, lang=lang, here=here))
+        if pages.names_graph(store, job.text):  # /node?iri=G for a graph G outside kg's paths (a --data file's)
+            _html(sink, pages.graph_page(store, job.text, lang=lang, here=here))
+        else:
+            _html(sink, pages.node_page(store, job.text, lang=lang, here=here))
     else:
         _write(Result.from_triples(list(pages.resource_triples(store, job.text))), job, sink)
 
@@ -325,7 +329,7 @@ def void_dataset(
     """A VoID description of the store as the dataset ``dataset``: its title, licence (as the ontology states it),
     SPARQL endpoint, triples (of the union of its graphs, each triple once, as the endpoint's default graph holds
     them), the vocabularies its statements use, and each named graph as a subset with its triples
-    (the subset is named by the graph's IRI).
+    (the subset is named by the graph's IRI, but for a ``file:`` graph: see :func:`_subset`).
 
     Args:
         sizes: the store's graphs with their triples, when the caller has them already.
@@ -342,14 +346,28 @@ def void_dataset(
     for licence in store.select(LICENCE, ontology=iri(ONTOLOGY_IRI)):
         triples.append(ox.Triple(dataset, iri(DCT.license), licence["licence"]))
     triples += [ox.Triple(dataset, iri(VOID + "vocabulary"), iri(v)) for v in vocabularies(store)]
-    for graph, size in store.graphs() if sizes is None else sizes:
+    for index, (graph, size) in enumerate(store.graphs() if sizes is None else sizes):
         if graph:
+            subset = _subset(graph, index)
             triples += [
-                ox.Triple(dataset, iri(VOID + "subset"), iri(graph)),
-                ox.Triple(iri(graph), iri(RDF_TYPE), iri(VOID + "Dataset")),
-                ox.Triple(iri(graph), iri(VOID + "triples"), _count(size)),
+                ox.Triple(dataset, iri(VOID + "subset"), subset),
+                ox.Triple(subset, iri(RDF_TYPE), iri(VOID + "Dataset")),
+                ox.Triple(subset, iri(VOID + "triples"), _count(size)),
             ]
+            if isinstance(subset, ox.BlankNode):
+                title = urllib.parse.unquote(graph.rstrip("/").rsplit("/", 1)[-1])
+                triples.append(ox.Triple(subset, iri(DCT.term("title")), ox.Literal(title)))
     return triples
+
+
+def _subset(graph: str, index: int) -> ox.NamedNode | ox.BlankNode:
+    """The VoID subset of a named graph: named by the graph's IRI, except a ``file:`` graph (a ``--data`` file's),
+    whose IRI is a path on the server's disk that VoID would publish: a blank node, titled by the file's name.
+
+    >>> _subset("https://w3id.org/sce/graph/seed", 3), _subset("file:///home/me/shops.ttl", 3)
+    (<NamedNode value=https://w3id.org/sce/graph/seed>, <BlankNode value=subset3>)
+    """
+    return ox.BlankNode(f"subset{index}") if graph.startswith("file:") else ox.NamedNode(graph)
 
 
 def vocabularies(store: GraphStore) -> list[str]:

@@ -47,7 +47,8 @@ LISTED = 2000
 WORDS: dict[str, dict[str, str]] = {
     "en": {
         "site": "Social e-commerce knowledge graph", "ontology": "Ontology", "void": "Dataset (VoID)",
-        "sparql": "SPARQL", "name_en": "English name", "name_zh": "Chinese name", "also": "Also called",
+        "sparql": "Query (SPARQL)", "docs": "API docs", "name_en": "English name", "name_zh": "Chinese name",
+        "also": "Also called",
         "class": "Class", "definition": "Definition", "iri": "IRI", "formats": "As RDF",
         "seed_wording": "The seed's own wording", "seed_label": "its name for it", "seed_quote": "its words",
         "timeline": "Timeline", "drawing": "Neighbourhood", "find": "Find", "find_hint": "Find a node in the drawing",
@@ -61,7 +62,8 @@ WORDS: dict[str, dict[str, str]] = {
         "graphs": "Named graphs", "event": "Event", "date": "Date", "kind": "Kind", "founded": " is founded",
     },
     "zh": {
-        "site": "社交电商知识图谱", "ontology": "本体", "void": "数据集（VoID）", "sparql": "SPARQL",
+        "site": "社交电商知识图谱", "ontology": "本体", "void": "数据集（VoID）", "sparql": "查询（SPARQL）",
+        "docs": "API 文档",
         "name_en": "英文名", "name_zh": "中文名", "also": "又称", "class": "类别", "definition": "定义",
         "iri": "IRI", "formats": "RDF 格式", "seed_wording": "源文档原文", "seed_label": "原文名称",
         "seed_quote": "原文", "timeline": "时间线", "drawing": "邻近节点", "find": "查找",
@@ -389,11 +391,17 @@ def graph_page(store: GraphStore, graph: str, *, lang: str, here: str) -> str:
     )  # fmt: skip
 
 
+#: The served ontology page's links to the rest of the site (the page is bilingual, so are they).
+ONTOLOGY_NAV = (("/", "sparql"), ("/.well-known/void", "void"), ("/docs", "docs"))
+
+
 def ontology_html(store: GraphStore) -> str:
-    """The ontology page (:func:`kg.ontodoc.ontology_page`) with its links pointing at this server's paths."""
+    """The ontology page (:func:`kg.ontodoc.ontology_page`) with its links pointing at this server's paths, and a
+    navigation to the query page, VoID and the API docs (which the file in ``exports/`` has not)."""
     from ..ontodoc import ontology_page
 
-    return ontology_page(store, link=href)
+    nav = [(path, f"{WORDS['en'][key]} · {WORDS['zh'][key]}") for path, key in ONTOLOGY_NAV]
+    return ontology_page(store, link=href, nav=nav)
 
 
 def not_found_page(store: GraphStore, iri: str, *, lang: str, here: str, graphs: bool = False) -> str:
@@ -426,8 +434,16 @@ def close_line(store: GraphStore, iri: str) -> str:
 
 
 def exists(store: GraphStore, iri: str) -> bool:
-    """Whether the store says anything of ``iri`` (as subject or object), or ``iri`` names one of its graphs."""
-    return store.has_node(ox.NamedNode(iri)) or iri == ONTOLOGY_IRI
+    """Whether the store uses ``iri`` at all: as a subject or object, as a property (``rdf:type`` has a page), or as
+    the name of one of its graphs (a ``--data`` file's ``file:`` graph has one too)."""
+    node = ox.NamedNode(iri)
+    used = store.has_node(node) or next(store.match(None, node), None) is not None
+    return used or names_graph(store, iri) or iri == ONTOLOGY_IRI
+
+
+def names_graph(store: GraphStore, iri: str) -> bool:
+    """Whether ``iri`` is the name of a graph of the store that holds something."""
+    return next(store.match(graph=ox.NamedNode(iri)), None) is not None
 
 
 def resource_triples(store: GraphStore, iri: str) -> list[ox.Triple]:
