@@ -429,14 +429,20 @@ def test_payloads_in_labels_run_no_script(browser: Any, served: Server, bypass_c
         assert len(nodes) == 3
         for node in nodes:
             spot = page.evaluate(
-                """(id) => { const g = window.kgQuery.graph(); g.network.fit({nodes: [id], animation: false});
+                """(id) => { const g = window.kgQuery.graph(); g.network.stopSimulation();
+                g.network.fit({nodes: [id], animation: false});
                 const p = g.network.canvasToDOM(g.network.getPosition(id));
                 const r = g.view.querySelector('.kg-graph-canvas').getBoundingClientRect();
                 return [p.x + r.left, p.y + r.top]; }""",
                 node,
             )
-            page.mouse.move(spot[0], spot[1])
-            page.wait_for_selector(".kg-tooltip:not([hidden])", timeout=5000)
+            # The node stands still (the simulation stopped); a loaded machine may still miss the first hover event.
+            for nudge in (0, 1, -1, 2):
+                page.mouse.move(spot[0] + nudge, spot[1] + nudge)
+                if page.locator(".kg-tooltip:not([hidden])").count():
+                    break
+                page.wait_for_timeout(300)
+            page.wait_for_selector(".kg-tooltip:not([hidden])", timeout=10000)
             page.mouse.click(spot[0], spot[1])
             page.wait_for_selector(".kg-panel:not([hidden])", timeout=5000)
             page.locator(".kg-panel button.link").first.click()
