@@ -148,7 +148,8 @@ def test_pages_for_browsers_run_only_scripts_of_this_server(served: Server, path
     assert status == 200 and headers["content-type"].startswith("text/html")
     policy = headers["content-security-policy"]
     assert "script-src 'self';" in policy and "default-src 'none'" in policy and "connect-src 'self'" in policy
-    assert ("'unsafe-inline'" in policy) == (path == "/"), "only the query page lets styles be inline"
+    assert "'unsafe-inline'" not in policy, "no page lets any inline style or script run without naming its hash"
+    assert ("'sha256-" in policy) == (path == "/"), "only the query page names inline styles (YASR's grips) by hash"
     parsed = _Scripts()
     parsed.feed(body.decode())
     assert parsed.scripts and all(s.get("src") or s.get("type") == "application/json" for s in parsed.scripts)
@@ -224,6 +225,17 @@ def test_a_typed_query_shows_its_rows(query_page: Visit) -> None:
     rows = page.locator(".yasr_results table tbody tr").all_inner_texts()
     assert len(rows) == 2
     assert any("快手" in row for row in rows) and any("Kuaishou" in row for row in rows)
+    # Dragging a column's grip adds column-resizer's cursor style: the policy lets it in by its hash, or the browser
+    # logs a refusal, an error here.
+    grip = page.locator(".yasr_results .grip-handle").first
+    box = grip.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 60, box["y"] + box["height"] / 2, steps=5)
+    dragging = page.evaluate("() => [...document.querySelectorAll('style')].map(s => s.textContent)")
+    page.mouse.up()
+    assert "*{cursor:col-resize!important}" in dragging
     assert query_page.errors == []
 
 
