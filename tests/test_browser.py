@@ -153,6 +153,17 @@ def test_language_toggle_changes_the_labels(whole: Visit) -> None:
     assert page.evaluate(label) == "Kuaishou"
 
 
+def hover_until(page: Any, spot: list[float], shown: str) -> None:
+    """Move the mouse onto ``spot`` of a drawing whose simulation has stopped until ``shown`` (a selector) appears:
+    a loaded machine may miss the first hover event, so the mouse is nudged a pixel or two before giving up."""
+    for nudge in (0, 1, -1, 2):
+        page.mouse.move(spot[0] + nudge, spot[1] + nudge)
+        if page.locator(shown).count():
+            return
+        page.wait_for_timeout(300)
+    page.wait_for_selector(shown, timeout=10000)
+
+
 def hover_and_click(page: Any, node: str) -> None:
     """Move the mouse onto ``node`` (its summary shows), then click it (its panel opens)."""
     spot = page.evaluate(
@@ -160,13 +171,7 @@ def hover_and_click(page: Any, node: str) -> None:
         " const r = document.getElementById('kg-graph').getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }",
         node,
     )
-    # The node stands still (the simulation stopped); a loaded machine may still miss the first hover event.
-    for nudge in (0, 1, -1, 2):
-        page.mouse.move(spot[0] + nudge, spot[1] + nudge)
-        if page.locator("#kg-tooltip:not([hidden])").count():
-            break
-        page.wait_for_timeout(300)
-    page.wait_for_selector("#kg-tooltip:not([hidden])", timeout=10000)
+    hover_until(page, spot, "#kg-tooltip:not([hidden])")
     page.mouse.click(spot[0], spot[1])
     page.wait_for_selector("#kg-panel:not([hidden])", timeout=5000)
 

@@ -24,7 +24,7 @@ from kg.stores import Store
 from kg.vocab import RDF
 
 from .servers import Server, start_kg_serve
-from .test_browser import browser, offline_context  # noqa: F401
+from .test_browser import browser, hover_until, offline_context  # noqa: F401
 from .test_serve import call
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
@@ -448,13 +448,7 @@ def test_payloads_in_labels_run_no_script(browser: Any, served: Server, bypass_c
                 return [p.x + r.left, p.y + r.top]; }""",
                 node,
             )
-            # The node stands still (the simulation stopped); a loaded machine may still miss the first hover event.
-            for nudge in (0, 1, -1, 2):
-                page.mouse.move(spot[0] + nudge, spot[1] + nudge)
-                if page.locator(".kg-tooltip:not([hidden])").count():
-                    break
-                page.wait_for_timeout(300)
-            page.wait_for_selector(".kg-tooltip:not([hidden])", timeout=10000)
+            hover_until(page, spot, ".kg-tooltip:not([hidden])")
             page.mouse.click(spot[0], spot[1])
             page.wait_for_selector(".kg-panel:not([hidden])", timeout=5000)
             page.locator(".kg-panel button.link").first.click()
