@@ -509,16 +509,21 @@ SHOWN = ["<script>window.__pwned='label'</script>", "</script><script>window.__p
          "<img src=x onerror=\"window.__pwned='source'\">", "javascript:window.__pwned='alt'"]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def payload_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("payloads")
-    data = folder / "payloads.ttl"
-    data.write_text(PAYLOADS, encoding="utf-8")
+def serve_data(tmp_path_factory: pytest.TempPathFactory, name: str, text: str) -> Iterator[str]:
+    """kg serve with one worker and a ``--data`` file ``name`` holding ``text``: its base URL, until the test ends."""
+    folder = tmp_path_factory.mktemp(name.split(".")[0])
+    data = folder / name
+    data.write_text(text, encoding="utf-8")
     server = start_kg_serve(folder, "--workers", "1", "--timeout", "30", global_args=("--data", str(data)))
     try:
         yield base_of(server)
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def payload_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from serve_data(tmp_path_factory, "payloads.ttl", PAYLOADS)
 
 
 EVIL = "https://example.org/xss/evil"
@@ -568,14 +573,7 @@ LOCAL_NAMES = ["快手x", "café"]
 @pytest.fixture(scope="module")
 def local_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """kg serve with a ``--data`` file of nodes whose IRIs are not ASCII; its graph is named by the file's path."""
-    folder = tmp_path_factory.mktemp("local")
-    data = folder / "local.ttl"
-    data.write_text(LOCAL, encoding="utf-8")
-    server = start_kg_serve(folder, "--workers", "1", "--timeout", "30", global_args=("--data", str(data)))
-    try:
-        yield base_of(server)
-    finally:
-        server.stop()
+    yield from serve_data(tmp_path_factory, "local.ttl", LOCAL)
 
 
 @pytest.mark.parametrize("accept", ["text/html", "text/turtle"])
