@@ -189,14 +189,23 @@ def local_name(iri: str) -> str:
     return iri
 
 
+#: Classes that say nothing of what a node is (OWL's marker of an individual, its top class): drawn by only when a node
+#: has no other.
+BARE_CLASSES = frozenset({str(OWL.NamedIndividual), str(OWL.Thing)})
+
+
 def main_class(types: set[str]) -> str:
-    """The class a node is drawn as: one of the project's own classes when it has one, else the first by IRI.
+    """The class a node is drawn as: one of the project's own classes when it has one, else the first by IRI that
+    says more than ``owl:NamedIndividual``.
 
     >>> main_class({"https://schema.org/Organization", SCE.Enterprise}) == SCE.Enterprise
     True
+    >>> main_class({str(OWL.NamedIndividual), "https://schema.org/CreativeWork"})
+    'https://schema.org/CreativeWork'
     """
     own = sorted(t for t in types if t.startswith(str(SCE)))
-    return (own or sorted(types) or [""])[0]
+    telling = sorted(t for t in types if t not in BARE_CLASSES)
+    return (own or telling or sorted(types) or [""])[0]
 
 
 def _attributes(key: str, node: _Description, terms: Labels) -> dict[str, Any]:

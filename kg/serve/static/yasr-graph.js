@@ -157,10 +157,13 @@
     });
     return chosen;
   }
-  // As the renderer chooses (kg.network.main_class): one of the project's own classes, else the first by IRI.
+  // As the renderer chooses (kg.network.main_class): one of the project's own classes, else the first by IRI that
+  // says more than owl:NamedIndividual or owl:Thing.
+  var BARE = [config.prefixes.owl + "NamedIndividual", config.prefixes.owl + "Thing"];
   function mainClass(classes) {
     var own = classes.filter(function (c) { return c.indexOf(config.prefixes.sce) === 0; }).sort();
-    return own[0] || classes.slice().sort()[0] || "";
+    var telling = classes.filter(function (c) { return BARE.indexOf(c) < 0; }).sort();
+    return own[0] || telling[0] || classes.slice().sort()[0] || "";
   }
 
   // --- The plugin ----------------------------------------------------------------------------------------------------
