@@ -1,13 +1,14 @@
 """Named queries as data: reading ``queries/*.rq``, their headers and parameters, and running them.
 
 Each ``queries/*.rq`` file is one named query. Its ``#+`` header follows grlc's convention (``#+ summary:``,
-``#+ description:``, ``#+ tags:``) and its parameters follow grlc's naming: ``?_model_iri`` is a required IRI called
-``model``, ``?__lang_literal`` an optional literal, ``?_count_integer`` an integer. A parameter is bound as an RDF term
-(the user's text is never spliced into the query: the value becomes a pyoxigraph term, checked by its constructor,
-and that term, written in N-Triples syntax, takes the place of the variable wherever the query's code has it). This is
-what grlc does with the same files, so a parameter must stay out of the query's head (``SELECT ?_model_iri`` would
-become ``SELECT <…>``). Each file declares the prefixes it uses, since grlc parses it with rdflib, which knows none of
-kg's.
+``#+ description:``, ``#+ tags:``), with the Chinese beside the English as ``#+ summary_zh:`` and
+``#+ description_zh:`` (keys grlc does not know and leaves alone). Its parameters follow grlc's naming: ``?_model_iri``
+is a required IRI called ``model``, ``?__lang_literal`` an optional literal, ``?_count_integer`` an integer. A
+parameter is bound as an RDF term (the user's text is never spliced into the query: the value becomes a pyoxigraph
+term, checked by its constructor, and that term, written in N-Triples syntax, takes the place of the variable wherever
+the query's code has it). This is what grlc does with the same files, so a parameter must stay out of the query's head
+(``SELECT ?_model_iri`` would become ``SELECT <…>``). Each file declares the prefixes it uses, since grlc parses it
+with rdflib, which knows none of kg's.
 
 A parameter's value can be a node's name (see :mod:`kg.names`), a CURIE or an IRI.
 
@@ -65,7 +66,11 @@ class Parameter(NamedTuple):
 
 
 class NamedQuery(NamedTuple):
-    """A query from ``queries/``: its name (the file's stem), text, header fields and parameters."""
+    """A query from ``queries/``: its name (the file's stem), text, header fields and parameters.
+
+    ``summary`` and ``description`` are English; ``summary_zh`` and ``description_zh`` their Chinese (Simplified), empty
+    where the header has none. :func:`in_language` chooses between them.
+    """
 
     name: str
     text: str
@@ -74,6 +79,23 @@ class NamedQuery(NamedTuple):
     tags: tuple[str, ...]
     parameters: tuple[Parameter, ...]
     path: Path
+    summary_zh: str = ""
+    description_zh: str = ""
+
+
+def in_language(query: NamedQuery, lang: str) -> tuple[str, str]:
+    """The summary and description of ``query`` in ``lang``: the Chinese for any ``zh`` tag (``zh``, ``zh-Hans``, in
+    any case), the English otherwise, and the English wherever the Chinese is missing.
+
+    >>> models = get_query("models")
+    >>> in_language(models, "en")[0], in_language(models, "zh-Hans")[0], in_language(models, "ZH")[0]
+    ('The social e-commerce models', '社交电商模式', '社交电商模式')
+    >>> in_language(models._replace(description_zh=""), "zh")[1] == models.description
+    True
+    """
+    if lang.lower().split("-")[0] == "zh":
+        return query.summary_zh or query.summary, query.description_zh or query.description
+    return query.summary, query.description
 
 
 def parse_parameter(var: str) -> Parameter | None:
@@ -148,6 +170,8 @@ def read_query(path: Path) -> NamedQuery:
         tags=tags,
         parameters=tuple(seen.values()),
         path=path,
+        summary_zh=_text(header.get("summary_zh")),
+        description_zh=_text(header.get("description_zh")),
     )
 
 
@@ -334,14 +358,20 @@ def check_network_reach(text: str, *, allow_service: bool, source: str = "query"
         )
 
 
-def listing(folder: Path | None = None) -> Result:
-    """The named queries as rows: name, summary, parameters.
+def listing(folder: Path | None = None, lang: str = "en") -> Result:
+    """The named queries as rows: name, summary (in ``lang``, see :func:`in_language`), parameters.
 
     >>> listing().vars
     ['name', 'summary', 'parameters']
+    >>> [row[1].value for row in listing(lang="zh-Hans") if row[0].value == "models"]
+    ['社交电商模式']
     """
     rows = [
-        (ox.Literal(q.name), ox.Literal(q.summary), ox.Literal(", ".join(p.describe() for p in q.parameters)))
+        (
+            ox.Literal(q.name),
+            ox.Literal(in_language(q, lang)[0]),
+            ox.Literal(", ".join(p.describe() for p in q.parameters)),
+        )
         for q in catalog(folder).values()
     ]
     return Result.select(["name", "summary", "parameters"], rows)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from kg.catalog import bind, catalog, check_network_reach, parse_parameter, resolve, run_query
+from kg.catalog import bind, catalog, check_network_reach, in_language, parse_parameter, resolve, run_query
 from kg.errors import InputError, KGError
 from kg.results import Result, str_value
 from kg.stores import Store, open_store
@@ -43,7 +44,29 @@ def test_every_header_reads_as_grlc_reads_it(name: str) -> None:
     query = catalog()[name]
     header = yaml.safe_load("\n".join(line.lstrip("#+") for line in query.text.split("\n") if line.startswith("#+")))
     assert (header["summary"], header["description"]) == (query.summary, query.description)
+    assert (header["summary_zh"], header["description_zh"]) == (query.summary_zh, query.description_zh)
     assert isinstance(header["tags"], list) and header["tags"] == list(query.tags)
+
+
+#: A character of the CJK Unified Ideographs block.
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_every_query_has_its_summary_and_description_in_chinese(name: str) -> None:
+    """The graph is bilingual, and so are its queries: each has a Chinese summary and description of its own."""
+    query = catalog()[name]
+    for chinese, english in ((query.summary_zh, query.summary), (query.description_zh, query.description)):
+        assert chinese.strip() and CJK.search(chinese), f"{name}: no Chinese"
+        assert chinese != english
+
+
+def test_the_text_of_a_query_is_chosen_by_language_with_english_to_fall_back_on() -> None:
+    query = catalog()["enterprise-model"]
+    assert in_language(query, "en") == (query.summary, query.description)
+    assert in_language(query, "zh") == in_language(query, "zh-Hans") == (query.summary_zh, query.description_zh)
+    assert in_language(query, "fr") == (query.summary, query.description)
+    assert in_language(query._replace(summary_zh=""), "zh")[0] == query.summary
 
 
 def _without_header(text: str) -> str:

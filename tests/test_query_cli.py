@@ -33,6 +33,13 @@ def test_kg_queries_lists_every_query_with_its_parameters(runner: CliRunner) -> 
     assert "from (iri), to (iri)" in out
 
 
+def test_kg_queries_lists_the_chinese_summaries_in_chinese(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "queries", "--lang", "zh-Hans", "--format", "tsv")
+    assert code == 0
+    for query in catalog().values():
+        assert query.summary_zh in out and query.summary not in out
+
+
 def test_json_is_the_default_in_a_pipe(runner: CliRunner) -> None:
     code, out, _ = run(runner, *SELECT)
     assert code == 0

@@ -384,6 +384,23 @@ def test_the_language_switch_changes_words_and_labels(query_page: Visit) -> None
     assert query_page.errors == []
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_menu_speaks_the_pages_language(browser: Any, served: Server, lang: str) -> None:  # noqa: F811
+    """On ``/?lang=zh`` the menu gives each named query its Chinese summary, and the text under it the Chinese
+    description; on ``/?lang=en`` the English ones."""
+    query = catalog()["enterprise-model"]
+    summary, description = (
+        (query.summary_zh, query.description_zh) if lang == "zh" else (query.summary, query.description)
+    )
+    for seen in visit(browser, served, f"/?lang={lang}"):
+        page = seen.page
+        option = page.locator("#kg-named-select option[value='enterprise-model']")
+        assert option.inner_text() == f"enterprise-model — {summary}"
+        page.select_option("#kg-named-select", "enterprise-model")
+        assert page.locator("#kg-named-description").inner_text() == description
+        assert seen.errors == []
+
+
 def test_downloads_in_the_servers_formats(query_page: Visit, store: Store) -> None:
     import rdflib
 

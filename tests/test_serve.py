@@ -105,6 +105,15 @@ def test_openapi_lists_every_named_query(served: Server) -> None:
     assert sorted(p.removeprefix("/api/") for p in document["paths"]) == sorted(catalog())
 
 
+def test_openapi_keeps_english_and_carries_the_chinese_in_extensions(served: Server) -> None:
+    """OpenAPI has one language: summary and description stay English, x-summary-zh and x-description-zh are Chinese."""
+    document = json.loads(call(served.url.rsplit("/", 1)[0] + "/openapi.json")[2])
+    for query in catalog().values():
+        operation = document["paths"][f"/api/{query.name}"]["get"]
+        assert (operation["summary"], operation["description"]) == (query.summary, query.description)
+        assert (operation["x-summary-zh"], operation["x-description-zh"]) == (query.summary_zh, query.description_zh)
+
+
 def test_negotiation_and_errors(served: Server) -> None:
     """q-values choose the format; 406 when none fits; 400 with line and column for a syntax error; 415."""
     ask = served.url + "?query=" + urllib.parse.quote("ASK {}")

@@ -25,10 +25,10 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @output_options
 @pass_app
 def queries_command(app: App, fmt: str | None, output: str | None, lang: str) -> None:
-    """List the named queries: name, summary, parameters."""
+    """List the named queries: name, summary (in the --lang language), parameters."""
     from ..catalog import listing
 
-    emit(listing(), fmt=fmt, output=output, lang=lang, store=None, listing=True)
+    emit(listing(lang=lang), fmt=fmt, output=output, lang=lang, store=None, listing=True)
 
 
 @main.command("query")

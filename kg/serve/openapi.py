@@ -1,8 +1,14 @@
 """The OpenAPI 3.1 document of ``/api``: one GET operation per named query in ``queries/``, generated from them.
 
+An operation's ``summary`` and ``description`` are the query's English; OpenAPI has one language, so its Chinese goes in
+the extension fields ``x-summary-zh`` and ``x-description-zh``.
+
 >>> doc = openapi("http://127.0.0.1:8000")
 >>> doc["openapi"], "/api/models-targeting" in doc["paths"]
 ('3.1.0', True)
+>>> operation = doc["paths"]["/api/models"]["get"]
+>>> operation["summary"], operation["x-summary-zh"]
+('The social e-commerce models', '社交电商模式')
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from ..catalog import NamedQuery, catalog
+from ..catalog import NamedQuery, catalog, in_language
 from ..results import WRITERS
 from ..sparqltext import query_form
 
@@ -79,10 +85,13 @@ def _operation(query: NamedQuery) -> dict[str, Any]:
         if kind in w.kinds
     }
     text = {"text/plain": {"schema": {"type": "string"}}}
+    summary_zh, description_zh = in_language(query, "zh")  # OpenAPI has one language: the Chinese goes in extensions
     return {
         "operationId": query.name,
         "summary": query.summary or query.name,
         "description": query.description or query.summary or query.name,
+        "x-summary-zh": summary_zh or query.name,
+        "x-description-zh": description_zh or summary_zh or query.name,
         "tags": list(query.tags) or ["queries"],
         "parameters": [
             {

@@ -1,10 +1,11 @@
 """The query page at ``/`` and the API docs at ``/docs``, for browsers.
 
 The query page is YASGUI (vendored, ``static/vendor/yasgui``) asking this server's ``/sparql``, with the named queries
-of ``queries/`` as a menu whose form runs ``/api/NAME``, results as YASR's table (IRIs shown by their labels in the
-reader's language) and as a graph drawn with vis-network in the renderer's look (``static/yasr-graph.js``), and
-downloads in every format the server writes. The API docs are Swagger UI (vendored, ``static/vendor/swagger-ui``) over
-``/openapi.json``. Neither page asks any other host for anything.
+of ``queries/`` as a menu whose form runs ``/api/NAME`` (their summaries and descriptions in the page's language),
+results as YASR's table (IRIs shown by their labels in the reader's language) and as a graph drawn with vis-network in
+the renderer's look (``static/yasr-graph.js``), and downloads in every format the server writes. The API docs are
+Swagger UI (vendored, ``static/vendor/swagger-ui``) over ``/openapi.json``. Neither page asks any other host for
+anything.
 
 Both pages come from templates with autoescape. Their scripts are static files and the data they need travels in a
 ``<script type="application/json">`` element, so the strict policy of :mod:`kg.serve.web` holds: ``script-src 'self'``,
@@ -160,16 +161,17 @@ def _formats() -> dict[str, list[dict[str, str]]]:
 
 
 @cache
-def _queries() -> list[dict[str, Any]]:
-    """The named queries as the menu shows them."""
-    from ..catalog import catalog
+def _queries(lang: str) -> list[dict[str, Any]]:
+    """The named queries as the menu shows them, their summaries and descriptions in ``lang`` (English where a query
+    has no Chinese)."""
+    from ..catalog import catalog, in_language
     from ..sparqltext import query_form
 
     return [
         {
             "name": q.name,
-            "summary": q.summary,
-            "description": q.description,
+            "summary": in_language(q, lang)[0],
+            "description": in_language(q, lang)[1],
             "kind": query_form(q.text),
             "text": q.text,
             "parameters": [{"name": p.name, "kind": p.kind, "required": p.required} for p in q.parameters],
@@ -204,7 +206,7 @@ def config(request: Request, lang: str) -> dict[str, Any]:
         "strings": STRINGS[lang],
         "prefixes": PREFIXES,
         "start": prefixes + "\n" + START_QUERY,
-        "queries": _queries(),
+        "queries": _queries(lang),
         "formats": _formats(),
         "styles": _styles(),
         "pages": _pages(),

@@ -1,7 +1,7 @@
 // The query page: YASGUI on this server's /sparql (no autocompleter that asks another host, the known prefixes filled
 // in), YASR's table with IRIs shown by their labels in the page's language and linked to their pages on this server,
-// the "Graph" view (yasr-graph.js), the named queries as a menu whose form runs /api/NAME, and downloads in every
-// format the server writes.
+// the "Graph" view (yasr-graph.js), the named queries as a menu whose form runs /api/NAME (their summaries and
+// descriptions come in the page's language, chosen by the server), and downloads in every format the server writes.
 // Data is written into the page only as text (textContent), never as HTML.
 (function () {
   "use strict";
