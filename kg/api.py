@@ -32,7 +32,7 @@ from .stores import GraphStore, open_store
 if TYPE_CHECKING:
     import networkx as nx
 
-    from .notebook import Drawing
+    from .notebook import Drawing, NotebookResult
 
 
 class Graph:
@@ -44,18 +44,18 @@ class Graph:
     """
 
     def __init__(self, store: GraphStore, *, lang: str = "en") -> None:
-        from .notebook import check_lang
+        from .notebook import check_lang  # networkx (~0.2 s): not on every `import kg`, only when asked to show
 
         self.store = store
         self.lang = check_lang(lang)
 
-    def _ours(self, result: Result, lang: str | None = None) -> Result:
+    def _ours(self, result: Result, lang: str | None = None) -> NotebookResult:
         """``result``, told where it came from and which language to show, for tables and drawings."""
-        result.store = self.store
-        result.lang = lang or self.lang
-        return result
+        from .notebook import NotebookResult  # networkx (~0.2 s), as in __init__
 
-    def query(self, name_or_sparql: str, /, *, allow_service: bool = False, **params: str) -> Result:
+        return NotebookResult.of(result, self.store, lang=lang or self.lang)
+
+    def query(self, name_or_sparql: str, /, *, allow_service: bool = False, **params: str) -> NotebookResult:
         """Run a named query (with its parameters as keywords) or your own SPARQL.
 
         Raises:
@@ -71,7 +71,7 @@ class Graph:
         """The IRI of the node ``word`` names (IRI, CURIE, or any label in either language)."""
         return resolve(self.store, word)
 
-    def describe(self, word: str, *, lang: str | None = None) -> Result:
+    def describe(self, word: str, *, lang: str | None = None) -> NotebookResult:
         """Every statement about the node ``word`` names, in and out, with labels and graphs."""
         lang = lang or self.lang
         return self._ours(describe(self.store, self.resolve(word), lang=lang), lang)
@@ -83,7 +83,7 @@ class Graph:
     def __len__(self) -> int:
         return len(self.store)
 
-    def path(self, source: str, target: str, /, *, limit: int = 10, lang: str | None = None) -> Result:
+    def path(self, source: str, target: str, /, *, limit: int = 10, lang: str | None = None) -> NotebookResult:
         """The shortest paths between two named nodes, at most ``limit``: rows of ``path``, ``length``, ``chain``.
 
         >>> [row[1].value for row in open().path("Pinduoduo", "Xiaohongshu")]
@@ -94,21 +94,21 @@ class Graph:
         lang = lang or self.lang
         return self._ours(path(self.store, source, target, limit=limit, lang=lang), lang)
 
-    def compare(self, *models: str, lang: str | None = None) -> Result:
+    def compare(self, *models: str, lang: str | None = None) -> NotebookResult:
         """The models (all of them when none is named) side by side: one row per dimension, one column per model."""
         from .analytics import compare
 
         lang = lang or self.lang
         return self._ours(compare(self.store, models, lang=lang), lang)
 
-    def similar(self, word: str, /, *, top: int = 10, lang: str | None = None) -> Result:
+    def similar(self, word: str, /, *, top: int = 10, lang: str | None = None) -> NotebookResult:
         """The ``top`` nodes most like the one ``word`` names (Jaccard over typed links), with what they share."""
         from .analytics import similar
 
         lang = lang or self.lang
         return self._ours(similar(self.store, word, top=top, lang=lang), lang)
 
-    def central(self, *, cls: str | None = None, top: int = 10, lang: str | None = None) -> Result:
+    def central(self, *, cls: str | None = None, top: int = 10, lang: str | None = None) -> NotebookResult:
         """The ``top`` most central nodes (betweenness, then degree), only those of class ``cls`` when given."""
         from .analytics import central
 
@@ -123,9 +123,10 @@ class Graph:
         Raises:
             KGError: ``centre`` names no node, or several.
         """
-        from .notebook import store_network
+        from .network import store_network  # networkx (~0.2 s), as in __init__
+        from .notebook import check_lang
 
-        return store_network(self.store, centre, radius=radius, lang=lang or self.lang)
+        return store_network(self.store, centre, radius=radius, lang=check_lang(lang or self.lang))
 
     def draw(
         self,
@@ -147,11 +148,11 @@ class Graph:
         Raises:
             KGError: ``centre`` names no node, or several; a bad size or language.
         """
-        from .notebook import drawing
-
         lang = lang or self.lang
         graph = self.to_networkx(centre, radius=radius, lang=lang)
         heading = title or (f"Around {centre}" if centre else "Social e-commerce knowledge graph")
+        from .notebook import drawing  # networkx (~0.2 s), as in __init__
+
         return drawing(graph, title=heading, lang=lang, width=width, height=height)
 
 

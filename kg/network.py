@@ -22,6 +22,7 @@ property used, by IRI: ``[English, Chinese]``.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +31,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from .errors import KGError
-from .names import pick
+from .names import pick, resolve
 from .results import Result
 from .stores import GraphStore
 from .vocab import DCT, GRAPH, OWL, RDF, RDFS, SCE, SKOS, curie, written_tag
@@ -306,3 +307,54 @@ def neighbourhood(graph: nx.MultiDiGraph, centre: str, *, radius: int = 1) -> nx
         sorted((u, v, k, d) for u, v, k, d in graph.edges(keys=True, data=True) if u in reach and v in reach)
     )
     return part
+
+
+# --- Labelled views for people and tools -----------------------------------------------------------------------------
+
+
+def with_labels(graph: nx.MultiDiGraph, *, lang: str = "en") -> nx.MultiDiGraph:
+    """``graph`` with ``label`` (in ``lang``) and ``title`` (both names, class, CURIE) on every node and edge.
+
+    ``label`` and ``title`` are what pyvis draws and Gephi shows. ``title`` is text with ``<``, ``>`` and ``&``
+    written as HTML entities: pyvis's own page puts a title that holds "href" into ``innerHTML``.
+    """
+    zh = lang == "zh-Hans"
+    for _, data in graph.nodes(data=True):
+        data["label"] = (data.get("label_zh") if zh else data.get("label_en")) or data.get("curie") or ""
+        about = [_both(data), data.get("class_zh" if zh else "class_en", ""), data.get("curie", "")]
+        about.append(data.get("definition_zh" if zh else "definition_en", ""))
+        data["title"] = html.escape("\n".join(a for a in about if a), quote=False)
+    for _, _, key, data in graph.edges(keys=True, data=True):
+        data["label"] = (data.get("label_zh") if zh else data.get("label_en")) or curie(key)
+        data["title"] = html.escape("\n".join(a for a in (_both(data), curie(key)) if a), quote=False)
+    return graph
+
+
+def _both(data: dict[str, Any]) -> str:
+    """The English and Chinese names of a node or edge, once when they are the same."""
+    names = [data.get("label_en") or "", data.get("label_zh") or ""]
+    return " · ".join(dict.fromkeys(n for n in names if n))
+
+
+def result_network(result: Result, store: GraphStore | None, *, lang: str = "en") -> nx.MultiDiGraph:
+    """The network view of ``result`` (see ``from_result``) from the ``store`` it came from, with ``label`` and
+    ``title``.
+
+    Raises:
+        KGError: an ASK result, or SELECT rows without the store they came from.
+    """
+    if store is None:
+        if result.kind != "graph":
+            raise KGError("drawing SELECT rows needs the store they came from: ask through kg.open().query(...)")
+        return with_labels(from_triples(result.triples), lang=lang)
+    return with_labels(from_result(result, store, also=result.given), lang=lang)
+
+
+def store_network(
+    store: GraphStore, centre: str | None = None, *, radius: int = 1, lang: str = "en"
+) -> nx.MultiDiGraph:
+    """The whole graph of ``store``, or the part within ``radius`` links of the node ``centre`` names, labelled."""
+    graph = from_store(store)
+    if centre is not None:
+        graph = neighbourhood(graph, resolve(store, centre), radius=radius)
+    return with_labels(graph, lang=lang)

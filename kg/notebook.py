@@ -23,18 +23,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
 
 from .errors import KGError
+from .files import write_atomically
 from .names import LANGUAGES, labeller
+from .network import result_network
+from .results import Labeller, Result, Term
 from .vocab import curie, written_tag
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from .results import Labeller, Result, Term
     from .stores import GraphStore
 
 #: Rows a table in a notebook shows at most; the rest are counted below it.
@@ -61,16 +63,16 @@ def check_lang(lang: str) -> str:
 # --- Tables ---------------------------------------------------------------------------------------------------------
 
 
-def table_html(result: Result, *, lang: str = "en", limit: int = TABLE_LIMIT) -> str:
+def table_html(result: Result, store: GraphStore | None = None, *, lang: str = "en", limit: int = TABLE_LIMIT) -> str:
     """``result`` as an HTML fragment for a notebook: a table whose IRIs show their ``lang`` labels.
 
     The answer is held in memory (``result.rows``), so the result can still be read, iterated and written after.
-    Labels come from ``result.store``; without one, IRIs are shown as CURIEs.
+    Labels come from ``store``; without one, IRIs are shown as CURIEs.
     """
     check_lang(lang)
     if result.kind == "ask":
         return _table(["answer"], [[_text("yes" if result.boolean else "no")]], "")
-    labels = labeller(result.store, lang) if result.store is not None else None
+    labels = labeller(store, lang) if store is not None else None
     headers, rows = _columns(result)
     shown = rows[:limit]
     cells = _cell_rows(shown, labels)
@@ -123,61 +125,6 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], footer: str) -
     return f'{_STYLE}<table class="kg-result">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>{foot}'
 
 
-# --- Network views for people and tools -----------------------------------------------------------------------------
-
-
-def with_labels(graph: nx.MultiDiGraph, *, lang: str = "en") -> nx.MultiDiGraph:
-    """``graph`` with ``label`` (in ``lang``) and ``title`` (both names, class, CURIE) on every node and edge.
-
-    ``label`` and ``title`` are what pyvis draws and Gephi shows. ``title`` is text with ``<``, ``>`` and ``&``
-    written as HTML entities: pyvis's own page puts a title that holds "href" into ``innerHTML``.
-    """
-    zh = check_lang(lang) == "zh-Hans"
-    for _, data in graph.nodes(data=True):
-        data["label"] = (data.get("label_zh") if zh else data.get("label_en")) or data.get("curie") or ""
-        about = [_both(data), data.get("class_zh" if zh else "class_en", ""), data.get("curie", "")]
-        about.append(data.get("definition_zh" if zh else "definition_en", ""))
-        data["title"] = html.escape("\n".join(a for a in about if a), quote=False)
-    for _, _, key, data in graph.edges(keys=True, data=True):
-        data["label"] = (data.get("label_zh") if zh else data.get("label_en")) or curie(key)
-        data["title"] = html.escape("\n".join(a for a in (_both(data), curie(key)) if a), quote=False)
-    return graph
-
-
-def _both(data: dict[str, Any]) -> str:
-    """The English and Chinese names of a node or edge, once when they are the same."""
-    names = [data.get("label_en") or "", data.get("label_zh") or ""]
-    return " · ".join(dict.fromkeys(n for n in names if n))
-
-
-def result_network(result: Result, *, lang: str = "en") -> nx.MultiDiGraph:
-    """The network view of ``result`` (see ``kg.network.from_result``), with ``label`` and ``title``.
-
-    Raises:
-        KGError: an ASK result, or SELECT rows without the store they came from.
-    """
-    from .network import from_result, from_triples
-
-    if result.store is None:
-        if result.kind != "graph":
-            raise KGError("drawing SELECT rows needs the store they came from: ask through kg.open().query(...)")
-        return with_labels(from_triples(result.triples), lang=lang)
-    return with_labels(from_result(result, result.store, also=result.given), lang=lang)
-
-
-def store_network(
-    store: GraphStore, centre: str | None = None, *, radius: int = 1, lang: str = "en"
-) -> nx.MultiDiGraph:
-    """The whole graph of ``store``, or the part within ``radius`` links of the node ``centre`` names, labelled."""
-    from .names import resolve
-    from .network import from_store, neighbourhood
-
-    graph = from_store(store)
-    if centre is not None:
-        graph = neighbourhood(graph, resolve(store, centre), radius=radius)
-    return with_labels(graph, lang=lang)
-
-
 # --- Drawings -------------------------------------------------------------------------------------------------------
 
 _SIZE = re.compile(r"[0-9]{1,5}(\.[0-9]{1,3})?(px|%|em|rem|vh|vw)")
@@ -226,8 +173,6 @@ class Drawing:
 
     def save(self, path: str | Path) -> Path:
         """Write the page to ``path`` as UTF-8 (all of it or nothing) and return the path."""
-        from .files import write_atomically
-
         return write_atomically(path, self.page)
 
     def __repr__(self) -> str:
@@ -238,8 +183,68 @@ def drawing(
     graph: nx.MultiDiGraph, *, title: str, lang: str = "en", width: int | str = "100%", height: int | str = 600
 ) -> Drawing:
     """The drawing of ``graph``: its page from ``kg.render``, framed at ``width`` × ``height``."""
-    from .render import render_html
+    from .render import render_html  # Jinja and the page's assets: only a notebook that draws pays for them
 
     size = css_size(width), css_size(height)
     page = render_html(graph, title=title, lang=check_lang(lang))
     return Drawing(page, size[0], size[1], title, graph.number_of_nodes(), graph.number_of_edges())
+
+
+# --- The result a notebook shows -----------------------------------------------------------------------------------
+
+
+class NotebookResult(Result):
+    """A Result that knows the store it came from and the language to show, so that a notebook can show it.
+
+    ``kg.open()`` answers with these; everything a Result does (rows, writers, pandas) is unchanged. The display
+    lives here, a layer above ``kg.results``, as rdflib keeps display code out of its own Result.
+
+    Attributes:
+        store: the store the answer came from, for labels and drawings.
+        lang: the language labels are shown in ("en" or "zh-Hans").
+    """
+
+    store: GraphStore
+    lang: str
+
+    @classmethod
+    def of(cls, result: Result, store: GraphStore, *, lang: str = "en") -> NotebookResult:
+        """``result`` itself, now shown in a notebook with the labels of ``store`` in ``lang``."""
+        result.__class__ = cls
+        shown = cast(NotebookResult, result)
+        shown.store, shown.lang = store, check_lang(lang)
+        return shown
+
+    def _repr_html_(self) -> str:
+        """The answer as an HTML table for a notebook, IRIs shown by their labels in ``lang`` (held in memory, so
+        the result can still be read after)."""
+        try:
+            return table_html(self, self.store, lang=self.lang)
+        except KGError as error:
+            return f"<p>{html.escape(str(error))}</p>"
+
+    def draw(self, *, lang: str | None = None, width: int | str = "100%", height: int | str = 600) -> Drawing:
+        """An interactive drawing of the answer that a notebook shows inline (``.save(path)`` writes its page).
+
+        A CONSTRUCT or DESCRIBE graph is drawn as it is; SELECT rows draw their resources (and the nodes the
+        query's parameters named) with the links among them.
+
+        Args:
+            lang: the language labels start in (default: ``self.lang``).
+            width, height: the size of the frame: pixels, or a number with a CSS unit ("100%").
+
+        Raises:
+            KGError: an ASK result, a bad size or language.
+        """
+        lang = check_lang(lang or self.lang)
+        graph = self.to_networkx(lang=lang)
+        return drawing(graph, title=self.title, lang=lang, width=width, height=height)
+
+    def to_networkx(self, *, lang: str | None = None) -> nx.MultiDiGraph:
+        """The answer as a networkx graph (see ``kg.network``) whose nodes and edges carry ``label`` (in ``lang``,
+        default ``self.lang``) and ``title``, as pyvis and Gephi expect, besides ``label_en`` and ``label_zh``.
+
+        Raises:
+            KGError: an ASK result, or a bad language.
+        """
+        return result_network(self, self.store, lang=check_lang(lang or self.lang))

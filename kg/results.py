@@ -33,12 +33,8 @@ from .tables import Table
 from .vocab import PREFIXES, XSD, curie, written_tag
 
 if TYPE_CHECKING:
-    import networkx as nx
     import pandas
     import rdflib
-
-    from .notebook import Drawing
-    from .stores import GraphStore
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = tuple[Term | None, ...]
@@ -62,9 +58,6 @@ class Result:
         heading: lines written above a table (a node's names, for ``describe``).
         title: the title of a page written for it (HTML).
         shown: the variables that tables for people show (all of them when None).
-        store: the store the answer came from, for labels and drawings in a notebook (None when unknown; set by
-            ``kg.open().query``). Writers never use it.
-        lang: the language a notebook shows labels in ("en" or "zh-Hans").
         given: the IRIs a named query's parameters named: a drawing shows them besides the answer.
 
     ``rows`` (SELECT) and ``triples`` (CONSTRUCT, DESCRIBE) hold the answer in memory, read on first use; a writer
@@ -92,8 +85,6 @@ class Result:
         self.heading = heading
         self.title = title
         self.shown = list(shown) if shown is not None else None
-        self.store: GraphStore | None = None
-        self.lang = "en"
         self.given: list[str] = []
         given = rows if kind == "select" else triples if kind == "graph" else None
         self._items: list[Any] | None = None
@@ -187,48 +178,6 @@ class Result:
         size = f"{len(self._items)}" if self._items is not None else "unread"
         what = f"vars={self.vars}" if self.kind == "select" else "graph"
         return f"<Result {self.kind.upper()} {what} rows={size}>"
-
-    def _repr_html_(self) -> str:
-        """The answer as an HTML table for a notebook, IRIs shown by their labels in ``lang`` (held in memory, so
-        the result can still be read after)."""
-        from .notebook import table_html
-
-        try:
-            return table_html(self, lang=self.lang)
-        except KGError as error:
-            import html
-
-            return f"<p>{html.escape(str(error))}</p>"
-
-    def draw(self, *, lang: str | None = None, width: int | str = "100%", height: int | str = 600) -> Drawing:
-        """An interactive drawing of the answer that a notebook shows inline (``.save(path)`` writes its page).
-
-        A CONSTRUCT or DESCRIBE graph is drawn as it is; SELECT rows draw their resources (and the nodes the
-        query's parameters named) with the links among them.
-
-        Args:
-            lang: the language labels start in (default: ``self.lang``).
-            width, height: the size of the frame: pixels, or a number with a CSS unit ("100%").
-
-        Raises:
-            KGError: an ASK result, SELECT rows without their store, a bad size or language.
-        """
-        from .notebook import drawing
-
-        return drawing(
-            self.to_networkx(lang=lang), title=self.title, lang=lang or self.lang, width=width, height=height
-        )
-
-    def to_networkx(self, *, lang: str | None = None) -> nx.MultiDiGraph:
-        """The answer as a networkx graph (see ``kg.network``) whose nodes and edges carry ``label`` (in ``lang``,
-        default ``self.lang``) and ``title``, as pyvis and Gephi expect, besides ``label_en`` and ``label_zh``.
-
-        Raises:
-            KGError: an ASK result, or SELECT rows without their store.
-        """
-        from .notebook import result_network
-
-        return result_network(self, lang=lang or self.lang)
 
     def column(self, name: str) -> list[Term | None]:
         """The values of one SELECT variable, row by row."""

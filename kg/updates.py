@@ -24,8 +24,7 @@ import pyoxigraph as ox
 
 from .errors import InputError, KGError
 from .sparqltext import code
-from .stores.rdffiles import is_own_graph
-from .vocab import PREFIXES
+from .vocab import PREFIXES, is_own_graph
 
 
 class OwnGraphError(KGError):

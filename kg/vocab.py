@@ -150,3 +150,16 @@ def written_tag(tag: str) -> str:
         elif len(part) == 2 and part.isalpha():
             parts[i] = part.upper()
     return "-".join(parts)
+
+
+#: kg's own graphs: the built-in graph, the sourced facts and the journal. A user's file may not write into them.
+OWN_GRAPHS = str(GRAPH)
+
+
+def is_own_graph(iri: str) -> bool:
+    """Whether ``iri`` names one of kg's own graphs (under ``https://w3id.org/sce/graph/``).
+
+    >>> is_own_graph("https://w3id.org/sce/graph/seed"), is_own_graph("file:///data/shops.ttl")
+    (True, False)
+    """
+    return iri.startswith(OWN_GRAPHS)

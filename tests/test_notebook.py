@@ -20,7 +20,8 @@ import pytest
 
 import kg
 from kg.errors import KGError
-from kg.notebook import Drawing
+from kg.network import result_network
+from kg.notebook import Drawing, NotebookResult, table_html
 from kg.results import Result
 from kg.vocab import ID, SCE
 
@@ -125,7 +126,7 @@ def test_table_of_ask_and_describe(graph: kg.Graph) -> None:
 
 def test_table_without_a_store_shows_curies_and_counts_what_it_leaves_out() -> None:
     rows = [(ox.NamedNode(ID.term(f"n{i}")),) for i in range(250)]
-    fragment = Result.select(["node"], rows)._repr_html_()
+    fragment = table_html(Result.select(["node"], rows))
     cells = Cells(fragment)
     assert cells.cells[0] == ("id:n0", {"title": ID.n0}) and len(cells.cells) == 200
     assert "(250 rows, the first 200 shown)" in fragment
@@ -203,7 +204,7 @@ def test_what_cannot_be_drawn_says_why(graph: kg.Graph) -> None:
     with pytest.raises(KGError, match="ASK"):
         graph.query("ASK { ?s ?p ?o }").draw()
     with pytest.raises(KGError, match="store"):
-        Result.select(["n"], [(ox.NamedNode(ID.kuaishou),)]).draw()
+        result_network(Result.select(["n"], [(ox.NamedNode(ID.kuaishou),)]), None)
     with pytest.raises(KGError, match="label language"):
         graph.draw(lang="fr")
 
@@ -358,3 +359,14 @@ def test_readme_notebook_example_runs(tmp_path: Path, monkeypatch: pytest.Monkey
     assert names["result"]._repr_html_().count("内容型") >= 1
     assert (tmp_path / "kuaishou.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert names["network"].nodes[ID.kuaishou]["label"] == "快手"
+
+
+# --- Layers ----------------------------------------------------------------------------------------------------------
+
+
+def test_a_result_holds_no_display_code_and_kg_open_answers_with_a_result_that_shows_itself(graph: kg.Graph) -> None:
+    assert not {"_repr_html_", "draw", "to_networkx", "store", "lang"} & set(vars(Result))
+    answer = graph.query("models")
+    assert isinstance(answer, Result) and isinstance(answer, NotebookResult)
+    assert answer.store is graph.store and answer.lang == "en"
+    assert len(Cells(answer._repr_html_()).cells) == 4 * len(answer.vars)

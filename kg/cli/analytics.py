@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from . import App, main, pass_app
+from .app import App, main, pass_app
 from .output import emit, output_options
 
 

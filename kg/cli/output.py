@@ -21,7 +21,7 @@ from ..files import atomic_output
 from ..names import LANGUAGES, labeller
 from ..results import WRITERS, Result, WriteOptions, default_format, format_for_ending
 from ..stores import GraphStore
-from . import quiet_stdout
+from .app import quiet_stdout
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..errors import KGError, decoded, shown
-from . import App, main, pass_app
+from .app import App, main, pass_app
 from .output import emit, output_options
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import KGError
-from . import App, main, pass_app
+from .app import App, main, pass_app
 
 
 @main.command("push")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from . import App, main, pass_app
+from .app import App, main, pass_app
 from .output import lang_option
 
 if TYPE_CHECKING:

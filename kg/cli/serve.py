@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import KGError
-from . import App, main, pass_app, stop_hooks
+from .app import App, main, pass_app, stop_hooks
 
 
 @main.command("serve")

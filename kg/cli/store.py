@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import KGError
-from . import App, main, pass_app
+from .app import App, main, pass_app
 from .output import emit, output_options
 
 if TYPE_CHECKING:

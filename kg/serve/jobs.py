@@ -18,9 +18,8 @@ import pyoxigraph as ox
 from ..errors import InputError, KGError
 from ..results import RDF_FORMATS, WRITERS, Result, WriteOptions, str_value
 from ..stores import GraphStore
-from ..stores.rdffiles import is_own_graph
 from ..updates import OwnGraphError, UpdateConflict
-from ..vocab import BASE, DCT, GRAPH, ONTOLOGY_IRI, PREFIXES
+from ..vocab import BASE, DCT, GRAPH, ONTOLOGY_IRI, PREFIXES, is_own_graph
 
 #: Where the server describes its dataset with VoID (RFC 5785's well-known place for it).
 VOID_PATH = "/.well-known/void"

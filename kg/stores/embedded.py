@@ -34,7 +34,8 @@ import pyoxigraph as ox
 from ..errors import InputError, KGError, from_syntax_error
 from ..results import Result, Term
 from ..sparqltext import bind_values, check_depth, network_reach
-from ..vocab import BUILTIN_FILES, GRAPH, PREFIXES, ontology_dir
+from ..updates import plan_update
+from ..vocab import BUILTIN_FILES, GRAPH, PREFIXES, is_own_graph, ontology_dir
 from .base import GraphName, GraphStore, Node, Progress
 from .locks import StoreLock
 from .rdffiles import (
@@ -44,7 +45,6 @@ from .rdffiles import (
     check_xml,
     graph_name,
     graph_node,
-    is_own_graph,
     parse_file,
     rdf_format,
     reading_errors,
@@ -331,8 +331,6 @@ class Store(GraphStore):
             InputError: a syntax error, with line and column.
             KGError: the update would write one of kg's own graphs, or the store is read-only or cannot apply it.
         """
-        from ..updates import plan_update
-
         check_depth(sparql, source=source)
         engine = self._writing()
         if network_reach(sparql) is None:  # Oxigraph's own parser first, for its line and column; on nothing

@@ -19,7 +19,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import InputError, KGError, from_syntax_error
-from ..vocab import BUILTIN_FILES, GRAPH, ontology_dir
+from ..vocab import BUILTIN_FILES, is_own_graph, ontology_dir
 from .base import Progress
 
 #: File name endings and the RDF format each means.
@@ -159,19 +159,6 @@ def source_arguments(path: str | Path, fmt: ox.RdfFormat, progress: Progress | N
         return
     with open(path, "rb") as raw:
         yield {"input": CountingReader(raw, progress), **common}
-
-
-#: kg's own graphs: the built-in graph, the sourced facts and the journal. A user's file may not write into them.
-OWN_GRAPHS = str(GRAPH)
-
-
-def is_own_graph(iri: str) -> bool:
-    """Whether ``iri`` names one of kg's own graphs (under ``https://w3id.org/sce/graph/``).
-
-    >>> is_own_graph("https://w3id.org/sce/graph/seed"), is_own_graph("file:///data/shops.ttl")
-    (True, False)
-    """
-    return iri.startswith(OWN_GRAPHS)
 
 
 def check_user_graph(iri: str, *, source: str) -> None:

@@ -44,6 +44,7 @@ import pyoxigraph as ox
 from ..errors import KGError, from_syntax_error
 from ..results import Result, Row, Term, str_value
 from ..sparqltext import PROLOGUE, bind_values, check_depth, network_reach, query_form, term_text, without_values_rows
+from ..updates import plan_update
 from ..vocab import BUILTIN_FILES, PREFIXES, ontology_dir
 from .base import GraphName, GraphStore, Node
 from .rdffiles import builtin_graphs, check_user_graph, graph_name, parse_file
@@ -682,8 +683,6 @@ class RemoteStore(GraphStore):
             KGError: the update would write one of kg's own graphs.
             RemoteError: the server refuses or fails.
         """
-        from ..updates import plan_update
-
         check_depth(sparql, source=source)
         text = plan_update(
             sparql,
