@@ -1,5 +1,6 @@
-"""Docs that cannot rot: the README's console blocks are run and their output compared, its command table matches
-`kg --help`, and every command has help text."""
+"""Docs that cannot rot: the console blocks of the README and of every page in docs/ are run and their output
+compared, the reference's command table matches `kg --help`, the developers' page names every module, and every
+command has help text."""
 
 from __future__ import annotations
 
@@ -12,15 +13,21 @@ from click.testing import CliRunner
 
 from kg.cli import main
 
-README = Path(__file__).parent.parent / "README.md"
+ROOT = Path(__file__).parent.parent
+README = ROOT / "README.md"
+#: Every page a reader is sent to: the README first, then docs/.
+PAGES = [README, *sorted((ROOT / "docs").glob("*.md"))]
+REFERENCE = ROOT / "docs" / "reference.md"
+DEVELOPING = ROOT / "docs" / "DEVELOPING.md"
 #: The terminal width the README's examples were written at.
 README_COLUMNS = "120"
 
 
 def console_examples() -> list[tuple[str, list[str]]]:
-    """Each ``$ kg …`` command of the README's console blocks, with the lines it is shown to print."""
+    """Each ``$ kg …`` command of the console blocks of the README and docs/, with the lines it is shown to print."""
     examples: list[tuple[str, list[str]]] = []
-    for block in re.findall(r"```console\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL):
+    blocks = [b for page in PAGES for b in re.findall(r"```console\n(.*?)```", page.read_text("utf-8"), re.DOTALL)]
+    for block in blocks:
         for line in block.splitlines():
             if line.startswith("$ "):
                 examples.append((line[2:], []))
@@ -52,8 +59,8 @@ def test_a_readme_example_prints_what_the_readme_shows(command: str, expected: l
     assert _trimmed(result.stdout.splitlines()) == expected
 
 
-def test_the_readme_command_table_names_exactly_the_commands_of_kg() -> None:
-    text = README.read_text(encoding="utf-8")
+def test_the_reference_command_table_names_exactly_the_commands_of_kg() -> None:
+    text = REFERENCE.read_text(encoding="utf-8")
     table = text[text.index("### Commands") :]
     table = table[: table.index("\n\n", table.index("| command"))]
     named = set(re.findall(r"`kg ([a-z]+)", table))
@@ -71,16 +78,16 @@ def test_the_readme_python_examples_run(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)  # an example may save a file
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
+    blocks = [(page, b) for page in PAGES for b in re.findall(r"```python\n(.*?)```", page.read_text("utf-8"), re.DOTALL)]
     assert blocks
-    for block in blocks:
-        exec(compile(block, str(README), "exec"), {})
+    for page, block in blocks:
+        exec(compile(block, str(page), "exec"), {})
     printed = capsys.readouterr().out
     assert "content" in printed and "Kuaishou" in printed
 
 
-def test_the_readme_layout_names_every_module_of_kg() -> None:
-    text = README.read_text(encoding="utf-8")
+def test_the_developers_layout_names_every_module_of_kg() -> None:
+    text = DEVELOPING.read_text(encoding="utf-8")
     layout = text[text.index("## Layout") :]
     package = Path(__file__).parent.parent / "kg"
     modules = {p.stem for p in package.glob("*.py") if p.stem != "__init__"}
@@ -99,7 +106,7 @@ def test_the_readme_http_examples_print_what_the_readme_shows(tmp_path: Path) ->
     from .servers import start_kg_serve
 
     need(shutil.which("curl") is not None, "curl")
-    blocks = [b for b in re.findall(r"```sh\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)]
+    blocks = [b for page in PAGES for b in re.findall(r"```sh\n(.*?)```", page.read_text("utf-8"), re.DOTALL)]
     examples = [b for b in blocks if b.startswith("$ ") and "127.0.0.1:8000" in b]
     assert len(examples) >= 2
     server = start_kg_serve(tmp_path)
