@@ -26,13 +26,12 @@ from typing import TYPE_CHECKING, Any
 from .catalog import NamedQuery, catalog, run_query
 from .describe import describe
 from .names import resolve
+from .notebook import Drawing, NotebookResult, check_lang, drawing
 from .results import Result
 from .stores import GraphStore, open_store
 
 if TYPE_CHECKING:
     import networkx as nx
-
-    from .notebook import Drawing, NotebookResult
 
 
 class Graph:
@@ -44,15 +43,11 @@ class Graph:
     """
 
     def __init__(self, store: GraphStore, *, lang: str = "en") -> None:
-        from .notebook import check_lang  # networkx (~0.2 s): not on every `import kg`, only when asked to show
-
         self.store = store
         self.lang = check_lang(lang)
 
     def _ours(self, result: Result, lang: str | None = None) -> NotebookResult:
         """``result``, told where it came from and which language to show, for tables and drawings."""
-        from .notebook import NotebookResult  # networkx (~0.2 s), as in __init__
-
         return NotebookResult.of(result, self.store, lang=lang or self.lang)
 
     def query(self, name_or_sparql: str, /, *, allow_service: bool = False, **params: str) -> NotebookResult:
@@ -89,28 +84,28 @@ class Graph:
         >>> [row[1].value for row in open().path("Pinduoduo", "Xiaohongshu")]
         ['5']
         """
-        from .analytics import path
+        from .analytics import path  # networkx and scipy (~0.4 s): only for the analyses
 
         lang = lang or self.lang
         return self._ours(path(self.store, source, target, limit=limit, lang=lang), lang)
 
     def compare(self, *models: str, lang: str | None = None) -> NotebookResult:
         """The models (all of them when none is named) side by side: one row per dimension, one column per model."""
-        from .analytics import compare
+        from .analytics import compare  # networkx and scipy (~0.4 s): only for the analyses
 
         lang = lang or self.lang
         return self._ours(compare(self.store, models, lang=lang), lang)
 
     def similar(self, word: str, /, *, top: int = 10, lang: str | None = None) -> NotebookResult:
         """The ``top`` nodes most like the one ``word`` names (Jaccard over typed links), with what they share."""
-        from .analytics import similar
+        from .analytics import similar  # networkx and scipy (~0.4 s): only for the analyses
 
         lang = lang or self.lang
         return self._ours(similar(self.store, word, top=top, lang=lang), lang)
 
     def central(self, *, cls: str | None = None, top: int = 10, lang: str | None = None) -> NotebookResult:
         """The ``top`` most central nodes (betweenness, then degree), only those of class ``cls`` when given."""
-        from .analytics import central
+        from .analytics import central  # networkx and scipy (~0.4 s): only for the analyses
 
         lang = lang or self.lang
         return self._ours(central(self.store, cls=cls, top=top, lang=lang), lang)
@@ -123,8 +118,7 @@ class Graph:
         Raises:
             KGError: ``centre`` names no node, or several.
         """
-        from .network import store_network  # networkx (~0.2 s), as in __init__
-        from .notebook import check_lang
+        from .network import store_network  # networkx (~0.2 s): only for a program that asks for a network
 
         return store_network(self.store, centre, radius=radius, lang=check_lang(lang or self.lang))
 
@@ -151,8 +145,6 @@ class Graph:
         lang = lang or self.lang
         graph = self.to_networkx(centre, radius=radius, lang=lang)
         heading = title or (f"Around {centre}" if centre else "Social e-commerce knowledge graph")
-        from .notebook import drawing  # networkx (~0.2 s), as in __init__
-
         return drawing(graph, title=heading, lang=lang, width=width, height=height)
 
 

@@ -30,7 +30,6 @@ import pyoxigraph as ox
 from .errors import KGError
 from .files import write_atomically
 from .names import LANGUAGES, labeller
-from .network import result_network
 from .results import Labeller, Result, Term
 from .vocab import curie, written_tag
 
@@ -247,4 +246,6 @@ class NotebookResult(Result):
         Raises:
             KGError: an ASK result, or a bad language.
         """
+        from .network import result_network  # networkx (~0.2 s): only for an answer that is drawn
+
         return result_network(self, self.store, lang=check_lang(lang or self.lang))
