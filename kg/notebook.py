@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from .errors import KGError
-from .names import LANGUAGES, labeller
+from .lang import parse
+from .names import labeller
 from .vocab import curie, written_tag
 
 if TYPE_CHECKING:
@@ -53,9 +54,7 @@ def check_lang(lang: str) -> str:
     Raises:
         KGError: any other language.
     """
-    if lang not in LANGUAGES:
-        raise KGError(f"unknown label language {lang!r}; use {' or '.join(LANGUAGES)}")
-    return lang
+    return parse(lang)
 
 
 # --- Tables ---------------------------------------------------------------------------------------------------------
