@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from .errors import KGError
+from .lang import is_chinese
 from .names import resolve
 from .results import Result, str_value
 from .stores import GraphStore
@@ -126,12 +127,12 @@ def fold_inverses(graph: nx.MultiDiGraph, pairs: Iterable[tuple[str, str]], stor
 
 def name(graph: nx.MultiDiGraph, node: str, lang: str = "en") -> str:
     """The label of ``node`` in ``lang`` (``en`` or ``zh-Hans``)."""
-    return str(graph.nodes[node]["label_zh" if _chinese(lang) else "label_en"])
+    return str(graph.nodes[node]["label_zh" if is_chinese(lang) else "label_en"])
 
 
 def link_name(graph: nx.MultiDiGraph, source: str, target: str, key: str, lang: str = "en") -> str:
     """The label of the link ``key`` from ``source`` to ``target`` in ``lang``."""
-    return str(graph.edges[source, target, key]["label_zh" if _chinese(lang) else "label_en"])
+    return str(graph.edges[source, target, key]["label_zh" if is_chinese(lang) else "label_en"])
 
 
 def locate(store: GraphStore, graph: nx.MultiDiGraph, word: str) -> str:
@@ -146,12 +147,8 @@ def locate(store: GraphStore, graph: nx.MultiDiGraph, word: str) -> str:
     return iri
 
 
-def _chinese(lang: str) -> bool:
-    return lang.lower().startswith("zh")
-
-
 def _text(value: str, lang: str) -> ox.Literal:
-    return ox.Literal(value, language="zh-Hans" if _chinese(lang) else "en")
+    return ox.Literal(value, language="zh-Hans" if is_chinese(lang) else "en")
 
 
 def _integer(value: int) -> ox.Literal:
@@ -309,7 +306,7 @@ def dimension(graph: nx.MultiDiGraph, model: str, chain: Sequence[str], lang: st
     """The values of one dimension of ``model`` as text: its definition, or the labels reached, sorted, "; "-joined."""
     if not chain:
         data = graph.nodes[model]
-        return str(data["definition_zh"] if _chinese(lang) and data["definition_zh"] else data["definition_en"])
+        return str(data["definition_zh"] if is_chinese(lang) and data["definition_zh"] else data["definition_en"])
     return "; ".join(sorted((name(graph, n, lang) for n in reach(graph, model, chain)), key=str.casefold))
 
 
@@ -346,7 +343,7 @@ class Comparison:
         rows = []
         for english, chinese, chain in DIMENSIONS:
             values = [dimension(self.graph, m, chain, self.lang) for m in self.models]
-            label = chinese if _chinese(self.lang) else english
+            label = chinese if is_chinese(self.lang) else english
             cells: list[ox.Literal | None] = [_text(v, self.lang) if v else None for v in values]
             rows.append([_text(label, self.lang), *cells])
         names = column_names(self.graph, self.models)
@@ -354,7 +351,8 @@ class Comparison:
 
     def headers(self) -> list[str]:
         """Column headings for people: "dimension" (or 维度), then the models' labels."""
-        return ["维度" if _chinese(self.lang) else "dimension"] + [name(self.graph, m, self.lang) for m in self.models]
+        first = "维度" if is_chinese(self.lang) else "dimension"
+        return [first] + [name(self.graph, m, self.lang) for m in self.models]
 
 
 def comparison(store: GraphStore, names: Sequence[str] = (), *, lang: str = "en") -> Comparison:
@@ -442,7 +440,7 @@ def similar(store: GraphStore, word: str, *, top: int = 10, lang: str = "en") ->
 def _link_label(graph: nx.MultiDiGraph, prop: str, lang: str) -> str:
     """The label of the property ``prop`` from the graph's ``terms`` (set by :mod:`kg.network`), else its CURIE."""
     names = graph.graph.get("terms", {}).get(prop)
-    return str(names[1 if _chinese(lang) else 0]) if names else curie(prop)
+    return str(names[1 if is_chinese(lang) else 0]) if names else curie(prop)
 
 
 # --- Centrality -------------------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 import pyoxigraph as ox
 
 from .errors import InputError, KGError
+from .lang import is_chinese
 from .names import resolve
 from .results import Result
 from .sparqltext import blank_opaque, network_reach, term_text, tokens
@@ -93,7 +94,7 @@ def in_language(query: NamedQuery, lang: str) -> tuple[str, str]:
     >>> in_language(models._replace(description_zh=""), "zh")[1] == models.description
     True
     """
-    if lang.lower().split("-")[0] == "zh":
+    if is_chinese(lang):
         return query.summary_zh or query.summary, query.description_zh or query.description
     return query.summary, query.description
 

@@ -1,4 +1,4 @@
-"""Names: resolving a user's word to a node, and choosing a node's label in a language.
+"""Names: resolving a user's word to a node, and a node's label in a language (chosen as :mod:`kg.lang` says).
 
 A node can be named by a full IRI, a CURIE (``id:kuaishou``) or any of its labels, in any case and either language.
 
@@ -14,48 +14,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from .errors import KGError
+from .lang import choose, pick
+
+__all__ = ["Labels", "closest", "labeller", "normalise", "pick", "resolve"]
 from .vocab import ID, LABEL_PROPERTIES, curie, expand
 
 if TYPE_CHECKING:
     from .stores import GraphStore
-
-#: The label languages kg shows, as ``--lang`` takes them.
-LANGUAGES = ("en", "zh-Hans")
-
-
-def pick(values: Iterable[tuple[str, str]], lang: str) -> str:
-    """The first value (sorted) in ``lang``, else one in a language it starts with, else one with no language.
-
-    >>> pick([("Kuaishou", "en"), ("快手", "zh-Hans")], "zh-Hans")
-    '快手'
-    >>> pick([("x", ""), ("快手", "zh")], "zh-Hans")
-    '快手'
-    """
-    ranked = sorted(values)
-    wanted = lang.lower()
-    for fits in (_same_language, _same_primary_language, _no_language):
-        for value, tag in ranked:
-            if fits(tag.lower(), wanted):
-                return value
-    return ""
-
-
-def _same_language(tag: str, wanted: str) -> bool:
-    return tag == wanted
-
-
-def _same_primary_language(tag: str, wanted: str) -> bool:
-    return tag.split("-")[0] == wanted.split("-")[0]
-
-
-def _no_language(tag: str, _: str) -> bool:
-    return tag == ""
 
 
 def normalise(word: str) -> str:
@@ -151,5 +122,5 @@ class Labels:
             found = self.store.labels(missing)
             for iri in missing:
                 values = [(v.value, v.language or "") for v in found.get(iri, [])]
-                self.known[iri] = pick(values, self.lang) or pick(values, "en")
+                self.known[iri] = choose(values, self.lang)
         return {i: self.known[i] for i in iris if self.known.get(i)}

@@ -31,6 +31,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from .errors import KGError
+from .lang import is_chinese
 from .names import pick, resolve
 from .results import Result
 from .stores import GraphStore
@@ -318,7 +319,7 @@ def with_labels(graph: nx.MultiDiGraph, *, lang: str = "en") -> nx.MultiDiGraph:
     ``label`` and ``title`` are what pyvis draws and Gephi shows. ``title`` is text with ``<``, ``>`` and ``&``
     written as HTML entities: pyvis's own page puts a title that holds "href" into ``innerHTML``.
     """
-    zh = lang == "zh-Hans"
+    zh = is_chinese(lang)
     for _, data in graph.nodes(data=True):
         data["label"] = (data.get("label_zh") if zh else data.get("label_en")) or data.get("curie") or ""
         about = [_both(data), data.get("class_zh" if zh else "class_en", ""), data.get("curie", "")]

@@ -29,7 +29,8 @@ import pyoxigraph as ox
 
 from .errors import KGError
 from .files import write_atomically
-from .names import LANGUAGES, labeller
+from .lang import parse
+from .names import labeller
 from .results import Labeller, Result, Term
 from .vocab import curie, written_tag
 
@@ -54,9 +55,7 @@ def check_lang(lang: str) -> str:
     Raises:
         KGError: any other language.
     """
-    if lang not in LANGUAGES:
-        raise KGError(f"unknown label language {lang!r}; use {' or '.join(LANGUAGES)}")
-    return lang
+    return parse(lang)
 
 
 # --- Tables ---------------------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ import networkx as nx
 
 from .errors import KGError
 from .files import write_atomically
+from .lang import is_chinese, parse
 from .layout import layout
 from .vocab import SCE, curie
 
@@ -140,7 +141,7 @@ def _pyvis_network(graph: nx.MultiDiGraph, styles: Mapping[str, Style], *, lang:
             options.update(x=round(places[key][0], 1), y=round(places[key][1], 1), physics=False)
         net.add_node(key, label=_label(data, lang), shape=style.shape, color=style.colour, **options)
     for source, target, predicate, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
-        label = data.get("label_zh" if lang == "zh-Hans" else "label_en") or ""
+        label = data.get("label_zh" if is_chinese(lang) else "label_en") or ""
         net.add_edge(source, target, predicate=predicate, **({} if large else {"label": label}))
     return net
 
@@ -163,7 +164,7 @@ class _IdList(list[Any]):
 
 def _label(data: Mapping[str, Any], lang: str) -> str:
     """A node's label in ``lang``, falling back to English, then to its CURIE."""
-    text = data.get("label_zh") if lang == "zh-Hans" else data.get("label_en")
+    text = data.get("label_zh") if is_chinese(lang) else data.get("label_en")
     return str(text or data.get("label_en") or data.get("curie") or data.get("iri") or "")
 
 
@@ -271,8 +272,7 @@ def render_html(
     """
     from markupsafe import Markup
 
-    if lang not in ("en", "zh-Hans"):
-        raise KGError(f"unknown label language {lang!r}; use en or zh-Hans")
+    lang = parse(lang)
     data = network_data(graph, lang=lang, positions=positions)
     scripts = [vis_script(), "".join((TEMPLATES / name).read_text(encoding="utf-8") for name in PAGE_SCRIPTS)]
     page = _environment().get_template("graph.html.j2")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .catalog import run_query
 from .files import write_atomically
+from .lang import is_chinese
 from .results import str_value
 from .stores import GraphStore
 from .vocab import ID
@@ -68,8 +69,8 @@ def timeline_items(store: GraphStore, *, model: str | None = None, lang: str = "
         InputError: ``model`` names no node, or more than one.
     """
     result = run_query(store, "timeline", {"model": model} if model else {})
-    label = "item_zh" if lang == "zh-Hans" else "item_en"
-    founded = "成立" if lang == "zh-Hans" else " is founded"
+    label = "item_zh" if is_chinese(lang) else "item_en"
+    founded = "成立" if is_chinese(lang) else " is founded"
     items = []
     for record in result.records():
         kind = str_value(record["kind"])

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .lang import LANGUAGES
 from .results import str_value
 from .stores import GraphStore, Store, open_store
-from .vocab import LANGUAGES, RDFS, SH, SHAPES_FILE, curie, ontology_dir
+from .vocab import RDFS, SH, SHAPES_FILE, curie, ontology_dir
 
 if TYPE_CHECKING:
     import rdflib

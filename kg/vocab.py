@@ -72,9 +72,6 @@ PREFIXES: dict[str, str] = {
 #: Properties whose values name a node, most preferred first.
 LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 
-#: Label languages, in the order tables show them.
-LANGUAGES = ("en", "zh-Hans")
-
 #: The built-in graph: each hand-edited file and the named graph its default graph is loaded into. The sources file
 #: also names one graph per public source (under ``SOURCE_GRAPHS``), each described in its default graph.
 BUILTIN_FILES: dict[str, str] = {

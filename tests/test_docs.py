@@ -78,7 +78,8 @@ def test_the_readme_python_examples_run(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)  # an example may save a file
-    blocks = [(page, b) for page in PAGES for b in re.findall(r"```python\n(.*?)```", page.read_text("utf-8"), re.DOTALL)]
+    python = re.compile(r"```python\n(.*?)```", re.DOTALL)
+    blocks = [(page, b) for page in PAGES for b in python.findall(page.read_text("utf-8"))]
     assert blocks
     for page, block in blocks:
         exec(compile(block, str(page), "exec"), {})

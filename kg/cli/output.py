@@ -12,13 +12,14 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from ..errors import KGError
 from ..files import atomic_output
-from ..names import LANGUAGES, labeller
+from ..lang import SPELLINGS, hint, tag
+from ..names import labeller
 from ..results import WRITERS, Result, WriteOptions, default_format, format_for_ending
 from ..stores import GraphStore
 from .app import quiet_stdout
@@ -29,14 +30,40 @@ F = TypeVar("F", bound=Callable[..., Any])
 FOR_PEOPLE = ("table", "markdown", "html")
 
 
+if TYPE_CHECKING:
+    _ParamType = click.ParamType[str, Any]  # generic from click 8.3; a plain class before
+else:
+    _ParamType = click.ParamType
+
+
+class Language(_ParamType):
+    """A language as ``--lang`` takes it: any spelling :mod:`kg.lang` accepts, given to the command as its tag."""
+
+    name = "language"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        found = tag(str(value))
+        if found is None:
+            self.fail(f"{value!r} is not a language kg writes; use {hint()}", param, ctx)
+        return found
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        return "[en|zh-Hans]"
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(s) for s in SPELLINGS if s.lower().startswith(incomplete.lower())]
+
+
 def lang_option(command: F) -> F:
-    """Add ``--lang``: the language of labels (``en`` or ``zh-Hans``, in any case)."""
+    """Add ``--lang``: the language of labels and messages (``en`` or ``zh-Hans``, under any of their spellings)."""
     return click.option(
         "--lang",
-        type=click.Choice(LANGUAGES, case_sensitive=False),
+        type=Language(),
         default="en",
         show_default=True,
-        help="Language of the labels shown.",
+        help="Language of the labels shown: en or zh-Hans (also zh, zh-CN, zh_CN, in any case).",
     )(command)
 
 

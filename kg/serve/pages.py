@@ -27,6 +27,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..lang import ENGLISH, tag
 from ..names import closest, pick
 from ..results import WRITERS, str_value
 from ..stores import GraphStore
@@ -184,7 +185,7 @@ class NodeView:
 
 def tag_of(lang: str) -> str:
     """The label language of a page's language: ``zh`` → ``zh-Hans``."""
-    return "zh-Hans" if lang == "zh" else "en"
+    return tag(lang) or ENGLISH
 
 
 class _Labeller:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-#: The languages the pages are written in (the ``--lang`` values of the CLI).
-LANGUAGES = ("en", "zh")
+from ..lang import short, tag
+
 #: The cookie remembering the reader's language.
 COOKIE = "kg_lang"
 #: The policy every page is sent with: nothing from any other host, nothing inline unless a page names its hash.
@@ -23,18 +23,24 @@ CSP = (
 
 
 def language(request: Request) -> str:
-    """The language to write ``request``'s page in: ``?lang=``, the cookie, ``Accept-Language``, else English."""
-    asked = request.query_params.get("lang", "").lower()
-    if asked in LANGUAGES:
+    """The language to write ``request``'s page in, by its short code (``en``, ``zh``): ``?lang=`` (any spelling
+    :mod:`kg.lang` accepts), the cookie, ``Accept-Language``, else English."""
+    asked = _short(request.query_params.get("lang", ""))
+    if asked:
         return asked
-    kept = request.cookies.get(COOKIE, "").lower()
-    if kept in LANGUAGES:
+    kept = _short(request.cookies.get(COOKIE, ""))
+    if kept:
         return kept
     for part in request.headers.get("accept-language", "").split(","):
-        tag = part.split(";")[0].strip().lower()
-        if tag.split("-")[0] in LANGUAGES:
-            return tag.split("-")[0]
+        found = _short(part.split(";")[0].strip().split("-")[0])  # a reader of any Chinese reads ours
+        if found:
+            return found
     return "en"
+
+
+def _short(spelling: str) -> str:
+    """The short code of the language ``spelling`` names, "" when kg writes no page in it."""
+    return short(spelling) if tag(spelling) else ""
 
 
 def page(
@@ -43,8 +49,8 @@ def page(
     """An HTML page with the shared headers; remembers a language the request chose with ``?lang=``."""
     response = HTMLResponse(body, status_code=status, headers=headers)
     secure(response, csp)
-    asked = request.query_params.get("lang", "").lower()
-    if asked in LANGUAGES:
+    asked = _short(request.query_params.get("lang", ""))
+    if asked:
         response.set_cookie(COOKIE, asked, max_age=365 * 24 * 3600, path="/", samesite="lax")
     return response
 
