@@ -29,6 +29,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 import pyoxigraph as ox
 
 from .errors import KGError
+from .lang import is_chinese
 from .tables import Table
 from .vocab import PREFIXES, XSD, curie, written_tag
 
@@ -66,6 +67,8 @@ class Result:
             ``kg.open().query``). Writers never use it.
         lang: the language a notebook shows labels in ("en" or "zh-Hans").
         given: the IRIs a named query's parameters named: a drawing shows them besides the answer.
+        titles: the Chinese titles of the columns people read, by variable name without ``_en``/``_zh`` (a named
+            query's ``columns_zh``).
 
     ``rows`` (SELECT) and ``triples`` (CONSTRUCT, DESCRIBE) hold the answer in memory, read on first use; a writer
     given a Result that nobody has read takes the answer straight from the engine instead.
@@ -84,6 +87,7 @@ class Result:
         heading: str = "",
         title: str = "kg",
         shown: Sequence[str] | None = None,
+        titles: Mapping[str, str] | None = None,
     ) -> None:
         self.kind = kind
         self.vars = list(vars)
@@ -95,6 +99,7 @@ class Result:
         self.store: GraphStore | None = None
         self.lang = "en"
         self.given: list[str] = []
+        self.titles: dict[str, str] = dict(titles or {})
         given = rows if kind == "select" else triples if kind == "graph" else None
         self._items: list[Any] | None = None
         self._source: Any = None
@@ -352,11 +357,17 @@ def term_text(term: Term) -> str:
 
 
 class WriteOptions(NamedTuple):
-    """What a writer may be told besides the result: labels for IRIs, and the width of the terminal (0: any)."""
+    """What a writer may be told besides the result: labels for IRIs, the width of the terminal (0: any), the
+    language of the words people read, the layout of a terminal answer ("auto", "table" or "records"), and whether
+    people see a node's name in both languages (``both``) or in ``lang`` only; ``people`` shows a named query's columns
+    as people read them (see :func:`columns`) rather than as its variables."""
 
     labels: Labeller | None = None
     width: int = 0
     lang: str = "en"
+    layout: str = "auto"
+    both: bool = False
+    people: bool = False
 
 
 class Writer(NamedTuple):
@@ -647,14 +658,72 @@ def _batches(items: Iterator[Any], size: int = 1000) -> Iterator[list[Any]]:
 # --- Tables for people: terminal, Markdown, HTML ----------------------------------------------------------------------
 
 
-def _headers_and_rows(result: Result) -> tuple[list[str], Iterator[Row]]:
+class Column(NamedTuple):
+    """A column people read: its title, and the variables (by index) whose first bound value it shows."""
+
+    title: str
+    sources: tuple[int, ...]
+
+
+_SUFFIX = re.compile(r"_(en|zh)$")
+_BOTH_TITLES = {"en": ("{} (English)", "{} (Chinese)"), "zh-Hans": ("{}（英文）", "{}（中文）")}
+
+
+def columns(
+    names: Sequence[str], *, lang: str = "en", both: bool = False, titles: Mapping[str, str] | None = None
+) -> list[Column]:
+    """The columns people read for a SELECT's variables: a node and its names (``model``, ``model_en``, ``model_zh``)
+    are one column in ``lang`` (two with ``both``: English and Chinese); a ``name`` right after a node names it.
+    Titles are the variables without ``_en``/``_zh``, in Chinese from ``titles`` when ``lang`` is Chinese.
+
+    >>> [c.title for c in columns(["date", "event", "event_en", "event_zh", "fine_yuan"])]
+    ['date', 'event', 'fine_yuan']
+    >>> columns(["model", "name_en", "name_zh"], lang="zh-Hans", titles={"model": "模式"})
+    [Column(title='模式', sources=(2, 0, 1))]
+    >>> [c.title for c in columns(["model", "model_en", "model_zh"], lang="zh-Hans", both=True)]
+    ['model（英文）', 'model（中文）']
+    """
+    chinese = is_chinese(lang)
+    where = {n: i for i, n in enumerate(names)}
+    bases: dict[str, list[str]] = {}
+    for name in names:
+        bases.setdefault(_SUFFIX.sub("", name), []).append(name)
+    for base in list(bases):  # ?enterprise ?name_en ?name_zh, ?source ?source_title: the names of the node before them
+        first = names.index(bases[base][0])
+        node = names[first - 1] if first else ""
+        naming = base == f"{node}_title" or (base == "name" and base not in where)
+        if naming and node in bases and len(bases[node]) == 1:
+            bases[node] += bases.pop(base)
+    out: list[Column] = []
+    for base, group in bases.items():
+        title = (titles or {}).get(base, base) if chinese else base
+        own = [where[n] for n in group if not _SUFFIX.search(n) and not n.endswith("_title")]
+        en = [where[n] for n in group if n.endswith("_en") or n.endswith("_title")]  # titles of sources are English
+        zh = [where[n] for n in group if n.endswith("_zh")]
+        if both and en and zh:
+            english, chinese_title = _BOTH_TITLES["zh-Hans" if chinese else "en"]
+            out += [Column(english.format(title), (*en, *own)), Column(chinese_title.format(title), (*zh, *own))]
+        else:
+            order = (zh + own + en) if chinese and (zh or not en) else (en + own + zh) if not chinese else (own + en)
+            out.append(Column(title, tuple(order)))
+    return out
+
+
+def _headers_and_rows(result: Result, options: WriteOptions | None = None) -> tuple[list[str], Iterator[Row]]:
     if result.kind == "graph":
         return ["subject", "predicate", "object"], ((t.subject, t.predicate, t.object) for t in result.stream())
+    if result.headers is None and result.shown is None and options is not None and options.people:
+        chosen = columns(result.vars, lang=options.lang, both=options.both, titles=result.titles)
+        return [c.title for c in chosen], (_picked(row, chosen) for row in result.stream())
     headers = list(result.headers or result.vars)
     if result.shown is None:
         return headers, result.stream()
     keep = [result.vars.index(v) for v in result.shown]
     return [headers[i] for i in keep], (tuple(row[i] for i in keep) for row in result.stream())
+
+
+def _picked(row: Row, chosen: Sequence[Column]) -> Row:
+    return tuple(next((row[i] for i in c.sources if row[i] is not None), None) for c in chosen)
 
 
 def _cells(rows: Iterable[Row], labels: Labeller | None) -> Iterator[list[str]]:
@@ -670,12 +739,13 @@ def _cells(rows: Iterable[Row], labels: Labeller | None) -> Iterator[list[str]]:
 def write_table(result: Result, out: IO[bytes], options: WriteOptions) -> None:
     """A table for the terminal, streamed: column widths from the first rows, fitted to ``options.width``."""
     if result.kind == "ask":
-        out.write(b"yes\n" if result.boolean else b"no\n")
+        chinese = is_chinese(options.lang)
+        out.write((("是" if chinese else "yes") if result.boolean else ("否" if chinese else "no")).encode() + b"\n")
         return
     if result.heading:
         out.write(result.heading.encode())
-    headers, rows = _headers_and_rows(result)
-    table = Table(headers, width=options.width)
+    headers, rows = _headers_and_rows(result, options)
+    table = Table(headers, width=options.width, layout=options.layout, lang=options.lang)
     for line in table.lines(_cells(rows, options.labels)):
         out.write(line.encode() + b"\n")
 
@@ -694,7 +764,7 @@ def write_markdown(result: Result, out: IO[bytes], options: WriteOptions) -> Non
         cells = [" ".join(v.split("\n")).replace("\\", "\\\\").replace("|", "\\|") for v in values]
         return ("| " + " | ".join(cells) + " |\n").encode()
 
-    headers, rows = _headers_and_rows(result)
+    headers, rows = _headers_and_rows(result, options)
     out.write(line(headers) + ("| " + " | ".join("---" for _ in headers) + " |\n").encode())
     for cells in _cells(rows, options.labels):
         out.write(line(cells))
@@ -709,7 +779,7 @@ def write_html(result: Result, out: IO[bytes], options: WriteOptions) -> None:
     _need_rows(result, "html")
     from html import escape as esc
 
-    headers, rows = _headers_and_rows(result)
+    headers, rows = _headers_and_rows(result, options)
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     out.write(
         (

@@ -85,7 +85,7 @@ def test_tables_fit_the_width_they_are_given(args: list[str]) -> None:
 
 def test_a_wrapped_table_keeps_every_character() -> None:
     cells = [["内容型" * 9, "a b c d e f g h i j k l m n o p"]]
-    lines = list(Table(["模式", "words"], width=30).lines(cells))
+    lines = list(Table(["模式", "words"], width=30, layout="table").lines(cells))
     assert all(width(line) <= 30 for line in lines)
     body = lines[2:-1]
     assert "".join(line[: line.index("  ")] if "  " in line else line for line in body).replace(" ", "") == cells[0][0]
@@ -95,7 +95,8 @@ def test_a_long_table_takes_its_widths_from_the_first_rows_and_counts_every_row(
     rows = [["short"]] * 150 + [["a much longer cell than the first rows had"]]
     lines = list(Table(["c"]).lines(rows))
     assert lines[-1] == "(151 rows)"
-    assert max(width(line) for line in lines[2:-1]) == len("short")
+    assert max(width(line) for line in lines[2:-1]) == len("longer")  # wrapped to five columns, no word cut
+    assert lines[-2] == "had"
 
 
 def test_cjk_characters_count_as_two_columns() -> None:
