@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from kg.cli import main
 from kg.cli.output import choose_format
@@ -37,6 +38,12 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str
 @pytest.mark.parametrize("fmt", ROW_FORMATS)
 @pytest.mark.parametrize("command", sorted(LISTINGS))
 def test_every_listing_takes_every_row_format(command: str, fmt: str) -> None:
+    if fmt == "xlsx":
+        answer = CliRunner().invoke(main, [*LISTINGS[command], "-f", fmt])
+        assert (answer.exit_code, answer.stderr) == (0, "")
+        rows = list(load_workbook(io.BytesIO(answer.stdout_bytes)).worksheets[0].iter_rows(values_only=True))
+        assert len(rows) > 1 and len({len(r) for r in rows}) == 1
+        return
     code, out, err = invoke(*LISTINGS[command], "-f", fmt)
     assert (code, err) == (0, "")
     if fmt == "json":

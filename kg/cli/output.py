@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..errors import KGError
+from ..errors import KGError, shown
 from ..files import atomic_output
 from ..lang import SPELLINGS, hint, tag
 from ..names import labeller
@@ -110,8 +110,13 @@ def choose_format(result: Result, fmt: str | None, output: str | None, *, listin
     if fmt:
         return fmt
     if output:
-        by_ending = format_for_ending(Path(output).suffix)
-        if by_ending and result.kind in WRITERS[by_ending].kinds:
+        ending = Path(output).suffix
+        by_ending = format_for_ending(ending)
+        if by_ending is None:
+            known = " ".join(e for w in WRITERS.values() if result.kind in w.kinds for e in w.endings)
+            said = f"ending {ending!r}" if ending else "no ending"
+            raise KGError(f"{shown(output)}: {said} names no format; use -f FORMAT, or one of: {known}")
+        if result.kind in WRITERS[by_ending].kinds:
             return by_ending
     if listing or (output is None and sys.stdout.isatty()):
         return "table"
