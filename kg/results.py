@@ -152,7 +152,7 @@ class Result:
     def native(self) -> Any:
         """The engine's own unread answer (pyoxigraph solutions or triples), taken; None when it is gone or in
         memory. Writers use it to let the engine serialise."""
-        if self._items is not None or isinstance(self._source, list | tuple):
+        if self._items is not None or not hasattr(self._source, "serialize"):  # rows from Python, not the engine
             return None
         source, self._source = self._source, None
         if source is None:
@@ -716,6 +716,8 @@ def _headers_and_rows(result: Result, options: WriteOptions | None = None) -> tu
         chosen = columns(result.vars, lang=options.lang, both=options.both, titles=result.titles)
         return [c.title for c in chosen], (_picked(row, chosen) for row in result.stream())
     headers = list(result.headers or result.vars)
+    if options is not None and options.people and result.headers is None and is_chinese(options.lang):
+        headers = [result.titles.get(name, name) for name in headers]
     if result.shown is None:
         return headers, result.stream()
     keep = [result.vars.index(v) for v in result.shown]

@@ -105,9 +105,9 @@ def narrowest(text: str) -> int:
     return max((width(u) for u, _ in units(text)), default=0)
 
 
-def wrap(text: str, limit: int) -> list[str]:
+def wrap(text: str, limit: int, *, cut: bool = False) -> list[str]:
     """``text`` in lines at most ``limit`` columns wide, broken only between pieces (see :func:`units`); a piece
-    wider than ``limit`` stands alone on a line, whole.
+    wider than ``limit`` stands alone on a line, whole (or, with ``cut``, for headings only, is cut to fit).
 
     >>> wrap("以社区为单位，商家招募社区居民。", 8)
     ['以社区为', '单位，商', '家招募社', '区居民。']
@@ -126,7 +126,16 @@ def wrap(text: str, limit: int) -> list[str]:
         lines.append(line)
         line = piece
     lines.append(line)
-    return lines
+    return [part for whole in lines for part in _chopped(whole, limit)] if cut else lines
+
+
+def _chopped(text: str, limit: int) -> list[str]:
+    parts = [""]
+    for char in text:
+        if parts[-1] and width(parts[-1] + char) > limit:
+            parts.append("")
+        parts[-1] += char
+    return parts
 
 
 def fit(natural: Sequence[int], limit: int, floor: Sequence[int] | None = None) -> list[int]:
@@ -143,14 +152,15 @@ def fit(natural: Sequence[int], limit: int, floor: Sequence[int] | None = None) 
     widths = list(natural)
     if not limit:
         return widths
-    least = [min(n, max(NARROWEST, f)) for n, f in zip(natural, floor or [0] * len(widths), strict=True)]
+    floors = floor or [0] * len(widths)
     room = limit - len(GAP) * (len(widths) - 1)
-    while sum(widths) > room:
-        shrinkable = [i for i in range(len(widths)) if widths[i] > least[i]]
-        if not shrinkable:
-            break
-        widest = max(shrinkable, key=lambda i: widths[i])
-        widths[widest] -= 1
+    for least in ([min(n, max(NARROWEST, f)) for n, f in zip(natural, floors, strict=True)], floors):
+        while sum(widths) > room:  # then, when that is not enough, down to the widest piece each column holds
+            shrinkable = [i for i in range(len(widths)) if widths[i] > least[i]]
+            if not shrinkable:
+                break
+            widest = max(shrinkable, key=lambda i: widths[i])
+            widths[widest] -= 1
     return widths
 
 
@@ -183,7 +193,9 @@ class Table:
         sample = [_clean(row) for row in itertools.islice(rows, SAMPLE)]
         rest = (_clean(r) for r in rows)
         natural = [max([width(h)] + [width(r[i]) for r in sample]) for i, h in enumerate(self.headers)]
-        floor = [max([narrowest(h)] + [narrowest(r[i]) for r in sample]) for i, h in enumerate(self.headers)]
+        floor = [
+            max([min(narrowest(h), NARROWEST)] + [narrowest(r[i]) for r in sample]) for i, h in enumerate(self.headers)
+        ]
         as_table = self.layout == "table" or (self.layout == "auto" and self._fits(sample, natural, floor))
         count = yield from (self._table(sample, rest, natural, floor) if as_table else self._records(sample, rest))
         yield self.words["row" if count == 1 else "rows"].format(n=count)
@@ -204,7 +216,7 @@ class Table:
     ) -> Generator[str, None, int]:
         widths = fit(natural, self.width, floor)
         unlimited = not self.width
-        yield from self._row(self.headers, widths, unlimited)
+        yield from self._row(self.headers, widths, unlimited, cut=True)
         yield GAP.join("-" * w for w in widths).rstrip()
         count = 0
         for row in itertools.chain(sample, rest):
@@ -212,12 +224,12 @@ class Table:
             yield from self._row(row, widths, unlimited and count <= SAMPLE)
         return count
 
-    def _row(self, cells: Sequence[str], widths: Sequence[int], whole: bool) -> Iterator[str]:
+    def _row(self, cells: Sequence[str], widths: Sequence[int], whole: bool, *, cut: bool = False) -> Iterator[str]:
         """One row as one line, or as several when a cell is wider than its column (and ``whole`` is False)."""
         if whole:
             yield GAP.join(_pad(c, w) for c, w in zip(cells, widths, strict=True)).rstrip()
             return
-        pieces = [wrap(c, w) for c, w in zip(cells, widths, strict=True)]
+        pieces = [wrap(c, w, cut=cut) for c, w in zip(cells, widths, strict=True)]
         for i in range(max(len(p) for p in pieces)):
             parts = [p[i] if i < len(p) else "" for p in pieces]
             yield GAP.join(_pad(c, w) for c, w in zip(parts, widths, strict=True)).rstrip()

@@ -189,7 +189,9 @@ def test_describe_shows_names_links_and_sources(runner: CliRunner) -> None:
     assert "name (en): Kuaishou" in out and "name (zh-Hans): 快手" in out and "also (en): Aauto Faster" in out
     assert "represented by" in out and "content" in out  # the link in, with the other end's label
     assert "Kuaishou Technology" in out  # the link out
-    assert "https://w3id.org/sce/graph/seed" in out and "https://w3id.org/sce/graph/curation" in out
+    # each statement with the title and address of its source, not the graph it sits in
+    assert "(seed document)" in out and "https://en.wikipedia.org/wiki/Kuaishou" in out
+    assert "https://w3id.org/sce/graph/" not in out
 
 
 def test_describe_as_json(runner: CliRunner) -> None:
