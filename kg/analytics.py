@@ -204,7 +204,9 @@ class Paths:
         rows = [
             (_integer(i), _integer(len(p) - 1), _text(self.chain(p, lang), lang)) for i, p in enumerate(self.nodes, 1)
         ]
-        return Result.select(["path", "length", "chain"], rows)
+        return Result.select(
+            ["path", "length", "chain"], rows, titles={"path": "路径", "length": "长度", "chain": "链"}
+        )
 
     def subgraph(self) -> nx.MultiDiGraph:
         """The nodes and links of the paths, with their attributes, for drawing."""
@@ -434,7 +436,8 @@ def similar(store: GraphStore, word: str, *, top: int = 10, lang: str = "en") ->
     for other, score, shared in similar_nodes(graph, node, top=top):
         named = sorted(f"{name(graph, n, lang)} ({_link_label(graph, p, lang)})" for p, _, n in shared)
         rows.append((ox.NamedNode(other), _class(graph, other), _decimal(score), _text("; ".join(named), lang)))
-    return Result.select(["node", "class", "jaccard", "shared"], rows)
+    titles = {"node": "节点", "class": "类", "jaccard": "杰卡德相似度", "shared": "共有"}
+    return Result.select(["node", "class", "jaccard", "shared"], rows, titles=titles)
 
 
 def _link_label(graph: nx.MultiDiGraph, prop: str, lang: str) -> str:
@@ -499,4 +502,5 @@ def central(store: GraphStore, *, cls: str | None = None, top: int = 10, lang: s
         (ox.NamedNode(n), _class(graph, n), _decimal(scores[n][0]), _decimal(scores[n][1]), _integer(scores[n][2]))
         for n in ranked
     ]
-    return Result.select(["node", "class", "betweenness", "degree", "links"], rows)
+    titles = {"node": "节点", "class": "类", "betweenness": "介数中心性", "degree": "度中心性", "links": "链接数"}
+    return Result.select(["node", "class", "betweenness", "degree", "links"], rows, titles=titles)

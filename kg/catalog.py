@@ -70,7 +70,9 @@ class NamedQuery(NamedTuple):
     """A query from ``queries/``: its name (the file's stem), text, header fields and parameters.
 
     ``summary`` and ``description`` are English; ``summary_zh`` and ``description_zh`` their Chinese (Simplified), empty
-    where the header has none. :func:`in_language` chooses between them.
+    where the header has none. :func:`in_language` chooses between them. ``columns_zh`` are the Chinese titles of the
+    columns a table shows people (``#+ columns_zh: {date: 日期, model: 模式}``), by the name of the variable they
+    come from without its ``_en``/``_zh``.
     """
 
     name: str
@@ -82,6 +84,7 @@ class NamedQuery(NamedTuple):
     path: Path
     summary_zh: str = ""
     description_zh: str = ""
+    columns_zh: tuple[tuple[str, str], ...] = ()
 
 
 def in_language(query: NamedQuery, lang: str) -> tuple[str, str]:
@@ -173,7 +176,18 @@ def read_query(path: Path) -> NamedQuery:
         path=path,
         summary_zh=_text(header.get("summary_zh")),
         description_zh=_text(header.get("description_zh")),
+        columns_zh=tuple(_mapping(header.get("columns_zh")).items()),
     )
+
+
+def _mapping(value: str | list[str] | None) -> dict[str, str]:
+    """A YAML flow mapping of plain words, as a header writes it: ``{date: 日期, model: 模式}``.
+
+    >>> _mapping("{date: 日期, fine_yuan: 罚款（元）}")
+    {'date': '日期', 'fine_yuan': '罚款（元）'}
+    """
+    pairs = (part.partition(":") for part in _text(value).strip().strip("{}").split(","))
+    return {k.strip(): v.strip() for k, sep, v in pairs if sep and k.strip() and v.strip()}
 
 
 @cache
@@ -304,6 +318,8 @@ def run_query(
     check_network_reach(text, allow_service=allow_service, source=source)
     result = store.query(write_in_place(text, bound), source=source)
     result.given = [term.value for term in bound.values() if isinstance(term, ox.NamedNode)]
+    if is_query_name(name_or_sparql):
+        result.titles = dict(query.columns_zh)
     return result
 
 
@@ -375,4 +391,6 @@ def listing(folder: Path | None = None, lang: str = "en") -> Result:
         )
         for q in catalog(folder).values()
     ]
-    return Result.select(["name", "summary", "parameters"], rows)
+    return Result.select(
+        ["name", "summary", "parameters"], rows, titles={"name": "名称", "summary": "简介", "parameters": "参数"}
+    )

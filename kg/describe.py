@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from .lang import is_chinese
 from .results import Result, str_value
 from .results import language as language_of
 from .stores import GraphStore
@@ -18,6 +19,18 @@ from .vocab import RDFS, SCHEMA, SKOS, curie
 
 #: Facts beyond the seed that the heading shows, each followed by its source.
 SOURCED_LINES = {SCHEMA.foundingDate: "founded", SCHEMA.dissolutionDate: "closed", SCHEMA.tickerSymbol: "listed"}
+#: The words of the heading in Chinese.
+WORDS_ZH = {
+    "founded": "成立",
+    "closed": "关闭",
+    "listed": "上市",
+    "seat": "所在地",
+    "name": "名称",
+    "also": "又名",
+    "definition": "定义",
+}
+#: The Chinese titles of the columns people read.
+TITLES_ZH = {"direction": "方向", "property": "属性", "value": "值", "source": "来源", "url": "网址"}
 
 # ?language is projected because pyoxigraph binds only projected variables; describe() drops that column.
 DESCRIBE = """
@@ -49,34 +62,40 @@ def describe(store: GraphStore, iri: str, *, lang: str = "en") -> Result:
     """
     result = store.query(DESCRIBE, substitutions={"node": ox.NamedNode(iri), "language": ox.Literal(lang)})
     described = Result.select(
-        result.vars[1:], [row[1:] for row in result.stream()], shown=["direction", "property", "value", "graph"]
+        result.vars[1:],
+        [row[1:] for row in result.stream()],
+        shown=["direction", "property", "value", "source", "url"],
+        titles=TITLES_ZH,
     )
-    described.heading = heading(described)
+    described.heading = heading(described, lang=lang)
     return described
 
 
-def heading(result: Result) -> str:
+def heading(result: Result, *, lang: str = "en") -> str:
     """A few lines naming the node: its labels in both languages, alternative labels, definitions, and its dates and
     tickers and seats each with its source ("founded: 2015-09 — Wikipedia: Pinduoduo")."""
     lines = []
     node = ""
+    word = (lambda w: WORDS_ZH.get(w, w)) if is_chinese(lang) else (lambda w: w)
     for record in result.records():
         node = str_value(record["node"])
         value = record["value"]
         prop = str_value(record["property"])
         if str_value(record["direction"]) == "out" and prop == SCHEMA.location and isinstance(value, ox.NamedNode):
             place = str_value(record.get("value_label")) or curie(value.value)
-            lines.append(f"seat: {place} — {str_value(record.get('source')) or curie(str_value(record['graph']))}")
+            lines.append(
+                f"{word('seat')}: {place} — {str_value(record.get('source')) or curie(str_value(record['graph']))}"
+            )
             continue
         if str_value(record["direction"]) != "out" or not isinstance(value, ox.Literal):
             continue
         sourced = SOURCED_LINES.get(prop)
         if sourced:
             source = str_value(record.get("source")) or curie(str_value(record["graph"]))
-            lines.append(f"{sourced}: {value.value} — {source}")
+            lines.append(f"{word(sourced)}: {value.value} — {source}")
             continue
         name = {RDFS.label: "name", SKOS.altLabel: "also", SKOS.definition: "definition"}.get(prop)
         if name:
             language = language_of(value)
-            lines.append(f"{name} ({language}): {value.value}" if language else f"{name}: {value.value}")
+            lines.append(f"{word(name)} ({language}): {value.value}" if language else f"{word(name)}: {value.value}")
     return "\n".join([curie(node), *lines, ""])

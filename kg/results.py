@@ -29,6 +29,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 import pyoxigraph as ox
 
 from .errors import KGError
+from .lang import is_chinese
 from .tables import Table
 from .vocab import PREFIXES, XSD, curie, written_tag
 
@@ -59,6 +60,8 @@ class Result:
         title: the title of a page written for it (HTML).
         shown: the variables that tables for people show (all of them when None).
         given: the IRIs a named query's parameters named: a drawing shows them besides the answer.
+        titles: the Chinese titles of the columns people read, by variable name without ``_en``/``_zh`` (a named
+            query's ``columns_zh``).
 
     ``rows`` (SELECT) and ``triples`` (CONSTRUCT, DESCRIBE) hold the answer in memory, read on first use; a writer
     given a Result that nobody has read takes the answer straight from the engine instead.
@@ -77,6 +80,7 @@ class Result:
         heading: str = "",
         title: str = "kg",
         shown: Sequence[str] | None = None,
+        titles: Mapping[str, str] | None = None,
     ) -> None:
         self.kind = kind
         self.vars = list(vars)
@@ -86,6 +90,7 @@ class Result:
         self.title = title
         self.shown = list(shown) if shown is not None else None
         self.given: list[str] = []
+        self.titles: dict[str, str] = dict(titles or {})
         given = rows if kind == "select" else triples if kind == "graph" else None
         self._items: list[Any] | None = None
         self._source: Any = None
@@ -138,7 +143,7 @@ class Result:
     def native(self) -> Any:
         """The engine's own unread answer (pyoxigraph solutions or triples), taken; None when it is gone or in
         memory. Writers use it to let the engine serialise."""
-        if self._items is not None or isinstance(self._source, list | tuple):
+        if self._items is not None or not hasattr(self._source, "serialize"):  # rows from Python, not the engine
             return None
         source, self._source = self._source, None
         if source is None:
@@ -301,11 +306,17 @@ def term_text(term: Term) -> str:
 
 
 class WriteOptions(NamedTuple):
-    """What a writer may be told besides the result: labels for IRIs, and the width of the terminal (0: any)."""
+    """What a writer may be told besides the result: labels for IRIs, the width of the terminal (0: any), the
+    language of the words people read, the layout of a terminal answer ("auto", "table" or "records"), and whether
+    people see a node's name in both languages (``both``) or in ``lang`` only; ``people`` shows a named query's columns
+    as people read them (see :func:`columns`) rather than as its variables."""
 
     labels: Labeller | None = None
     width: int = 0
     lang: str = "en"
+    layout: str = "auto"
+    both: bool = False
+    people: bool = False
 
 
 class Writer(NamedTuple):
@@ -596,14 +607,74 @@ def _batches(items: Iterator[Any], size: int = 1000) -> Iterator[list[Any]]:
 # --- Tables for people: terminal, Markdown, HTML ----------------------------------------------------------------------
 
 
-def _headers_and_rows(result: Result) -> tuple[list[str], Iterator[Row]]:
+class Column(NamedTuple):
+    """A column people read: its title, and the variables (by index) whose first bound value it shows."""
+
+    title: str
+    sources: tuple[int, ...]
+
+
+_SUFFIX = re.compile(r"_(en|zh)$")
+_BOTH_TITLES = {"en": ("{} (English)", "{} (Chinese)"), "zh-Hans": ("{}（英文）", "{}（中文）")}
+
+
+def columns(
+    names: Sequence[str], *, lang: str = "en", both: bool = False, titles: Mapping[str, str] | None = None
+) -> list[Column]:
+    """The columns people read for a SELECT's variables: a node and its names (``model``, ``model_en``, ``model_zh``)
+    are one column in ``lang`` (two with ``both``: English and Chinese); a ``name`` right after a node names it.
+    Titles are the variables without ``_en``/``_zh``, in Chinese from ``titles`` when ``lang`` is Chinese.
+
+    >>> [c.title for c in columns(["date", "event", "event_en", "event_zh", "fine_yuan"])]
+    ['date', 'event', 'fine_yuan']
+    >>> columns(["model", "name_en", "name_zh"], lang="zh-Hans", titles={"model": "模式"})
+    [Column(title='模式', sources=(2, 0, 1))]
+    >>> [c.title for c in columns(["model", "model_en", "model_zh"], lang="zh-Hans", both=True)]
+    ['model（英文）', 'model（中文）']
+    """
+    chinese = is_chinese(lang)
+    where = {n: i for i, n in enumerate(names)}
+    bases: dict[str, list[str]] = {}
+    for name in names:
+        bases.setdefault(_SUFFIX.sub("", name), []).append(name)
+    for base in list(bases):  # ?enterprise ?name_en ?name_zh, ?source ?source_title: the names of the node before them
+        first = names.index(bases[base][0])
+        node = names[first - 1] if first else ""
+        naming = base == f"{node}_title" or (base == "name" and base not in where)
+        if naming and node in bases and len(bases[node]) == 1:
+            bases[node] += bases.pop(base)
+    out: list[Column] = []
+    for base, group in bases.items():
+        title = (titles or {}).get(base, base) if chinese else base
+        own = [where[n] for n in group if not _SUFFIX.search(n) and not n.endswith("_title")]
+        en = [where[n] for n in group if n.endswith("_en") or n.endswith("_title")]  # titles of sources are English
+        zh = [where[n] for n in group if n.endswith("_zh")]
+        if both and en and zh:
+            english, chinese_title = _BOTH_TITLES["zh-Hans" if chinese else "en"]
+            out += [Column(english.format(title), (*en, *own)), Column(chinese_title.format(title), (*zh, *own))]
+        else:
+            order = (zh + own + en) if chinese and (zh or not en) else (en + own + zh) if not chinese else (own + en)
+            out.append(Column(title, tuple(order)))
+    return out
+
+
+def _headers_and_rows(result: Result, options: WriteOptions | None = None) -> tuple[list[str], Iterator[Row]]:
     if result.kind == "graph":
         return ["subject", "predicate", "object"], ((t.subject, t.predicate, t.object) for t in result.stream())
+    if result.headers is None and result.shown is None and options is not None and options.people:
+        chosen = columns(result.vars, lang=options.lang, both=options.both, titles=result.titles)
+        return [c.title for c in chosen], (_picked(row, chosen) for row in result.stream())
     headers = list(result.headers or result.vars)
+    if options is not None and options.people and result.headers is None and is_chinese(options.lang):
+        headers = [result.titles.get(name, name) for name in headers]
     if result.shown is None:
         return headers, result.stream()
     keep = [result.vars.index(v) for v in result.shown]
     return [headers[i] for i in keep], (tuple(row[i] for i in keep) for row in result.stream())
+
+
+def _picked(row: Row, chosen: Sequence[Column]) -> Row:
+    return tuple(next((row[i] for i in c.sources if row[i] is not None), None) for c in chosen)
 
 
 def _cells(rows: Iterable[Row], labels: Labeller | None) -> Iterator[list[str]]:
@@ -619,12 +690,13 @@ def _cells(rows: Iterable[Row], labels: Labeller | None) -> Iterator[list[str]]:
 def write_table(result: Result, out: IO[bytes], options: WriteOptions) -> None:
     """A table for the terminal, streamed: column widths from the first rows, fitted to ``options.width``."""
     if result.kind == "ask":
-        out.write(b"yes\n" if result.boolean else b"no\n")
+        chinese = is_chinese(options.lang)
+        out.write((("是" if chinese else "yes") if result.boolean else ("否" if chinese else "no")).encode() + b"\n")
         return
     if result.heading:
         out.write(result.heading.encode())
-    headers, rows = _headers_and_rows(result)
-    table = Table(headers, width=options.width)
+    headers, rows = _headers_and_rows(result, options)
+    table = Table(headers, width=options.width, layout=options.layout, lang=options.lang)
     for line in table.lines(_cells(rows, options.labels)):
         out.write(line.encode() + b"\n")
 
@@ -643,7 +715,7 @@ def write_markdown(result: Result, out: IO[bytes], options: WriteOptions) -> Non
         cells = [" ".join(v.split("\n")).replace("\\", "\\\\").replace("|", "\\|") for v in values]
         return ("| " + " | ".join(cells) + " |\n").encode()
 
-    headers, rows = _headers_and_rows(result)
+    headers, rows = _headers_and_rows(result, options)
     out.write(line(headers) + ("| " + " | ".join("---" for _ in headers) + " |\n").encode())
     for cells in _cells(rows, options.labels):
         out.write(line(cells))
@@ -658,7 +730,7 @@ def write_html(result: Result, out: IO[bytes], options: WriteOptions) -> None:
     _need_rows(result, "html")
     from html import escape as esc
 
-    headers, rows = _headers_and_rows(result)
+    headers, rows = _headers_and_rows(result, options)
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     out.write(
         (
@@ -671,6 +743,92 @@ def write_html(result: Result, out: IO[bytes], options: WriteOptions) -> None:
     for cells in _cells(rows, options.labels):
         out.write(("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>\n").encode())
     out.write(b"</tbody>\n</table>\n</body>\n</html>\n")
+
+
+# --- Excel ----------------------------------------------------------------------------------------------------------
+
+#: Rows a worksheet holds (Excel's limit), the heading row included; a longer answer goes on to the next sheet.
+SHEET_ROWS = 1_048_576
+#: Hyperlinks a worksheet holds (Excel's limit); IRIs after it are written as text.
+SHEET_LINKS = 65_530
+_DATES = {XSD.date: "%Y-%m-%d", XSD.dateTime: "%Y-%m-%dT%H:%M:%S"}
+
+
+def write_xlsx(result: Result, out: IO[bytes], options: WriteOptions) -> None:
+    """A SELECT result as an Excel workbook, streamed (XlsxWriter's constant-memory mode, then copied to ``out``):
+    one column per variable (both languages' labels side by side), numbers as numbers, dates as dates, IRIs as
+    hyperlinks shown as CURIEs."""
+    _need_rows(result, "xlsx")
+    import tempfile
+
+    import xlsxwriter
+
+    with tempfile.TemporaryDirectory(prefix="kg-xlsx-") as folder:
+        path = f"{folder}/answer.xlsx"
+        book = xlsxwriter.Workbook(path, {"constant_memory": True, "tmpdir": folder, "strings_to_urls": False})
+        styles = _XlsxStyles(book)
+        sheet, row_number, links = None, SHEET_ROWS, 0
+        for row in result.stream():
+            if row_number >= SHEET_ROWS:
+                sheet, row_number, links = _new_sheet(book, result.vars, styles), 1, 0
+            for column, term in enumerate(row):
+                links += _xlsx_cell(sheet, row_number, column, term, styles, links < SHEET_LINKS)
+            row_number += 1
+        if sheet is None:
+            _new_sheet(book, result.vars, styles)
+        book.close()
+        with open(path, "rb") as written:
+            while chunk := written.read(1 << 20):
+                out.write(chunk)
+
+
+class _XlsxStyles:
+    def __init__(self, book: Any) -> None:
+        self.heading = book.add_format({"bold": True})
+        self.date = book.add_format({"num_format": "yyyy-mm-dd"})
+        self.datetime = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+
+
+def _new_sheet(book: Any, names: Sequence[str], styles: _XlsxStyles) -> Any:
+    sheet = book.add_worksheet()
+    for column, name in enumerate(names):
+        sheet.write_string(0, column, name, styles.heading)
+        sheet.set_column(column, column, 24)
+    sheet.freeze_panes(1, 0)
+    return sheet
+
+
+def _xlsx_cell(sheet: Any, row: int, column: int, term: Term | None, styles: _XlsxStyles, link: bool) -> int:
+    """Write one cell; 1 when it took one of the sheet's hyperlinks."""
+    if term is None:
+        return 0
+    if isinstance(term, ox.NamedNode) or (isinstance(term, ox.Literal) and term.datatype.value == XSD.anyURI):
+        if link and len(term.value) <= 2079 and term.value.startswith(("http://", "https://")):
+            shown = curie(term.value) if isinstance(term, ox.NamedNode) else term.value
+            sheet.write_url(row, column, term.value, string=shown)
+            return 1
+        sheet.write_string(row, column, term.value)
+        return 0
+    value = python_value(term)
+    if isinstance(term, ox.Literal) and term.datatype.value in _DATES:
+        import datetime
+
+        try:
+            moment = datetime.datetime.strptime(term.value[:19], _DATES[term.datatype.value])
+        except ValueError:
+            sheet.write_string(row, column, term.value)
+        else:
+            sheet.write_datetime(
+                row, column, moment, styles.date if term.datatype.value == XSD.date else styles.datetime
+            )
+        return 0
+    if isinstance(value, bool):
+        sheet.write_boolean(row, column, value)
+    elif isinstance(value, int | float) and abs(value) < 1e15:
+        sheet.write_number(row, column, value)
+    else:
+        sheet.write_string(row, column, str_value(term)[:32767])
+    return 0
 
 
 # --- Graph formats ----------------------------------------------------------------------------------------------------
@@ -704,6 +862,9 @@ def _rdf_writer(name: str) -> Callable[[Result, IO[bytes], WriteOptions], None]:
     return write
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def _writer(name: str, media: str, endings: str, kinds: str, write: Any, description: str) -> Writer:
     return Writer(name, media, tuple(endings.split()), frozenset(kinds.split()), write, description)
 
@@ -719,6 +880,7 @@ WRITERS: dict[str, Writer] = {
         _writer("tsv", "text/tab-separated-values", ".tsv", "select", write_tsv, "W3C TSV"),
         _writer("markdown", "text/markdown", ".md", "select", write_markdown, "a Markdown table"),
         _writer("html", "text/html", ".html .htm", "select", write_html, "an HTML page with a table"),
+        _writer("xlsx", XLSX, ".xlsx", "select", write_xlsx, "an Excel workbook"),
         _writer("turtle", "text/turtle", ".ttl", "graph", _rdf_writer("turtle"), "Turtle"),
         _writer("nt", "application/n-triples", ".nt", "graph", _rdf_writer("nt"), "N-Triples"),
         _writer("nq", "application/n-quads", ".nq", "graph", _rdf_writer("nq"), "N-Quads"),

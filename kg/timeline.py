@@ -15,12 +15,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from .catalog import run_query
+from .errors import KGError
 from .files import write_atomically
 from .lang import is_chinese
+from .names import resolve
 from .results import str_value
 from .stores import GraphStore
-from .vocab import ID
+from .vocab import ID, SCE, curie
 
 #: The colour of each kind of event (the local name of its concept in id:event-kinds).
 KIND_COLOURS = {
@@ -33,6 +37,9 @@ KIND_COLOURS = {
     "listing-withdrawn": "#00838f",
 }
 OTHER_COLOUR = "#757575"
+
+
+_KIND = "SELECT ?kind WHERE { ?node a ?kind }"
 
 
 @dataclass(frozen=True)
@@ -62,17 +69,28 @@ class Item:
 
 
 def timeline_items(store: GraphStore, *, model: str | None = None, lang: str = "en") -> list[Item]:
-    """The rows of the ``timeline`` named query for ``model`` (an IRI or any name of it; None for every model, each
-    item once even where its enterprise belongs to two models).
+    """The rows of the ``timeline`` named query for ``model`` (an IRI or any name of a model, or of an enterprise:
+    then that enterprise's items only; None for every model, each item once even where its enterprise belongs to two
+    models).
 
     Raises:
-        InputError: ``model`` names no node, or more than one.
+        KGError: ``model`` names no node, or more than one, or a node that is neither a model nor an enterprise.
     """
+    enterprise = None
+    if model:
+        iri = resolve(store, model)
+        kinds = {str_value(r["kind"]) for r in store.select(_KIND, node=ox.NamedNode(iri))}
+        if SCE.SocialCommerceModel not in kinds:
+            if SCE.Enterprise not in kinds:
+                raise KGError(f"{model!r} ({curie(iri)}) is neither a model nor an enterprise; --timeline takes one")
+            model, enterprise = None, iri
     result = run_query(store, "timeline", {"model": model} if model else {})
     label = "item_zh" if is_chinese(lang) else "item_en"
     founded = "成立" if is_chinese(lang) else " is founded"
     items = []
     for record in result.records():
+        if enterprise is not None and str_value(record["enterprise"]) != enterprise:
+            continue
         kind = str_value(record["kind"])
         name = str_value(record[label])
         items.append(

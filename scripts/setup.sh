@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(raptor2-utils chromium virtuoso-opensource-7-bin fonts-noto-cjk default-jdk-headless curl)
+debs=(raptor2-utils chromium virtuoso-opensource-7-bin fonts-noto-cjk default-jdk-headless curl libreoffice-calc-nogui)
 # Debian's own python3 needs python3-venv for a virtual environment; other Pythons carry venv themselves.
 "${PYTHON:-python3}" -c "import ensurepip, venv" 2>/dev/null || debs+=(python3-venv)
 missing=()

@@ -240,7 +240,7 @@ def test_similar_table_shows_labels_and_top_cuts(runner: CliRunner) -> None:
         "0.0606",
         "价格敏感型用户 (目标用户); 消费者 (涉及角色)",
     ]
-    assert out.endswith("(1 row)\n")
+    assert out.endswith("（共 1 行）\n")
 
 
 def test_similar_on_data_file(runner: CliRunner) -> None:

@@ -101,8 +101,25 @@ def test_a_table_shows_labels_in_the_chosen_language(runner: CliRunner) -> None:
     code, out, _ = run(runner, "query", "enterprise-model", "-p", "enterprise=Aauto Faster", "-f", "table", "--lang",
                        "zh-Hans")  # fmt: skip
     assert code == 0
-    assert out.splitlines()[2].split()[:4] == ["Kuaishou", "快手", "内容型", "content"]
-    assert out.rstrip().endswith("(1 row)")
+    assert out.splitlines()[0].split() == ["企业", "模式"]
+    assert out.splitlines()[2].split() == ["快手", "内容型"]
+    assert out.rstrip().endswith("（共 1 行）") and "Kuaishou" not in out and "content" not in out
+
+
+def test_both_shows_each_node_in_both_languages(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "query", "enterprise-model", "-p", "enterprise=快手", "-f", "table", "--both")
+    assert code == 0
+    assert out.splitlines()[0].split("  ")[:2] == ["enterprise (English)", "enterprise (Chinese)"]
+    assert out.splitlines()[2].split() == ["Kuaishou", "快手", "content", "内容型"]
+
+
+def test_machines_keep_the_variables_of_a_named_query(runner: CliRunner) -> None:
+    for fmt in ("csv", "tsv"):
+        code, out, _ = run(runner, "query", "enterprise-model", "-p", "enterprise=快手", "-f", fmt, "--lang", "zh")
+        assert code == 0
+        assert out.splitlines()[0].replace("?", "").split("\t" if fmt == "tsv" else ",") == [
+            "enterprise_en", "enterprise_zh", "model", "model_en", "model_zh"
+        ]  # fmt: skip
 
 
 def test_a_format_that_does_not_fit_the_result_is_an_error(runner: CliRunner) -> None:
@@ -172,7 +189,9 @@ def test_describe_shows_names_links_and_sources(runner: CliRunner) -> None:
     assert "name (en): Kuaishou" in out and "name (zh-Hans): 快手" in out and "also (en): Aauto Faster" in out
     assert "represented by" in out and "content" in out  # the link in, with the other end's label
     assert "Kuaishou Technology" in out  # the link out
-    assert "https://w3id.org/sce/graph/seed" in out and "https://w3id.org/sce/graph/curation" in out
+    # each statement with the title and address of its source, not the graph it sits in
+    assert "(seed document)" in out and "https://en.wikipedia.org/wiki/Kuaishou" in out
+    assert "https://w3id.org/sce/graph/" not in out
 
 
 def test_describe_as_json(runner: CliRunner) -> None:

@@ -70,6 +70,9 @@ class KGGroup(click.Group):
         except click.exceptions.Exit as done:
             sys.exit(done.exit_code)
         except click.ClickException as error:
+            if type(error).__name__ == "NoArgsIsHelpError":  # bare `kg` (click 8.2+): the help, as click prints it
+                print(error.format_message(), file=sys.stderr)
+                sys.exit(error.exit_code)
             print(f"kg: error: {one_line(error.format_message())}{_hint(error)}", file=sys.stderr)
             sys.exit(error.exit_code)
         except click.exceptions.Abort:

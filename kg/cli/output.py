@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..errors import KGError
+from ..errors import KGError, shown
 from ..files import atomic_output
 from ..lang import SPELLINGS, hint, tag
 from ..names import labeller
@@ -28,6 +28,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: Writers that show IRIs by their labels.
 FOR_PEOPLE = ("table", "markdown", "html")
+#: The format that writes a terminal answer as records (the table writer, one field per line).
+RECORDS = "records"
+#: Where ``--both`` is kept in the command's context.
+BOTH = "kg.both"
 
 
 if TYPE_CHECKING:
@@ -77,15 +81,27 @@ def output_options(command: F) -> F:
     listed = "; ".join(
         f"{', '.join(w.name for w in WRITERS.values() if kind in w.kinds)} for {label}" for kind, label in kinds.items()
     )
+    command = click.option(
+        "--both",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember_both,
+        help="Show each node's name in English and Chinese (tables and records).",
+    )(command)
     return click.option(
         "--format",
         "-f",
         "fmt",
-        type=click.Choice(list(WRITERS)),
+        type=click.Choice([*WRITERS, RECORDS]),
         default=None,
-        help=f"{listed}. Default: table on a terminal, else json (turtle for graphs), or from the --output file's "
-        "ending.",
+        help=f"{listed}; records (one field per line) for any. Default: table on a terminal (records when a "
+        "table cannot fit), else json (turtle for graphs), or from the --output file's ending.",
     )(command)
+
+
+def _remember_both(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """Keep ``--both`` where :func:`emit` reads it, so that no command has to pass it on."""
+    ctx.meta[BOTH] = value
 
 
 def choose_format(result: Result, fmt: str | None, output: str | None, *, listing: bool = False) -> str:
@@ -94,8 +110,13 @@ def choose_format(result: Result, fmt: str | None, output: str | None, *, listin
     if fmt:
         return fmt
     if output:
-        by_ending = format_for_ending(Path(output).suffix)
-        if by_ending and result.kind in WRITERS[by_ending].kinds:
+        ending = Path(output).suffix
+        by_ending = format_for_ending(ending)
+        if by_ending is None:
+            known = " ".join(e for w in WRITERS.values() if result.kind in w.kinds for e in w.endings)
+            said = f"ending {ending!r}" if ending else "no ending"
+            raise KGError(f"{shown(output)}: {said} names no format; use -f FORMAT, or one of: {known}")
+        if result.kind in WRITERS[by_ending].kinds:
             return by_ending
     if listing or (output is None and sys.stdout.isatty()):
         return "table"
@@ -111,18 +132,34 @@ def table_width() -> int:
 
 
 def emit(
-    result: Result, *, fmt: str | None, output: str | None, lang: str, store: GraphStore | None, listing: bool = False
+    result: Result,
+    *,
+    fmt: str | None,
+    output: str | None,
+    lang: str,
+    store: GraphStore | None,
+    listing: bool = False,
+    both: bool | None = None,
 ) -> None:
     """Write ``result`` in the chosen format to ``output`` (atomically) or stdout, as the engine gives it.
+
+    ``both`` (default: as ``--both`` said) shows each node's name in both languages.
 
     Raises:
         KGError: the format does not fit the result, the output cannot be written, or the engine fails part-way.
     """
-    chosen = choose_format(result, fmt, output, listing=listing)
+    if both is None:
+        context = click.get_current_context(silent=True)
+        both = bool(context and context.meta.get(BOTH))
+    layout = {"table": "table", RECORDS: "records"}.get(fmt or "", "auto")
+    chosen = choose_format(result, "table" if fmt == RECORDS else fmt, output, listing=listing)
     options = WriteOptions(
         labels=labeller(store, lang) if store is not None and chosen in FOR_PEOPLE else None,
         width=table_width() if chosen == "table" and output is None else 0,
         lang=lang,
+        layout=layout,
+        both=both,
+        people=chosen in FOR_PEOPLE,
     )
     if output is None:
         _to_stdout(result, chosen, options)
