@@ -238,5 +238,5 @@ def test_describe_heads_with_sourced_dates_tickers_and_seats(runner: CliRunner) 
     assert code == 0 and "founded: 2015-09 — Wikipedia: Pinduoduo" in out.splitlines()
     code, out, _ = run(runner, "describe", "PDD Holdings", "-f", "table")
     heading = out.split("direction")[0].splitlines()
-    assert "seat: Dublin — cryer.org.uk: Pinduoduo" in heading
+    assert "seat: Shanghai — Asian Tech Press, 2023-05-05: Pinduoduo's headquarters" in heading
     assert any(line.startswith("listed: NASDAQ:PDD — ") for line in heading)
