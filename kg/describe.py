@@ -5,6 +5,8 @@
 >>> ("in", "https://w3id.org/sce/ontology#representedBy", "https://w3id.org/sce/id/content") in {
 ...     (r["direction"].value, r["property"].value, r["value"].value) for r in result.records()}
 True
+>>> print([line for line in result.heading.splitlines() if line.startswith("figure:")][0])
+figure: GMV, 2021-01/2021-03: 118559.4 RMB million — Reportify, 2022-05-24: Kuaishou's 2022 Q1 results (summary)
 """
 
 from __future__ import annotations
@@ -41,6 +43,32 @@ ORDER BY DESC(?direction) ?property ?value
 """
 
 
+# The figures about a node (sce:Figure, schema:observationAbout), each with what it measures and its source, in the
+# order of the period they cover; and the disagreements about it. ?language is projected for the reason given above.
+FIGURES = """
+SELECT ?language ?period ?measure ?value ?unit ?source WHERE {
+    GRAPH ?graph {
+        ?figure schema:observationAbout ?node ; sce:measure ?m ; schema:value ?value ; schema:unitText ?unit ;
+            schema:temporalCoverage ?period .
+    }
+    OPTIONAL { ?m rdfs:label ?measure FILTER (LANGMATCHES(LANG(?measure), ?language)) }
+    OPTIONAL {
+        ?graph prov:wasDerivedFrom ?origin .
+        ?origin rdfs:label ?source FILTER (LANGMATCHES(LANG(?source), ?language))
+    }
+}
+ORDER BY ?period ?measure ?source
+"""
+
+DISAGREEMENTS = """
+SELECT ?language ?disagreement WHERE {
+    ?d sce:about ?node .
+    OPTIONAL { ?d rdfs:label ?disagreement FILTER (LANGMATCHES(LANG(?disagreement), ?language)) }
+}
+ORDER BY ?disagreement
+"""
+
+
 def describe(store: GraphStore, iri: str, *, lang: str = "en") -> Result:
     """Every statement with ``iri`` at either end, with the labels (in ``lang``) of the property and the other end.
 
@@ -51,8 +79,23 @@ def describe(store: GraphStore, iri: str, *, lang: str = "en") -> Result:
     described = Result.select(
         result.vars[1:], [row[1:] for row in result.stream()], shown=["direction", "property", "value", "graph"]
     )
-    described.heading = heading(described)
+    described.heading = heading(described) + "".join(line + "\n" for line in figure_lines(store, iri, lang=lang))
     return described
+
+
+def figure_lines(store: GraphStore, iri: str, *, lang: str = "en") -> list[str]:
+    """A line for each figure about ``iri``, with its source, and for each disagreement about it: "figure: GMV, 2020:
+    1667.6 RMB billion — Pinduoduo's results for 2020", "sources differ: When Xingsheng Youxuan started"."""
+    bound: dict[str, ox.NamedNode | ox.Literal] = {"node": ox.NamedNode(iri), "language": ox.Literal(lang)}
+    lines = []
+    for row in store.query(FIGURES, substitutions=bound).records():
+        what = f"{str_value(row.get('measure'))}, {str_value(row['period'])}"
+        lines.append(
+            f"figure: {what}: {str_value(row['value'])} {str_value(row['unit'])} — {str_value(row.get('source'))}"
+        )
+    for row in store.query(DISAGREEMENTS, substitutions=bound).records():
+        lines.append(f"sources differ: {str_value(row.get('disagreement'))}")
+    return lines
 
 
 def heading(result: Result) -> str:

@@ -17,10 +17,15 @@ README = Path(__file__).parent.parent / "README.md"
 README_COLUMNS = "120"
 
 
-def console_examples() -> list[tuple[str, list[str]]]:
-    """Each ``$ kg …`` command of the README's console blocks, with the lines it is shown to print."""
+#: Pages of docs/ whose console blocks are run like the README's.
+DOC_PAGES = [Path(__file__).parent.parent / "docs" / "figures.md"]
+
+
+def console_examples(page: Path = README) -> list[tuple[str, list[str]]]:
+    """Each ``$ kg …`` command of a page's console blocks (the README's by default), with the lines it is shown to
+    print."""
     examples: list[tuple[str, list[str]]] = []
-    for block in re.findall(r"```console\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL):
+    for block in re.findall(r"```console\n(.*?)```", page.read_text(encoding="utf-8"), re.DOTALL):
         for line in block.splitlines():
             if line.startswith("$ "):
                 examples.append((line[2:], []))
@@ -36,11 +41,16 @@ def _trimmed(lines: list[str]) -> list[str]:
     return lines
 
 
-EXAMPLES = console_examples()
+EXAMPLES = console_examples() + [example for page in DOC_PAGES for example in console_examples(page)]
 
 
 def test_the_readme_has_console_examples() -> None:
-    assert len(EXAMPLES) >= 5
+    assert len(console_examples()) >= 5
+
+
+@pytest.mark.parametrize("page", DOC_PAGES, ids=[page.name for page in DOC_PAGES])
+def test_every_doc_page_has_console_examples_that_run(page: Path) -> None:
+    assert len(console_examples(page)) >= 3
 
 
 @pytest.mark.parametrize(("command", "expected"), EXAMPLES, ids=[c for c, _ in EXAMPLES])

@@ -240,3 +240,16 @@ def test_describe_heads_with_sourced_dates_tickers_and_seats(runner: CliRunner) 
     heading = out.split("direction")[0].splitlines()
     assert "seat: Shanghai — Asian Tech Press, 2023-05-05: Pinduoduo's headquarters" in heading
     assert any(line.startswith("listed: NASDAQ:PDD — ") for line in heading)
+
+
+def test_describe_heads_with_the_figures_about_a_node_each_with_its_source(runner: CliRunner) -> None:
+    """SOURCES.md, "Figures": two sources give Xingsheng Youxuan's 2019 GMV, so it is two lines, each with its source;
+    the three start years of "Disagreements" make a line that says the sources differ."""
+    code, out, _ = run(runner, "describe", "兴盛优选", "-f", "table")
+    heading = out.split("direction")[0].splitlines()
+    assert code == 0
+    assert "figure: GMV, 2019: 10 billion yuan — 36Kr (copy), 2020: Xingsheng Youxuan" in heading
+    assert "figure: GMV, 2019: 10 billion yuan — KrASIA, 2020-12-11: JD.com invests in Xingsheng" in heading
+    assert "sources differ: When Xingsheng Youxuan started" in heading
+    code, out, _ = run(runner, "describe", "兴盛优选", "-f", "table", "--lang", "zh-Hans")
+    assert code == 0 and "figure: 成交总额, 2019: 10 billion yuan — 36氪（转载）2020：兴盛优选" in out.splitlines()
