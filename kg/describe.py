@@ -5,8 +5,10 @@
 >>> ("in", "https://w3id.org/sce/ontology#representedBy", "https://w3id.org/sce/id/content") in {
 ...     (r["direction"].value, r["property"].value, r["value"].value) for r in result.records()}
 True
->>> print([line for line in result.heading.splitlines() if line.startswith("figure:")][0])
-figure: GMV, 2021-01/2021-03: 118559.4 RMB million — Reportify, 2022-05-24: Kuaishou's 2022 Q1 results (summary)
+>>> for line in result.heading.splitlines()[-4:-2]:
+...     print(line)
+figure: GMV, 2021-01/2021-03: 118559.4 RMB million
+  — Reportify, 2022-05-24: Kuaishou's 2022 Q1 results (summary)
 """
 
 from __future__ import annotations
@@ -84,15 +86,15 @@ def describe(store: GraphStore, iri: str, *, lang: str = "en") -> Result:
 
 
 def figure_lines(store: GraphStore, iri: str, *, lang: str = "en") -> list[str]:
-    """A line for each figure about ``iri``, with its source, and for each disagreement about it: "figure: GMV, 2020:
-    1667.6 RMB billion — Pinduoduo's results for 2020", "sources differ: When Xingsheng Youxuan started"."""
+    """Two lines for each figure about ``iri`` — the figure ("figure: GMV, 2020: 1667.6 RMB billion"), then its source
+    ("  — Pinduoduo's results for 2020"), so that a long source name does not widen the heading — and a line for each
+    disagreement about it ("sources differ: When Xingsheng Youxuan started")."""
     bound: dict[str, ox.NamedNode | ox.Literal] = {"node": ox.NamedNode(iri), "language": ox.Literal(lang)}
     lines = []
     for row in store.query(FIGURES, substitutions=bound).records():
         what = f"{str_value(row.get('measure'))}, {str_value(row['period'])}"
-        lines.append(
-            f"figure: {what}: {str_value(row['value'])} {str_value(row['unit'])} — {str_value(row.get('source'))}"
-        )
+        amount = f"{str_value(row['value'])} {str_value(row['unit'])}"
+        lines += [f"figure: {what}: {amount}", f"  — {str_value(row.get('source'))}"]
     for row in store.query(DISAGREEMENTS, substitutions=bound).records():
         lines.append(f"sources differ: {str_value(row.get('disagreement'))}")
     return lines
