@@ -87,7 +87,8 @@ def test_each_item_is_coloured_by_its_kind_and_links_to_its_source(runner: CliRu
     for item in page.items:
         assert set(item["colours"]) == {KIND_COLOURS[item["kind"]]}
         assert len(item["links"]) == 1 and item["links"][0].startswith(("https://", "http://"))  # as SOURCES.md has it
-    kinds = {"launch", "restructuring", "withdrawal", "penalty", "closure", "funding"}  # funding: JD.com in Xingsheng
+    # funding: JD.com in Xingsheng Youxuan; regulation: the nine prohibitions (九不得), which regulate the model itself
+    kinds = {"launch", "restructuring", "withdrawal", "penalty", "closure", "funding", "regulation"}
     assert {item["kind"] for item in page.items} == kinds
 
 
