@@ -5,6 +5,10 @@
 >>> ("in", "https://w3id.org/sce/ontology#representedBy", "https://w3id.org/sce/id/content") in {
 ...     (r["direction"].value, r["property"].value, r["value"].value) for r in result.records()}
 True
+>>> for line in result.heading.splitlines()[-4:-2]:
+...     print(line)
+figure: GMV, 2021-01/2021-03: 118559.4 RMB million
+  — Reportify, 2022-05-24: Kuaishou's 2022 Q1 results (summary)
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from .vocab import RDFS, SCHEMA, SKOS, curie
 SOURCED_LINES = {SCHEMA.foundingDate: "founded", SCHEMA.dissolutionDate: "closed", SCHEMA.tickerSymbol: "listed"}
 #: The words of the heading in Chinese.
 WORDS_ZH = {
+    "figure": "数据",
+    "sources differ": "来源不一",
     "founded": "成立",
     "closed": "关闭",
     "listed": "上市",
@@ -54,6 +60,32 @@ ORDER BY DESC(?direction) ?property ?value
 """
 
 
+# The figures about a node (sce:Figure, schema:observationAbout), each with what it measures and its source, in the
+# order of the period they cover; and the disagreements about it. ?language is projected for the reason given above.
+FIGURES = """
+SELECT ?language ?period ?measure ?value ?unit ?source WHERE {
+    GRAPH ?graph {
+        ?figure schema:observationAbout ?node ; sce:measure ?m ; schema:value ?value ; schema:unitText ?unit ;
+            schema:temporalCoverage ?period .
+    }
+    OPTIONAL { ?m rdfs:label ?measure FILTER (LANGMATCHES(LANG(?measure), ?language)) }
+    OPTIONAL {
+        ?graph prov:wasDerivedFrom ?origin .
+        ?origin rdfs:label ?source FILTER (LANGMATCHES(LANG(?source), ?language))
+    }
+}
+ORDER BY ?period ?measure ?source
+"""
+
+DISAGREEMENTS = """
+SELECT ?language ?disagreement WHERE {
+    ?d sce:about ?node .
+    OPTIONAL { ?d rdfs:label ?disagreement FILTER (LANGMATCHES(LANG(?disagreement), ?language)) }
+}
+ORDER BY ?disagreement
+"""
+
+
 def describe(store: GraphStore, iri: str, *, lang: str = "en") -> Result:
     """Every statement with ``iri`` at either end, with the labels (in ``lang``) of the property and the other end.
 
@@ -67,8 +99,24 @@ def describe(store: GraphStore, iri: str, *, lang: str = "en") -> Result:
         shown=["direction", "property", "value", "source", "url"],
         titles=TITLES_ZH,
     )
-    described.heading = heading(described, lang=lang)
+    described.heading = heading(described, lang=lang) + "".join(line + "\n" for line in figure_lines(store, iri, lang=lang))
     return described
+
+
+def figure_lines(store: GraphStore, iri: str, *, lang: str = "en") -> list[str]:
+    """Two lines for each figure about ``iri`` — the figure ("figure: GMV, 2020: 1667.6 RMB billion"), then its source
+    ("  — Pinduoduo's results for 2020"), so that a long source name does not widen the heading — and a line for each
+    disagreement about it ("sources differ: When Xingsheng Youxuan started")."""
+    bound: dict[str, ox.NamedNode | ox.Literal] = {"node": ox.NamedNode(iri), "language": ox.Literal(lang)}
+    word = (lambda w: WORDS_ZH.get(w, w)) if is_chinese(lang) else (lambda w: w)
+    lines = []
+    for row in store.query(FIGURES, substitutions=bound).records():
+        what = f"{str_value(row.get('measure'))}, {str_value(row['period'])}"
+        amount = f"{str_value(row['value'])} {str_value(row['unit'])}"
+        lines += [f"{word('figure')}: {what}: {amount}", f"  — {str_value(row.get('source'))}"]
+    for row in store.query(DISAGREEMENTS, substitutions=bound).records():
+        lines.append(f"{word('sources differ')}: {str_value(row.get('disagreement'))}")
+    return lines
 
 
 def heading(result: Result, *, lang: str = "en") -> str:

@@ -35,6 +35,10 @@ KIND_COLOURS = {
     "restructuring": "#6a1b9a",
     "listing": "#1565c0",
     "listing-withdrawn": "#00838f",
+    "funding": "#9e9d24",
+    "strategy": "#ad1457",
+    "regulation": "#4e342e",
+    "investigation": "#d84315",
 }
 OTHER_COLOUR = "#757575"
 

@@ -218,16 +218,16 @@ def test_writers_escape_their_syntax() -> None:
 
 def test_similar_to_community_group_buying_is_group_buying(runner: CliRunner) -> None:
     # community group buying has 14 typed links, group buying 12; they share "targets price-sensitive users" and
-    # "involves role consumer": 2 / (21 + 14 - 2) = 0.0606 (community group buying: 14 links from the seed and the
-    # curation notes, 7 sourced enterprises; group buying: 12 and 2). S2B2C (5 links, consumer) 1/25; distribution
-    # (17 and 3 sourced enterprises) 1/40.
+    # "involves role consumer": 2 / (23 + 14 - 2) = 0.0571 (community group buying: 14 links from the seed and the
+    # curation notes, 8 sourced enterprises and the 九不得 rules that regulate it; group buying: 12 and 2).
+    # S2B2C (5 links, consumer) 1/27; distribution (17 and 5 sourced enterprises) 1/44.
     out = run(runner, "similar", "community group buying", "-f", "csv")
     assert out.splitlines() == [
         "node,class,jaccard,shared",
-        f"{ID.term('group-buying')},https://w3id.org/sce/ontology#SocialCommerceModel,0.0606,"
+        f"{ID.term('group-buying')},https://w3id.org/sce/ontology#SocialCommerceModel,0.0571,"
         "consumer (involves role); price-sensitive users (targets)",
-        f"{ID.s2b2c},https://w3id.org/sce/ontology#SupplyPattern,0.0400,consumer (involves role)",
-        f"{ID.distribution},https://w3id.org/sce/ontology#SocialCommerceModel,0.0250,consumer (involves role)",
+        f"{ID.s2b2c},https://w3id.org/sce/ontology#SupplyPattern,0.0370,consumer (involves role)",
+        f"{ID.distribution},https://w3id.org/sce/ontology#SocialCommerceModel,0.0227,consumer (involves role)",
     ]
 
 
@@ -237,18 +237,18 @@ def test_similar_table_shows_labels_and_top_cuts(runner: CliRunner) -> None:
     assert [c.strip() for c in cells if c.strip()] == [
         "拼购型",
         "社交电商模式",
-        "0.0606",
+        "0.0571",
         "价格敏感型用户 (目标用户); 消费者 (涉及角色)",
     ]
     assert out.endswith("（共 1 行）\n")
 
 
 def test_similar_on_data_file(runner: CliRunner) -> None:
-    # live commerce: 8 typed links; content: 18, and 2 sourced enterprises; shared: interest-driven users, cosmetics,
-    # live streaming, short video, KOL — 5 / (8 + 20 - 5) = 0.2174, and nothing else shares a link with it.
+    # live commerce: 8 typed links; content: 18, and 3 sourced enterprises; shared: interest-driven users, cosmetics,
+    # live streaming, short video, KOL — 5 / (8 + 21 - 5) = 0.2083, and nothing else shares a link with it.
     doc = json.loads(run(runner, "--data", EXTRA, "similar", "live commerce", "-f", "json"))
     rows = doc["results"]["bindings"]
-    assert [(r["node"]["value"], r["jaccard"]["value"]) for r in rows] == [(ID.content, "0.2174")]
+    assert [(r["node"]["value"], r["jaccard"]["value"]) for r in rows] == [(ID.content, "0.2083")]
     assert rows[0]["jaccard"]["datatype"].endswith("#decimal")
     assert rows[0]["shared"]["value"].count(";") == 4 and "KOL (involves role)" in rows[0]["shared"]["value"]
 
@@ -268,8 +268,9 @@ def test_central_top_nodes_are_the_models_and_the_shared_consumer(runner: CliRun
     assert ID.consumer in nodes
     models = {ID.content, ID.distribution, ID.term("group-buying"), ID.term("community-group-buying")}
     assert set(nodes) - {ID.consumer} <= models
-    # community group buying: 14 links from the seed and the curation notes, 7 enterprises from public sources
-    assert out.splitlines()[1].endswith(",21")
+    # community group buying: 14 links from the seed and the curation notes, 8 enterprises from public sources, and
+    # the 九不得 rules that regulate it (sce:regulates)
+    assert out.splitlines()[1].endswith(",23")
 
 
 def test_central_leaves_hubs_out(store: Store) -> None:
@@ -281,10 +282,10 @@ def test_central_leaves_hubs_out(store: Store) -> None:
 def test_central_by_class(runner: CliRunner) -> None:
     out = run(runner, "central", "--class", "social tie", "-f", "csv")
     rows = [line.split(",") for line in out.splitlines()[1:]]
-    # acquaintance social joins two chains; light and pan-social are leaves (1 neighbour of 150 other nodes), by label
+    # acquaintance social joins two chains; light and pan-social are leaves (1 neighbour of 246 other nodes), by label
     assert [r[0] for r in rows] == [ID.term("acquaintance-social"), ID.term("light-social"), ID.term("pan-social")]
     assert rows[0][4] == "2" and float(rows[0][2]) > 0
-    assert rows[1][2:] == rows[2][2:] == ["0.0000", "0.0067", "1"]
+    assert rows[1][2:] == rows[2][2:] == ["0.0000", "0.0041", "1"]
     assert "id:kuaishou is not a class" in fails(runner, "central", "--class", "Kuaishou")
 
 

@@ -143,26 +143,42 @@ MODEL_ENTERPRISES = (
 
 
 # Every seat SOURCES.md gives for an enterprise the graph holds, with the address of each source that gives it;
-# checked by hand against ../shared/design/SOURCES.md. (Xingin's "(Shanghai)" is part of a name, and Changsha is the
-# seat of 芙蓉兴盛, which is no node: neither is a seat the sources give.)
+# checked by hand against ../shared/design/SOURCES.md. (Xingyin's "(Shanghai)" is part of a name; PDD Holdings' Dublin
+# is the "principal executive offices" of its filings, not its headquarters, which the company says stay in Shanghai.)
 SEATS = {
-    ("id:pdd-holdings", "id:dublin", "https://cryer.org.uk/Pinduoduo"),
+    (
+        "id:pdd-holdings",
+        "id:shanghai",
+        "https://asiantechpress.com/pinduoduo-denies-moving-headquarters-from-china-to-ireland.html",
+    ),
     ("id:pinduoduo", "id:shanghai", "https://cryer.org.uk/Pinduoduo"),
     ("id:suning-com", "id:nanjing", "https://en.wikipedia.org/wiki/Suning.com"),
-    ("id:jd-com", "id:beijing", "https://equalocean.com/analysis/2022032317167"),
-    ("id:jd-com", "id:beijing", "https://technode.com/"),
+    (
+        "id:jd-com",
+        "id:beijing",
+        "https://technode.com/2019/07/31/jd-spins-off-group-buying-platform-as-pinduoduo-competition-intensifies/",
+    ),
     ("id:youzan", "id:hangzhou", "https://blakeir.com/abridged-youzan-deep-dive"),
     ("id:beibei-group", "id:hangzhou", "https://80kuku.com/itzs/286575.shtml"),
-    ("id:beibei-group", "id:hangzhou", "https://545365.cn/"),
     ("id:gegejia", "id:hangzhou", "https://eqbang.com/dzsw/7422918.html"),
     ("id:gegejia", "id:hangzhou", "https://caijied.cn/jingji/arc5090.html"),
-    ("id:huasheng-riji-network", "id:guangzhou", "https://it.people.com.cn/"),
+    ("id:huasheng-riji-network", "id:guangzhou", "https://news.jingpinquan.com/news/show-29820.html"),
     ("id:bytedance", "id:beijing", "https://en.wikipedia.org/wiki/ByteDance"),
-    ("id:mogujie", "id:hangzhou", "https://technode.com/"),
-    ("id:thinking-creation", "id:beijing", "https://shoufuban.net/"),
-    ("id:yunji", "id:hangzhou", "https://www.sec.gov/"),
-    ("id:yunji", "id:hangzhou", "https://aharts.cn/marketing/4019626.html"),
+    ("id:mogujie", "id:hangzhou", "https://www.capitalwatch.com/article-3141-1.html"),
+    ("id:thinking-creation", "id:beijing", "https://www.laitimes.com/en/article/3ke5s_4136i.html"),
+    ("id:yunji", "id:hangzhou", "http://pdf.dfcfw.com/pdf/H2_AN201905041326422523_1.html"),
     ("id:aikucun", "id:shanghai", "https://shine.cn/biz/tech/2006059616"),
+    ("id:koudai-shopping", "id:beijing", "https://technode.com/2018/04/25/micro-shop-weidian-staff/"),
+    (
+        "id:hunan-xingsheng-youxuan",
+        "id:changsha",
+        "https://www.caixinglobal.com/2020-12-12/jdcom-increases-presence-in-virtual-supermarket-aisle-101638672.html",
+    ),
+    (
+        "id:hunan-xingsheng-youxuan",
+        "id:changsha",
+        "https://amp.kr-asia.com/jd-pours-usd-700-million-into-xingsheng-as-neighborhood-group-buying-draws-attention-from-state",
+    ),
 }
 
 
@@ -188,12 +204,15 @@ def test_the_seats_of_a_model_are_those_of_its_enterprises_and_their_operators(s
     assert sum(len(run_query(store, "enterprise-seats", {"model": m}).rows) for m in reached) >= len(every) > 0
 
 
-def test_a_move_of_domicile_is_a_dated_restructuring_on_the_timeline(store: Store) -> None:
-    """SOURCES.md: in 2023 PDD Holdings moved its legal domicile from Shanghai to Dublin (cryer.org.uk/Pinduoduo)."""
+def test_pdd_holdings_offices_in_dublin_are_a_dated_restructuring_not_a_seat(store: Store) -> None:
+    """SOURCES.md (corrected 2026-12-03): PDD Holdings' filings from 2023 give Dublin as its "principal executive
+    offices" (quarterlytics' 20-F); its headquarters stay in Shanghai (asiantechpress); no "legal domicile" moved."""
     rows = run_query(store, "timeline", {"model": "拼购型"}).records()
     moves = [(str_value(r["date"]), curie(str_value(r["kind"])), curie(str_value(r["enterprise"])), str_value(r["url"]))
-             for r in rows if curie(str_value(r["item"])) == "id:event-pdd-domicile-dublin"]  # fmt: skip
-    assert moves == [("2023", "id:restructuring", "id:pdd-holdings", "https://cryer.org.uk/Pinduoduo")]
+             for r in rows if curie(str_value(r["item"])) == "id:event-pdd-offices-dublin"]  # fmt: skip
+    url = "https://quarterlytics.com/company/pdd-holdings_pdd/annual-report-2022/"
+    assert moves == [("2023", "id:restructuring", "id:pdd-holdings", url)]
+    assert not store.ask("ASK { ?e schema:location ?dublin }", dublin=ox.NamedNode(ID.term("dublin")))
 
 
 def test_a_parameter_follows_grlc_naming() -> None:

@@ -257,5 +257,20 @@ def test_describe_heads_with_sourced_dates_tickers_and_seats(runner: CliRunner) 
     assert code == 0 and "founded: 2015-09 — Wikipedia: Pinduoduo" in out.splitlines()
     code, out, _ = run(runner, "describe", "PDD Holdings", "-f", "table")
     heading = out.split("direction")[0].splitlines()
-    assert "seat: Dublin — cryer.org.uk: Pinduoduo" in heading
+    assert "seat: Shanghai — Asian Tech Press, 2023-05-05: Pinduoduo's headquarters" in heading
     assert any(line.startswith("listed: NASDAQ:PDD — ") for line in heading)
+
+
+def test_describe_heads_with_the_figures_about_a_node_each_with_its_source(runner: CliRunner) -> None:
+    """SOURCES.md, "Figures": two sources give Xingsheng Youxuan's 2019 GMV, so it is two lines, each with its source;
+    the three start years of "Disagreements" make a line that says the sources differ."""
+    code, out, _ = run(runner, "describe", "兴盛优选", "-f", "table")
+    heading = out.split("direction")[0].splitlines()
+    assert code == 0
+    gmv = [heading[i + 1] for i, line in enumerate(heading) if line == "figure: GMV, 2019: 10 billion yuan"]
+    assert gmv == ["  — 36Kr (copy), 2020: Xingsheng Youxuan", "  — KrASIA, 2020-12-11: JD.com invests in Xingsheng"]
+    assert "sources differ: When Xingsheng Youxuan started" in heading
+    code, out, _ = run(runner, "describe", "兴盛优选", "-f", "table", "--lang", "zh-Hans")
+    lines = out.splitlines()
+    source = lines[lines.index("figure: 成交总额, 2019: 10 billion yuan") + 1]
+    assert code == 0 and source == "  — 36氪（转载）2020：兴盛优选"

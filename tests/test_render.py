@@ -129,8 +129,9 @@ def test_render_command_draws_a_named_query(runner: CliRunner, tmp_path: Path) -
     text = out.read_text(encoding="utf-8")
     assert "<title>The profile of one model</title>" in text and "VALUES (?order ?dimension ?property)" in text
     data = json.loads(Page(text).scripts[0])
-    # the model and its 19 values: 6 enterprises of the seed and 2 from public sources (Douyin and Kuaishou e-commerce)
-    assert "https://w3id.org/sce/id/kuaishou" in data["details"] and len(data["nodes"]) == 20
+    # the model and its 20 values: 6 enterprises of the seed and 3 from public sources (Douyin and Kuaishou e-commerce,
+    # WeChat Channels)
+    assert "https://w3id.org/sce/id/kuaishou" in data["details"] and len(data["nodes"]) == 21
 
 
 def test_render_command_with_sparql_and_data(runner: CliRunner, tmp_path: Path) -> None:

@@ -86,8 +86,10 @@ def test_each_item_is_coloured_by_its_kind_and_links_to_its_source(runner: CliRu
         assert item["links"] == ["https://17nai.com/p/230226.html"]
     for item in page.items:
         assert set(item["colours"]) == {KIND_COLOURS[item["kind"]]}
-        assert len(item["links"]) == 1 and item["links"][0].startswith("https://")
-    assert {item["kind"] for item in page.items} == {"launch", "restructuring", "withdrawal", "penalty", "closure"}
+        assert len(item["links"]) == 1 and item["links"][0].startswith(("https://", "http://"))  # as SOURCES.md has it
+    # funding: JD.com in Xingsheng Youxuan; regulation: the nine prohibitions (九不得), which regulate the model itself
+    kinds = {"launch", "restructuring", "withdrawal", "penalty", "closure", "funding", "regulation"}
+    assert {item["kind"] for item in page.items} == kinds
 
 
 def test_disagreeing_dates_are_two_items_each_with_its_source(store: Store) -> None:

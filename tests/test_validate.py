@@ -49,6 +49,10 @@ EXPECTED = {
     "location-not-a-place": ("JD.com (id:jd-com)", "a seat (schema:location) is a place, a schema:Place"),
     "place-without-chinese-label": ("trial city (id:trial-city)", "exactly one Simplified Chinese label"),
     "location-without-source": ("JD.com (id:jd-com)", "(schema:location) is stated in a graph with no source"),
+    "figure-not-normalised": ("trial figure (id:trial-figure)", "normalised value is its value times the power of ten"),
+    "figure-period-not-iso": ("trial figure (id:trial-figure)", "written in ISO 8601"),
+    "figure-two-sources": ("trial figure (id:trial-figure)", "the same figure from two sources is two figures"),
+    "disagreement-without-property": ("trial disagreement (id:trial-disagreement)", "names the property whose values"),
 }
 
 
