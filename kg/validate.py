@@ -255,13 +255,32 @@ def shapes_graph() -> rdflib.Graph:
 
 
 def to_rdflib(store: GraphStore) -> rdflib.Graph:
-    """The union of the store's graphs as one rdflib graph (shapes and reasoners work on rdflib graphs)."""
+    """The union of the store's graphs as one rdflib graph (shapes and reasoners work on rdflib graphs); blank nodes
+    keep the store's ids, so that a result about one can be told by the store's labels."""
     import rdflib
 
     graph = rdflib.Graph()
-    text = "".join(f"{t} .\n" for t in store.triples())
-    graph.parse(data=text, format="nt")
+    graph.addN(
+        (_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object), graph) for t in store.triples()
+    )
     return graph
+
+
+def _rdflib_term(term: Any) -> Any:
+    """A pyoxigraph term as rdflib's (a plain literal, not ``xsd:string``, as rdflib reads one from N-Triples)."""
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return rdflib.Literal(term.value, datatype=None if datatype == _XSD_STRING else datatype)
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _run_turbo(store: GraphStore) -> rdflib.Graph:

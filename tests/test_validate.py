@@ -208,7 +208,9 @@ def test_the_fast_engine_also_finds_an_ill_formed_date_that_pyshacl_takes() -> N
     fast, reference = (validate([path], engine=engine) for engine in ("pyshacl-turbo", "pyshacl"))
     date = "Violation: Youzan (id:youzan): a founding date is a valid xsd:gYear, xsd:gYearMonth or xsd:date"
     assert any(str(v).startswith(date) for v in fast.violations), fast
-    assert _results(fast) - _results(reference) == {
+    # pySHACL takes the literal for a gYearMonth, unless a library (owlrl) taught rdflib that datatype's lexical space
+    assert _results(reference) <= _results(fast)
+    assert _results(fast) - _results(reference) <= {
         ("https://w3id.org/sce/id/youzan", "schema:foundingDate", "", "Violation", date.split("): ")[1])
     }
 
