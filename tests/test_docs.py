@@ -13,14 +13,17 @@ from click.testing import CliRunner
 from kg.cli import main
 
 README = Path(__file__).parent.parent / "README.md"
+#: The documents whose console blocks run as tests: the README and the topics of docs/ that have some.
+CONSOLE_DOCS = (README, README.parent / "docs" / "own-data.md")
 #: The terminal width the README's examples were written at.
 README_COLUMNS = "120"
 
 
 def console_examples() -> list[tuple[str, list[str]]]:
-    """Each ``$ kg …`` command of the README's console blocks, with the lines it is shown to print."""
+    """Each ``$ kg …`` command of the console blocks of the README (and docs/), with the lines it is shown to print."""
     examples: list[tuple[str, list[str]]] = []
-    for block in re.findall(r"```console\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL):
+    texts = "\n".join(doc.read_text(encoding="utf-8") for doc in CONSOLE_DOCS)
+    for block in re.findall(r"```console\n(.*?)```", texts, re.DOTALL):
         for line in block.splitlines():
             if line.startswith("$ "):
                 examples.append((line[2:], []))
