@@ -170,7 +170,8 @@ def load_checked(
     store: GraphStore, path: str | Path, *, graph: str | None = None, strict: bool = False, load: Any = None
 ) -> Report:
     """Load the file at ``path`` into ``store`` (each file into its own graph, or ``graph``), checked against the
-    shapes with the nodes it touches: by default it is loaded whatever the report says; ``strict`` refuses it.
+    shapes with the nodes it touches: by default it is loaded whatever the report says; ``strict`` refuses it. A
+    remote store is not checked (the check would copy all of it here); ``kg validate`` checks it on demand.
 
     Args:
         load: what loads the file (called with the path), by default ``store.load(path, graph=graph)``.
@@ -180,6 +181,9 @@ def load_checked(
     """
     from .stores.rdffiles import graph_name, parse_file
 
+    if not isinstance(store, Store):  # a remote store: checking it would copy the whole of it here, at every load
+        (load or (lambda p: store.load(p, graph=graph)))(path)
+        return Report(True, [])
     quads = parse_file(path, graph=graph or graph_name(path))
     if strict:
         report = check_arrival(store, quads)
