@@ -148,15 +148,36 @@ class Graph:
         return drawing(graph, title=heading, lang=lang, width=width, height=height)
 
 
-def open(store: str | None = None, *, data: Sequence[str | Path] = (), lang: str = "en", **options: Any) -> Graph:
+def open(
+    store: str | None = None,
+    *,
+    data: Sequence[str | Path] = (),
+    lang: str = "en",
+    strict: bool = False,
+    **options: Any,
+) -> Graph:
     """Open the graph: the built-in one in memory by default, with your ``data`` files added on top.
 
     Args:
         store: where the graph lives (see ``kg --store``); None for the built-in graph in memory.
         data: RDF files of your own (Turtle, TriG, N-Triples, N-Quads, RDF/XML, JSON-LD).
         lang: the language labels are shown in by default ("en" or "zh-Hans").
+        strict: refuse a ``data`` file that breaks the shapes (an InputError), instead of loading it with a
+            :class:`~kg.validate.ShapeWarning` ("N violations (first: …); run kg validate FILE").
 
     Raises:
-        InputError: a data file cannot be read (file, line and column in the message).
+        InputError: a data file cannot be read (file, line and column in the message), or, ``strict``, breaks the
+            shapes.
     """
-    return Graph(open_store(store, data=data, **options), lang=lang)
+    from .stores import is_remote
+    from .validate import add_checked
+
+    remote = is_remote(store)
+    opened = open_store(store, data=data if remote else (), write=options.pop("write", True) or bool(data), **options)
+    if data and not remote:
+        try:
+            add_checked(opened, data, strict=strict)
+        except BaseException:
+            opened.close()
+            raise
+    return Graph(opened, lang=lang)

@@ -99,7 +99,9 @@ def describe(store: GraphStore, iri: str, *, lang: str = "en") -> Result:
         shown=["direction", "property", "value", "source", "url"],
         titles=TITLES_ZH,
     )
-    described.heading = heading(described, lang=lang) + "".join(line + "\n" for line in figure_lines(store, iri, lang=lang))
+    described.heading = heading(described, lang=lang) + "".join(
+        line + "\n" for line in figure_lines(store, iri, lang=lang)
+    )
     return described
 
 

@@ -1,6 +1,8 @@
 """Check a graph: every file parses, and the whole conforms to the SHACL shapes in ``ontology/shapes.ttl``.
 
-A violation is told in words: the node by its label and CURIE, and the rule it breaks.
+A violation is told in words: the node by its label and CURIE, and the rule it breaks. The shapes run on
+pyshacl-turbo (a SHACL engine in Rust, given kg's own pyoxigraph store) where it is installed, else on pySHACL, the
+reference, with each SPARQL text parsed once; both give the same results on kg's shapes (tests/test_validate.py).
 
 >>> report = validate()
 >>> report.conforms, report.violations
@@ -9,11 +11,16 @@ A violation is told in words: the node by its label and CURIE, and the rule it b
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import functools
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import pyoxigraph as ox
+
+from .errors import InputError, shown
 from .lang import LANGUAGES
 from .results import str_value
 from .stores import GraphStore, Store, open_store
@@ -21,6 +28,9 @@ from .vocab import RDFS, SH, SHAPES_FILE, curie, ontology_dir
 
 if TYPE_CHECKING:
     import rdflib
+
+#: The SHACL engines kg can run, fastest first: the first one installed is the default.
+ENGINES = ("pyshacl-turbo", "pyshacl")
 
 
 @dataclass(frozen=True)
@@ -62,14 +72,42 @@ class Report:
         lines.append(f"{len(self.violations)} violation(s): the graph does not conform to its shapes.")
         return "\n".join(lines)
 
+    def counted(self) -> str:
+        """How many violations, and the first.
 
-def validate(files: Sequence[str | Path] = (), *, store: GraphStore | None = None) -> Report:
+        >>> Report(False, [Violation("https://w3id.org/sce/id/x", "X", "a rule", "", "shape:S")]).counted()
+        '1 violation (first: X (id:x): a rule)'
+        """
+        count = len(self.violations)
+        first = str(self.violations[0]).removeprefix("Violation: ") if self.violations else "none"
+        return f"{count} violation{'' if count == 1 else 's'} (first: {first})"
+
+    def summary(self, source: str) -> str:
+        """One line for a load that added ``source``: how many violations, the first, and what to run.
+
+        >>> Report(False, [Violation("https://w3id.org/sce/id/x", "X", "a rule", "", "shape:S")]).summary("a.ttl")
+        'a.ttl: 1 violation (first: X (id:x): a rule); run kg validate a.ttl'
+        """
+        return f"{shown(source)}: {self.counted()}; run kg validate {shown(source)}"
+
+
+def default_engine() -> str:
+    """The engine kg validates with: pyshacl-turbo where it is installed (it needs Python >= 3.11), else pySHACL."""
+    try:
+        import pyshacl_turbo  # noqa: F401
+    except ImportError:
+        return "pyshacl"
+    return "pyshacl-turbo"
+
+
+def validate(files: Sequence[str | Path] = (), *, store: GraphStore | None = None, engine: str | None = None) -> Report:
     """Validate the built-in graph, with ``files`` on top of it, against the shapes.
 
     Args:
         files: RDF files of the user's to add before validating.
         store: the store to validate instead of the built-in graph; ``files`` go on top of a copy of it in memory,
             so the store itself is never changed.
+        engine: one of :data:`ENGINES`; by default :func:`default_engine`.
 
     Raises:
         InputError: a file does not parse (file, line and column in the message).
@@ -77,54 +115,283 @@ def validate(files: Sequence[str | Path] = (), *, store: GraphStore | None = Non
     if store is None:
         store = open_store(data=files)
     elif files:
-        copy = Store()
-        copy.engine.extend(store.quads())
-        copy.load_all(files)
-        store = copy
-    data = to_rdflib(store)
-    report = check(data)
-    unsourced = dataset_violations(store, data)
-    if not unsourced:
-        return report
-    violations = sorted({*report.violations, *unsourced}, key=lambda v: (v.label.lower(), v.node, v.message, v.path))
-    return Report(conforms=False, violations=violations)
+        store = _copy_with(store, files)
+    return check(store, engine=engine)
 
 
-def to_rdflib(store: GraphStore) -> rdflib.Graph:
-    """The union of the store's graphs as one rdflib graph (shapes and reasoners work on rdflib graphs)."""
-    import rdflib
+def check(store: GraphStore, *, engine: str | None = None, focus: Collection[str] | None = None) -> Report:
+    """Run the shapes over ``store`` (SHACL-AF SPARQL constraints on), and kg's own rules about named graphs.
 
-    graph = rdflib.Graph()
-    text = "".join(f"{t} .\n" for t in store.triples())
-    graph.parse(data=text, format="nt")
-    return graph
+    Args:
+        store: the graph to check (the union of its graphs).
+        engine: one of :data:`ENGINES`; by default :func:`default_engine`.
+        focus: report only the violations of these nodes (IRIs; blank nodes are always reported).
+    """
+    engine = engine or default_engine()
+    if engine not in ENGINES:
+        raise ValueError(f"unknown SHACL engine {engine!r}: one of {', '.join(ENGINES)}")
+    results = _run_turbo(store) if engine == "pyshacl-turbo" else _run_pyshacl(store)
+    labels = _Labels(store)
+    found = {*_violations(results, labels), *dataset_violations(store, labels)}
+    if focus is not None:
+        found = {v for v in found if v.node in focus or not _is_iri(v.node)}
+    violations = sorted(found, key=lambda v: (v.label.lower(), v.node, v.message, v.path))
+    return Report(conforms=not violations, violations=violations)
+
+
+def check_arrival(
+    store: GraphStore, quads: Sequence[ox.Quad], *, replacing: ox.NamedNode | ox.DefaultGraph | None = None
+) -> Report:
+    """What ``quads`` would add to ``store``, checked together with the nodes they touch; ``store`` is not changed.
+
+    The quads go on top of a copy of the store in memory; only the violations of a node that they name (as subject
+    or object; blank nodes always) are reported, so that the store's own earlier faults do not count against them.
+
+    Args:
+        replacing: the graph the quads replace (emptied in the copy first).
+    """
+    copy = _copy_with(store, [])
+    if replacing is not None:
+        copy.engine.clear_graph(replacing)
+    copy.engine.extend(quads)
+    return check(copy, focus=touched(quads))
+
+
+def check_added(store: GraphStore, quads: Sequence[ox.Quad]) -> Report:
+    """After ``quads`` went into ``store``: the violations of the nodes they touch."""
+    return check(store, focus=touched(quads))
+
+
+def touched(quads: Sequence[ox.Quad]) -> set[str]:
+    """The IRIs the quads name as subject or object: the nodes whose shapes an addition can change."""
+    return {t.value for q in quads for t in (q.subject, q.object) if isinstance(t, ox.NamedNode)}
+
+
+def load_checked(
+    store: GraphStore, path: str | Path, *, graph: str | None = None, strict: bool = False, load: Any = None
+) -> Report:
+    """Load the file at ``path`` into ``store`` (each file into its own graph, or ``graph``), checked against the
+    shapes with the nodes it touches: by default it is loaded whatever the report says; ``strict`` refuses it. A
+    remote store is not checked (the check would copy all of it here); ``kg validate`` checks it on demand.
+
+    Args:
+        load: what loads the file (called with the path), by default ``store.load(path, graph=graph)``.
+
+    Raises:
+        InputError: the file does not parse; or, ``strict``, it breaks the shapes (nothing loaded then).
+    """
+    from .stores.rdffiles import graph_name, parse_file
+
+    if not isinstance(store, Store):  # a remote store: checking it would copy the whole of it here, at every load
+        (load or (lambda p: store.load(p, graph=graph)))(path)
+        return Report(True, [])
+    quads = parse_file(path, graph=graph or graph_name(path))
+    if strict:
+        report = check_arrival(store, quads)
+        if not report.conforms:
+            raise refused(report, str(path))
+    (load or (lambda p: store.load(p, graph=graph)))(path)
+    return check_added(store, quads) if not strict else Report(True, [])
+
+
+def add_checked(
+    store: GraphStore,
+    files: Sequence[str | Path],
+    *,
+    graph: str | None = None,
+    strict: bool = False,
+    warn: Callable[[str], None] | None = None,
+) -> list[Report]:
+    """Load ``files`` into ``store``, each checked against the shapes with the nodes it touches: a file that breaks
+    them is loaded and told to ``warn`` in one line (by default a :class:`ShapeWarning`), or, ``strict``, refused.
+
+    Raises:
+        InputError: a file is missing or does not parse (checked for every file before any is loaded); or,
+            ``strict``, a file breaks the shapes (the files before it stay loaded, nothing of it).
+    """
+    from .stores.rdffiles import rdf_format
+
+    for path in files:
+        rdf_format(path)
+        if not Path(path).is_file():
+            raise InputError("no such file", source=str(path))
+    reports = []
+    for path in files:
+        report = load_checked(store, path, graph=graph, strict=strict, load=lambda p: store.load_all([p], graph=graph))
+        if not report.conforms:
+            (warn or _warning)(report.summary(str(path)))
+        reports.append(report)
+    return reports
+
+
+class ShapeWarning(UserWarning):
+    """Data was loaded that breaks the shapes (the Python API's report of it)."""
+
+
+def _warning(line: str) -> None:
+    import warnings
+
+    warnings.warn(line, ShapeWarning, stacklevel=4)
+
+
+def refused(report: Report, source: str) -> InputError:
+    """The error of a strict load that ``report`` refuses: one line, what broke first and what to run."""
+    return InputError(f"{report.counted()}; nothing loaded (--strict); run kg validate {shown(source)}", source=source)
+
+
+def _copy_with(store: GraphStore, files: Sequence[str | Path]) -> Store:
+    copy = Store()
+    copy.engine.extend(store.quads())
+    copy.load_all(files)
+    return copy
+
+
+@functools.cache
+def shapes_text() -> str:
+    """The SHACL shapes, as Turtle."""
+    return (ontology_dir() / SHAPES_FILE).read_text(encoding="utf-8")
 
 
 def shapes_graph() -> rdflib.Graph:
     """The SHACL shapes as an rdflib graph."""
     import rdflib
 
-    return rdflib.Graph().parse(ontology_dir() / SHAPES_FILE, format="turtle")
+    return rdflib.Graph().parse(data=shapes_text(), format="turtle")
 
 
-def check(data: rdflib.Graph) -> Report:
-    """Run pySHACL with the project's shapes over ``data``; SHACL-AF SPARQL constraints are on."""
+def to_rdflib(store: GraphStore) -> rdflib.Graph:
+    """The union of the store's graphs as one rdflib graph (shapes and reasoners work on rdflib graphs); blank nodes
+    keep the store's ids, so that a result about one can be told by the store's labels."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    graph.addN(
+        (_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object), graph) for t in store.triples()
+    )
+    return graph
+
+
+def _rdflib_term(term: Any) -> Any:
+    """A pyoxigraph term as rdflib's (a plain literal, not ``xsd:string``, as rdflib reads one from N-Triples)."""
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return rdflib.Literal(term.value, datatype=None if datatype == _XSD_STRING else datatype)
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _run_turbo(store: GraphStore) -> rdflib.Graph:
+    """pyshacl-turbo's results graph, given the store as :func:`turbo_input` hands it."""
+    import pyshacl_turbo
+
+    _, results, _ = pyshacl_turbo.validate(
+        turbo_input(store), shacl_graph=shapes_text(), shacl_graph_format="turtle", advanced=True, allow_warnings=True
+    )
+    return results  # type: ignore[no-any-return]
+
+
+def turbo_input(store: GraphStore) -> Any:
+    """The store as pyshacl-turbo reads it best: its N-Quads, blank node ids kept (so a result about a blank node can
+    be told by the store's label for it).
+
+    pyshacl-turbo 0.6.5 given a pyoxigraph Store itself takes the same dump through another reader, which compares
+    some literals wrongly with the shapes' (W3C core ``in-001``, ``hasValue-001``); this one passes them
+    (tests/test_shacl_w3c.py).
+    """
+    from pyshacl_turbo.rdf import Input
+
+    engine = store.engine if isinstance(store, Store) else _copy_with(store, []).engine
+    text = engine.dump(format=ox.RdfFormat.N_QUADS) or b""
+    return Input(text.decode("utf-8"), "nquads", None, {}, preserve_ids=True)
+
+
+def _run_pyshacl(store: GraphStore) -> rdflib.Graph:
+    """pySHACL's results graph, each SPARQL text of the shapes parsed once."""
     import pyshacl
 
-    conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes_graph(), advanced=True, allow_warnings=True)
-    unique = set(_violations(results, data))
-    violations = sorted(unique, key=lambda v: (v.label.lower(), v.node, v.message, v.path))
-    return Report(conforms=bool(conforms), violations=violations)
+    with prepared_queries():
+        _, results, _ = pyshacl.validate(
+            to_rdflib(store), shacl_graph=shapes_graph(), advanced=True, allow_warnings=True
+        )
+    return results  # type: ignore[no-any-return]
 
 
-def dataset_violations(store: GraphStore, data: rdflib.Graph) -> list[Violation]:
+@contextlib.contextmanager
+def prepared_queries() -> Iterator[None]:
+    """While it lasts, rdflib parses each distinct SPARQL text once and reuses it: pySHACL hands the same text over
+    once per focus node, and the parse is most of its time (SHACL-ENGINES.md). The answers are rdflib's own."""
+    import rdflib
+
+    original = rdflib.Graph.query
+
+    def query(
+        self: rdflib.Graph,
+        q: Any,
+        processor: Any = "sparql",
+        result: Any = "sparql",
+        initNs: Any = None,  # rdflib's names
+        initBindings: Any = None,
+        use_store_provided: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        if isinstance(q, str) and processor == "sparql":
+            namespaces = {**dict(self.namespaces()), **(initNs or {})}
+            with contextlib.suppress(Exception):  # what cannot be prepared goes through as before
+                q = _prepared(q, tuple(sorted((k, str(v)) for k, v in namespaces.items())))
+        return original(self, q, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+
+    rdflib.Graph.query = query  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        rdflib.Graph.query = original  # type: ignore[method-assign]
+
+
+@functools.lru_cache(maxsize=1024)
+def _prepared(text: str, namespaces: tuple[tuple[str, str], ...]) -> Any:
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(text, initNs=dict(namespaces))
+
+
+class _Labels:
+    """Each node's label read from the store, English first, else its CURIE."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+
+    @functools.cache  # noqa: B019 (one _Labels per check)
+    def __call__(self, node: str) -> str:
+        term = ox.NamedNode(node) if _is_iri(node) else ox.BlankNode(node)
+        found = [q.object for q in self.store.match(term, ox.NamedNode(RDFS.label)) if isinstance(q.object, ox.Literal)]
+        labels = {(lit.language or "").lower(): lit.value for lit in found}
+        for lang in (*(code.lower() for code in LANGUAGES), ""):
+            if lang in labels:
+                return labels[lang]
+        return curie(node)
+
+
+def _is_iri(node: str) -> bool:
+    """Whether a result's node is an IRI (else a blank node's id)."""
+    return ":" in node
+
+
+def dataset_violations(store: GraphStore, labels: _Labels) -> list[Violation]:
     """The rules about named graphs that SHACL cannot see: each ``sh:SPARQLConstraint`` of the shapes that no shape
     holds (``shape:FactSource``: every fact beyond the seed comes from a source with a web address), run over the
     store's whole dataset; each row a violation of that rule."""
     import rdflib
 
     sh = rdflib.Namespace(str(SH))
-    shapes = shapes_graph()
+    shapes = _shapes()
     out = []
     for rule in shapes.subjects(rdflib.RDF.type, sh.SPARQLConstraint):
         if not isinstance(rule, rdflib.URIRef) or (None, sh.sparql, rule) in shapes:
@@ -134,11 +401,16 @@ def dataset_violations(store: GraphStore, data: rdflib.Graph) -> list[Violation]
             node, prop = str_value(row["this"]), row.get("property")
             path = curie(str_value(prop)) if prop is not None else ""
             text = message.replace("{?property}", path)
-            out.append(Violation(node, label_of(data, rdflib.URIRef(node)), text, path, curie(str(rule))))
+            out.append(Violation(node, labels(node), text, path, curie(str(rule))))
     return out
 
 
-def _violations(results: rdflib.Graph, data: rdflib.Graph) -> list[Violation]:
+@functools.cache
+def _shapes() -> rdflib.Graph:
+    return shapes_graph()
+
+
+def _violations(results: rdflib.Graph, labels: _Labels) -> list[Violation]:
     import rdflib
 
     out = []
@@ -152,7 +424,7 @@ def _violations(results: rdflib.Graph, data: rdflib.Graph) -> list[Violation]:
         out.append(
             Violation(
                 node=str(node),
-                label=label_of(data, node),
+                label=labels(str(node)),
                 message=str(message) if message is not None else "breaks " + curie(str(shape)),
                 path=curie(str(path)) if isinstance(path, rdflib.URIRef) else "",
                 shape=curie(str(shape)) if isinstance(shape, rdflib.URIRef) else "",
@@ -160,15 +432,3 @@ def _violations(results: rdflib.Graph, data: rdflib.Graph) -> list[Violation]:
             )
         )
     return out
-
-
-def label_of(data: rdflib.Graph, node: object) -> str:
-    """The node's label, English first, else its CURIE."""
-    import rdflib
-
-    found = data.objects(node, rdflib.URIRef(RDFS.label))  # type: ignore[arg-type]
-    labels = {(lit.language or "").lower(): str(lit) for lit in found if isinstance(lit, rdflib.Literal)}
-    for lang in (*(code.lower() for code in LANGUAGES), ""):
-        if lang in labels:
-            return labels[lang]
-    return curie(str(node))

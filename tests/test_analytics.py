@@ -30,7 +30,7 @@ PINDUODUO_TO_XIAOHONGSHU = (
 def run(runner: CliRunner, *args: str) -> str:
     result = runner.invoke(main, list(args), catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout
 
 
 def fails(runner: CliRunner, *args: str) -> str:

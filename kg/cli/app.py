@@ -30,8 +30,10 @@ class App:
         store_spec: str | None = None,
         debug: bool = False,
         update_endpoint: str | None = None,
+        strict: bool = False,
     ) -> None:
         self.data = data
+        self.strict = strict
         self.store_spec = store_spec
         self.debug = debug
         self.update_endpoint = update_endpoint
@@ -47,11 +49,24 @@ class App:
             from ..stores.locks import wait_from_env
 
             wait = wait_from_env() if self.store_spec and not is_remote(self.store_spec) else 0.0
+            remote = is_remote(self.store_spec)
             self._store = open_store(
-                self.store_spec, data=self.data, write=write, wait=wait, update_endpoint=self.update_endpoint
+                self.store_spec,
+                data=self.data if remote else (),
+                write=write or bool(self.data),
+                wait=wait,
+                update_endpoint=self.update_endpoint,
             )
             click.get_current_context().call_on_close(self._store.close)
+            if self.data and not remote:
+                from ..validate import add_checked
+
+                add_checked(self._store, self.data, strict=self.strict, warn=_warn)
         return self._store
+
+
+def _warn(line: str) -> None:
+    click.echo(f"kg: warning: {line}", err=True)
 
 
 class KGGroup(click.Group):
@@ -203,11 +218,21 @@ def _terminated(signum: int, frame: object) -> None:
     metavar="URL",
     help="Where SPARQL updates go when --store is a remote endpoint that takes them elsewhere.",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse --data files (and kg load's) that break the shapes, instead of loading them with a warning.",
+)
 @click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
 @click.version_option(package_name="kg", prog_name="kg")
 @click.pass_context
 def main(
-    ctx: click.Context, data: tuple[str, ...], store_spec: str | None, update_endpoint: str | None, debug: bool
+    ctx: click.Context,
+    data: tuple[str, ...],
+    store_spec: str | None,
+    update_endpoint: str | None,
+    strict: bool,
+    debug: bool,
 ) -> None:
     """Ask, draw and check the knowledge graph of China's social e-commerce models."""
-    ctx.obj = App(data=data, store_spec=store_spec, debug=debug, update_endpoint=update_endpoint)
+    ctx.obj = App(data=data, store_spec=store_spec, debug=debug, update_endpoint=update_endpoint, strict=strict)

@@ -45,6 +45,9 @@ from .app import App, main, pass_app, stop_hooks
     type=click.IntRange(0, 1 << 40),
     help="Bytes of small answers kept for clients asking the same again, emptied by every write (0: none).",
 )
+@click.option(
+    "--strict", is_flag=True, help="Refuse a graph-store write that breaks the shapes (422), instead of a warning."
+)
 @pass_app
 def serve_command(
     app: App,
@@ -56,6 +59,7 @@ def serve_command(
     allow_service: bool,
     max_body: int,
     cache: int,
+    strict: bool,
 ) -> None:
     """Serve the graph over HTTP: SPARQL 1.1 at /sparql, graphs at /store, named queries at /api/NAME.
 
@@ -75,6 +79,9 @@ def serve_command(
         # workers making one store at the same time found each other's files and refused it).
         app.store(write=True).close()
         app._store = None
+    elif app.data and app.store_spec is None:  # the files are checked against the shapes once, here
+        app.store()
+        app._store = None
     spec = StoreSpec(app.store_spec, tuple(app.data) if not app.store_spec or is_remote(app.store_spec) else ())
     count = workers or max(2, os.cpu_count() or 2)
     serve(
@@ -87,5 +94,6 @@ def serve_command(
         allow_service=allow_service,
         max_body=max_body,
         cache=cache,
+        strict=strict or app.strict,
         on_stop=stop_hooks,
     )

@@ -29,19 +29,32 @@ PROGRESS_STEP = 1 << 20
 @main.command("load")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--graph", "graph", default=None, help="Load every file into this named graph (an IRI).")
+@click.option("--strict", is_flag=True, help="Refuse a file that breaks the shapes (exit 2, nothing of it loaded).")
 @pass_app
-def load_command(app: App, files: tuple[str, ...], graph: str | None) -> None:
+def load_command(app: App, files: tuple[str, ...], graph: str | None, strict: bool) -> None:
     """Load RDF FILES into the store given by --store, each into a graph named after it.
 
     Each file is all or nothing: a file with an error anywhere adds nothing and the error names file, line and column.
+    Each is checked against the shapes with the nodes it touches: one that breaks them is loaded with a warning
+    ("N violations (first: …); run kg validate FILE"), or with --strict refused.
     """
+    from ..validate import load_checked
+
     if app.store_spec is None:
         raise KGError("kg load needs a store to keep the data in: give --store DIR")
     store = _opened(app, write=True)
     for path in files:
-        with _progress(path) as progress:
-            added = store.load(path, graph=graph, progress=progress)
+        added = 0
+
+        def load(path: str) -> None:
+            nonlocal added
+            with _progress(path) as progress:
+                added = store.load(path, graph=graph, progress=progress)
+
+        report = load_checked(store, path, graph=graph, strict=strict or app.strict, load=load)
         click.echo(f"{path}: {added} triples into <{graph or _graph_name(path)}>")
+        if not report.conforms:
+            click.echo(f"kg: warning: {report.summary(path)}", err=True)
 
 
 def _opened(app: App, *, write: bool = False) -> GraphStore:

@@ -33,10 +33,12 @@ def serve(
     allow_service: bool = False,
     max_body: int = 16 << 20,
     cache: int = 64 << 20,
+    strict: bool = False,
     on_stop: list[object] | None = None,
 ) -> None:
     """Serve the store ``spec`` names until told to stop (SIGTERM, Ctrl-C).
 
+    ``strict`` refuses a graph-store write that breaks the shapes (422); else it is taken, and its answer says so.
     ``cache`` is the budget in bytes of the answers kept for clients asking the same again (0: none kept; a remote
     store's answers are never kept, since others write it); every write empties it.
 
@@ -46,7 +48,11 @@ def serve(
     import uvicorn
 
     settings = Settings(
-        token=os.environ.get(ENV_TOKEN) or None, allow_service=allow_service, max_body=max_body, cors=tuple(cors)
+        token=os.environ.get(ENV_TOKEN) or None,
+        allow_service=allow_service,
+        max_body=max_body,
+        cors=tuple(cors),
+        strict=strict,
     )
 
     async def main() -> None:

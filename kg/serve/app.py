@@ -53,6 +53,8 @@ class Settings:
     allow_service: bool = False
     max_body: int = 16 << 20
     cors: tuple[str, ...] = ("*",)
+    #: Refuse a graph-store write that breaks the shapes (422), instead of taking it with a line saying so.
+    strict: bool = False
 
 
 def create_app(pool: Pool, settings: Settings) -> ASGIApp:
@@ -259,7 +261,8 @@ class _Server:
             raise HTTPError(400, "name the graph: ?graph=IRI or ?default")
         kind = "graph-put" if request.method == "PUT" else "graph-post"
         base = str(request.base_url) if not named else ""
-        return await self.answer(Job(kind, format=media, graph=graph, body=body, base=base))
+        job = Job(kind, format=media, graph=graph, body=body, base=base, strict=self.settings.strict)
+        return await self.answer(job)
 
     async def graph_body(self, request: Request) -> tuple[str, bytes]:
         """The RDF a graph-store write sends: the body itself, or each file of a multipart/form-data body."""

@@ -83,6 +83,7 @@ class Job:
     params: tuple[tuple[str, str], ...] = ()
     body: bytes = field(default=b"", repr=False)
     base: str = ""
+    strict: bool = False
 
     @property
     def writes(self) -> bool:
@@ -181,8 +182,30 @@ def _graph_write(store: GraphStore, job: Job, sink: Sink, *, replace: bool) -> N
     inside = f"GRAPH {ox.NamedNode(job.graph)} {{\n{lines}}}" if job.graph else lines
     operations = [f"DROP SILENT {target}"] if replace else []
     operations.append(f"INSERT DATA {{ {inside} }}")
+    checked = _shapes_checked(store, job, triples, replace=replace)
     store.update(" ;\n".join(operations), source="body")
     sink.start(200 if existed or not job.graph else 201, "text/plain")
+    if not (report := checked()).conforms:
+        sink.write(f"{report.counted()}; save the body as FILE and run kg validate FILE\n".encode())
+
+
+def _shapes_checked(store: GraphStore, job: Job, triples: list[ox.Triple], *, replace: bool) -> Any:
+    """Check a graph-store write against the shapes, with the nodes it touches: refused now (422) when the server is
+    strict, else a function that, once the write is done, says what it broke."""
+    from ..validate import Report, check_added, check_arrival
+
+    graph = ox.NamedNode(job.graph) if job.graph else ox.DefaultGraph()
+    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+    if job.strict:
+        report = check_arrival(store, quads, replacing=graph if replace else None)
+        if not report.conforms:
+            raise HTTPError(
+                422,
+                report.counted()
+                + "; nothing written (kg serve --strict); save the body as FILE and run kg validate FILE",
+            )
+        return lambda: Report(True, [])
+    return lambda: check_added(store, quads)
 
 
 def _graph_put(store: GraphStore, job: Job, sink: Sink) -> None:
