@@ -245,7 +245,7 @@ class _Server:
         named = graph is not None or "default" in query
         if request.method in ("GET", "HEAD"):
             if not named:
-                raise HTTPError(400, "name the graph: ?graph=IRI or ?default")
+                return await self.dataset(request)
             head = request.method == "HEAD"  # whether the graph is there, without computing its triples
             job = Job("graph-head" if head else "graph-get", format=self.negotiate(request, "graph"), graph=graph)
             return await self.answer(job, head=head, request=request)
@@ -260,6 +260,14 @@ class _Server:
         kind = "graph-put" if request.method == "PUT" else "graph-post"
         base = str(request.base_url) if not named else ""
         return await self.answer(Job(kind, format=media, graph=graph, body=body, base=base))
+
+    async def dataset(self, request: Request) -> Response:
+        """``GET /store`` without a graph: the whole dataset, as Jena's Fuseki and Oxigraph's server give it — TriG
+        (the default) or N-Quads with every graph named, or, when ``Accept`` takes only formats of triples, the union
+        of the graphs, which is ``/sparql``'s default graph."""
+        fmt = choose(request.headers.get("accept", ""), "dataset") or self.negotiate(request, "graph")
+        head = request.method == "HEAD"
+        return await self.answer(Job("graph-head" if head else "dataset-get", format=fmt), head=head, request=request)
 
     async def graph_body(self, request: Request) -> tuple[str, bytes]:
         """The RDF a graph-store write sends: the body itself, or each file of a multipart/form-data body."""

@@ -65,8 +65,8 @@ class Job:
 
     Attributes:
         kind: ``query``, ``named``, ``describe``, ``void``, ``update``, ``graph-get``, ``graph-head`` (whether the
-            graph is there, without its triples), ``graph-put``, ``graph-post``, ``graph-delete``; for the pages:
-            ``node``, ``graph-page``, ``ontology``.
+            graph is there, without its triples), ``dataset-get`` (every graph), ``graph-put``, ``graph-post``,
+            ``graph-delete``; for the pages: ``node``, ``graph-page``, ``ontology``.
         text: the SPARQL, the named query's name, the body of a graph-store write, or the IRI of a node's page.
         format: the writer to use (a name in WRITERS, or ``html`` for a page), or the media type of a body written.
         graph: the graph of a graph-store request or graph page (None: the default graph); the endpoint's URL for
@@ -147,8 +147,27 @@ def _holds(store: GraphStore, graph: str | None) -> bool:
 def _graph_get(store: GraphStore, job: Job, sink: Sink) -> None:
     if job.graph is not None and not _holds(store, job.graph):
         raise HTTPError(404, f"no graph <{job.graph}> in the store")
+    if job.graph and _keeps_graphs(job.format):  # N-Quads or TriG: the graph's statements with its name
+        _write(Result.from_quads(store.match(graph=ox.NamedNode(job.graph))), job, sink)
+        return
     dataset = [job.graph] if job.graph else []
     _write(store.query("CONSTRUCT WHERE { ?s ?p ?o }", default_graphs=dataset, named_graphs=[]), job, sink)
+
+
+def _keeps_graphs(format: str) -> bool:
+    """Whether the writer ``format`` writes statements with their graphs (N-Quads, TriG).
+
+    >>> _keeps_graphs("trig"), _keeps_graphs("turtle")
+    (True, False)
+    """
+    return "dataset" in WRITERS[format].kinds
+
+
+def _dataset_get(store: GraphStore, job: Job, sink: Sink) -> None:
+    """The whole dataset: every statement with its graph (N-Quads, TriG), or in a format of triples the union of the
+    graphs, each statement once, as ``/sparql``'s default graph holds them."""
+    whole = Result.from_quads(store.quads()) if _keeps_graphs(job.format) else Result.from_triples(store.triples())
+    _write(whole, job, sink)
 
 
 def _graph_head(store: GraphStore, job: Job, sink: Sink) -> None:
@@ -398,6 +417,7 @@ _JOBS: dict[str, Any] = {
     "ontology": _ontology,
     "update": _update,
     "graph-get": _graph_get,
+    "dataset-get": _dataset_get,
     "graph-head": _graph_head,
     "graph-put": _graph_put,
     "graph-post": _graph_post,

@@ -8,6 +8,8 @@
 'turtle'
 >>> choose("image/png", "select") is None
 True
+>>> choose("*/*", "dataset"), choose("application/n-quads", "dataset"), choose("text/turtle", "dataset")
+('trig', 'nq', None)
 >>> choose_page("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"), choose_page("*/*")
 ('html', 'turtle')
 """
@@ -25,7 +27,7 @@ ALIASES = {
     "text/xml": "xml",
 }
 #: The writer chosen when the client takes anything, by kind of result.
-DEFAULTS = {"select": "json", "ask": "json", "graph": "turtle"}
+DEFAULTS = {"select": "json", "ask": "json", "graph": "turtle", "dataset": "trig"}
 
 
 def parse_accept(header: str) -> list[tuple[str, float]]:
