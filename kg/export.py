@@ -16,6 +16,7 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
+from . import jsonld
 from .files import make_folder, write_atomically
 from .network import WHOLE_GRAPH, from_store, neighbourhood
 from .ontodoc import write_ontology_page
@@ -30,7 +31,6 @@ STEM = "sce"
 RDF_EXPORTS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
     ".nt": ox.RdfFormat.N_TRIPLES,
-    ".jsonld": ox.RdfFormat.JSON_LD,
     ".rdf": ox.RdfFormat.RDF_XML,
 }
 #: The dataset serialisations written, by file ending: every named graph keeps its name.
@@ -113,7 +113,8 @@ def write_dataset(store: GraphStore, folder: Path) -> list[Path]:
 
 
 def write_rdf(store: GraphStore, folder: Path) -> list[Path]:
-    """The whole graph (ontology and knowledge) as Turtle, N-Triples, JSON-LD and RDF/XML."""
+    """The whole graph (ontology and knowledge) as Turtle, N-Triples, RDF/XML and compact JSON-LD, and the JSON-LD
+    context on its own."""
     triples = sorted_triples(store)
     written = []
     for ending, fmt in RDF_EXPORTS.items():
@@ -121,6 +122,8 @@ def write_rdf(store: GraphStore, folder: Path) -> list[Path]:
         data = ox.serialize(triples, format=fmt, prefixes=prefixes) or b""
         text = tags_as_written(data.decode("utf-8"), fmt)
         written.append(_write_bytes(folder / f"{STEM}{ending}", text.encode("utf-8")))
+    written.append(_write_bytes(folder / f"{STEM}.jsonld", jsonld.compact(triples)))
+    written.append(_write_bytes(folder / jsonld.CONTEXT_PATH, jsonld.context_document()))
     return written
 
 
@@ -203,8 +206,8 @@ def model_pages(store: GraphStore, graph: nx.MultiDiGraph, folder: Path) -> list
 def export(store: GraphStore, folder: str | Path, *, progress: Callable[[str], None] | None = None) -> list[Path]:
     """Write every export of ``store`` into ``folder`` (created when missing); return the files written, sorted.
 
-    The files: the graph as ``sce.ttl``, ``sce.nt``, ``sce.jsonld``, ``sce.rdf`` (RDF/XML); the dataset with its
-    named graphs as ``sce.trig`` and ``sce.nq``; ``sce.graphml``; the
+    The files: the graph as ``sce.ttl``, ``sce.nt``, ``sce.jsonld`` (compact, with ``context.jsonld``), ``sce.rdf``
+    (RDF/XML); the dataset with its named graphs as ``sce.trig`` and ``sce.nq``; ``sce.graphml``; the
     whole graph as ``sce.html``; ``model-*.html``, one per model; ``ontology.html``, the ontology documented.
     """
     say = progress or (lambda _: None)

@@ -4,13 +4,20 @@ count, and rdflib reads every graph."""
 
 from __future__ import annotations
 
+import http.server
+import json
+import threading
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import rdflib
+from click.testing import CliRunner
+from rdflib.compare import isomorphic
 
+from kg.cli import main
 from kg.stores import Store
 from kg.stores.remote import Credentials, RemoteStore
 from kg.vocab import GRAPH
@@ -19,6 +26,7 @@ from .conftest import need
 from .servers import Server, call, oxigraph_program, start_kg_serve, start_oxigraph, virtuoso_server  # noqa: F401
 
 pytestmark = pytest.mark.server
+EXPORTS = Path(__file__).resolve().parent.parent / "exports"
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +132,68 @@ def test_a_round_trip_into_virtuoso_keeps_every_graph(
     assert remote.push_quads(quads) == dict(store.graphs())
     ours = {g for g, _ in store.graphs()}
     assert [(g, n) for g, n in remote.graphs() if g in ours] == store.graphs()
+
+
+# --- JSON-LD for web developers ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path,accept",
+    [("/id/kuaishou", "application/json"), ("/id/kuaishou", "application/ld+json"), ("/id/kuaishou.jsonld", "")],
+)
+def test_a_node_as_json_is_compact_json_ld_with_the_published_context(served: Server, path: str, accept: str) -> None:
+    status, headers, body = call(_root(served) + path, headers={"Accept": accept} if accept else {})
+    assert status == 200 and _media(headers) == "application/ld+json"
+    document = json.loads(body)
+    assert document["@context"] == json.loads((EXPORTS / "context.jsonld").read_bytes())["@context"]
+    kuaishou = next(node for node in document["@graph"] if node["@id"] == "id:kuaishou")
+    assert kuaishou["label"] == {"en": "Kuaishou", "zh-Hans": "快手"}
+    assert "sce:Enterprise" in kuaishou["@type"]
+    turtle = call(_root(served) + "/id/kuaishou", headers={"Accept": "text/turtle"})[2]
+    as_json = rdflib.Graph().parse(data=body.decode("utf-8"), format="json-ld")
+    assert isomorphic(as_json, rdflib.Graph().parse(data=turtle.decode("utf-8"), format="turtle"))
+
+
+def test_the_context_is_served_at_a_stable_address_as_exported(served: Server) -> None:
+    status, headers, body = call(_root(served) + "/context.jsonld")
+    assert status == 200 and _media(headers) == "application/ld+json"
+    assert body == (EXPORTS / "context.jsonld").read_bytes()
+
+
+def test_the_jsonld_export_is_compact_with_the_same_context() -> None:
+    document = json.loads((EXPORTS / "sce.jsonld").read_bytes())
+    assert document["@context"] == json.loads((EXPORTS / "context.jsonld").read_bytes())["@context"]
+    ids = [node["@id"] for node in document["@graph"]]
+    assert ids == sorted(ids) and "id:kuaishou" in ids
+    parsed = set(ox.parse(path=str(EXPORTS / "sce.jsonld"), format=ox.RdfFormat.JSON_LD))
+    assert parsed == set(ox.parse(path=str(EXPORTS / "sce.nt"), format=ox.RdfFormat.N_TRIPLES))
+
+
+def test_a_remote_context_is_never_fetched(tmp_path: Path, runner: CliRunner) -> None:
+    """A user's JSON-LD file naming its context by address is refused in one line; nothing asks the address."""
+    asked: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/ld+json")
+            self.end_headers()
+            self.wfile.write(b'{"@context": {"name": "https://schema.org/name"}}')
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        remote = f"http://127.0.0.1:{httpd.server_address[1]}/context.jsonld"
+        data = tmp_path / "remote.jsonld"
+        data.write_text(json.dumps({"@context": remote, "@id": "urn:a", "name": "x"}), encoding="utf-8")
+        result = runner.invoke(main, ["--data", str(data), "sparql", "ASK { ?s ?p ?o }"])
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, result.output
+    assert "remote.jsonld" in result.output and asked == []

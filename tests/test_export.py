@@ -20,8 +20,9 @@ from kg.vocab import GRAPH, ID, SOURCE_GRAPHS
 
 EXPORTS = Path(__file__).resolve().parent.parent / "exports"
 EXPECTED = [
-    "model-community-group-buying.html", "model-content.html", "model-distribution.html", "model-group-buying.html",
-    "ontology.html", "sce.graphml", "sce.html", "sce.jsonld", "sce.nq", "sce.nt", "sce.rdf", "sce.trig", "sce.ttl",
+    "context.jsonld", "model-community-group-buying.html", "model-content.html", "model-distribution.html",
+    "model-group-buying.html", "ontology.html", "sce.graphml", "sce.html", "sce.jsonld", "sce.nq", "sce.nt",
+    "sce.rdf", "sce.trig", "sce.ttl",
 ]  # fmt: skip
 
 

@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..catalog import check_network_reach
 from ..errors import InputError, KGError, decoded
+from ..jsonld import CONTEXT_PATH, context_document
 from ..sparqltext import query_form
 from .cache import matches
 from .direct import Direct
@@ -71,6 +72,7 @@ def create_app(pool: Pool, settings: Settings) -> ASGIApp:
         Route("/ontology{rest:path}", server.resource, methods=["GET", "HEAD"]),
         Route("/node", server.resource, methods=["GET", "HEAD"]),
         Route(VOID_PATH, server.void, methods=["GET", "HEAD"]),
+        Route(f"/{CONTEXT_PATH}", json_ld_context, methods=["GET", "HEAD"]),
         Route("/static/vis-network.min.js", vis_network, methods=["GET", "HEAD"]),
         *(Route(f"/static/{name}", renderer_file, methods=["GET", "HEAD"]) for name in RENDERER_FILES),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
@@ -404,6 +406,12 @@ async def vis_network(request: Request) -> Response:
 
 #: The project renderer's files (``kg/templates``) that kg serve's pages use as well, at ``/static/<name>``: its page
 #: script, which the node pages' drawings run, and the parts of a drawing it shares with the query page's Graph view.
+async def json_ld_context(request: Request) -> Response:
+    """The JSON-LD context of the graph's compact documents, published at a stable address (never fetched by kg)."""
+    headers = {"Cache-Control": "max-age=3600"}
+    return Response(context_document(), media_type="application/ld+json", headers=headers)
+
+
 RENDERER_FILES = {"graph.js": "text/javascript", "graph-ui.js": "text/javascript", "graph-ui.css": "text/css"}
 
 

@@ -150,6 +150,9 @@ def _graph_get(store: GraphStore, job: Job, sink: Sink) -> None:
     if job.graph and _keeps_graphs(job.format):  # N-Quads or TriG: the graph's statements with its name
         _write(Result.from_quads(store.match(graph=ox.NamedNode(job.graph))), job, sink)
         return
+    if job.graph and job.format == "jsonld":  # a graph's page or the ontology: compact, as the nodes' pages
+        _write_described([q.triple for q in store.match(graph=ox.NamedNode(job.graph))], job, sink)
+        return
     dataset = [job.graph] if job.graph else []
     _write(store.query("CONSTRUCT WHERE { ?s ?p ?o }", default_graphs=dataset, named_graphs=[]), job, sink)
 
@@ -269,7 +272,19 @@ def _node(store: GraphStore, job: Job, sink: Sink) -> None:
         else:
             _html(sink, pages.node_page(store, job.text, lang=lang, here=here))
     else:
-        _write(Result.from_triples(list(pages.resource_triples(store, job.text))), job, sink)
+        _write_described(list(pages.resource_triples(store, job.text)), job, sink)
+
+
+def _write_described(triples: list[ox.Triple], job: Job, sink: Sink) -> None:
+    """What the server says about one of the graph's IRIs: as JSON-LD, compact with kg's context (for web
+    developers, who read it as JSON); in the other formats, by their writers."""
+    if job.format != "jsonld":
+        _write(Result.from_triples(triples), job, sink)
+        return
+    from .. import jsonld
+
+    sink.start(200, WRITERS["jsonld"].media_type)
+    sink.write(jsonld.compact(triples))
 
 
 def _graph_page(store: GraphStore, job: Job, sink: Sink) -> None:
