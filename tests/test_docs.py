@@ -13,14 +13,16 @@ from click.testing import CliRunner
 from kg.cli import main
 
 README = Path(__file__).parent.parent / "README.md"
+#: Pages of docs/ whose console blocks run like the README's.
+DOCS = [Path(__file__).parent.parent / "docs" / "datasets.md"]
 #: The terminal width the README's examples were written at.
 README_COLUMNS = "120"
 
 
-def console_examples() -> list[tuple[str, list[str]]]:
-    """Each ``$ kg …`` command of the README's console blocks, with the lines it is shown to print."""
+def console_examples(page: Path = README) -> list[tuple[str, list[str]]]:
+    """Each ``$ kg …`` command of the console blocks of ``page``, with the lines it is shown to print."""
     examples: list[tuple[str, list[str]]] = []
-    for block in re.findall(r"```console\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL):
+    for block in re.findall(r"```console\n(.*?)```", page.read_text(encoding="utf-8"), re.DOTALL):
         for line in block.splitlines():
             if line.startswith("$ "):
                 examples.append((line[2:], []))
@@ -36,7 +38,7 @@ def _trimmed(lines: list[str]) -> list[str]:
     return lines
 
 
-EXAMPLES = console_examples()
+EXAMPLES = console_examples() + [example for page in DOCS for example in console_examples(page)]
 
 
 def test_the_readme_has_console_examples() -> None:

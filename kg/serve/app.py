@@ -28,11 +28,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..catalog import check_network_reach
 from ..errors import InputError, KGError, decoded
+from ..examples import EXAMPLES_PATH
 from ..jsonld import CONTEXT_PATH, context_document
 from ..sparqltext import query_form
+from ..void import VOID_PATH
 from .cache import matches
 from .direct import Direct
-from .jobs import VOID_PATH, HTTPError, Job, graph_list
+from .jobs import HTTPError, Job, graph_list
 from .negotiate import acceptable, choose, choose_page, page_acceptable
 from .openapi import openapi
 from .querypage import docs_page, prefers_html, query_page
@@ -72,6 +74,7 @@ def create_app(pool: Pool, settings: Settings) -> ASGIApp:
         Route("/ontology{rest:path}", server.resource, methods=["GET", "HEAD"]),
         Route("/node", server.resource, methods=["GET", "HEAD"]),
         Route(VOID_PATH, server.void, methods=["GET", "HEAD"]),
+        Route(EXAMPLES_PATH, server.examples, methods=["GET", "HEAD"]),
         Route(f"/{CONTEXT_PATH}", json_ld_context, methods=["GET", "HEAD"]),
         Route("/static/vis-network.min.js", vis_network, methods=["GET", "HEAD"]),
         *(Route(f"/static/{name}", renderer_file, methods=["GET", "HEAD"]) for name in RENDERER_FILES),
@@ -350,6 +353,19 @@ class _Server:
         try:
             fmt = self.negotiate(request, "graph")
             job = Job("void", format=fmt, graph=endpoint, base=str(request.base_url))
+            response = await self.answer(job, head=request.method == "HEAD")
+        except HTTPError as error:
+            raise _varied(error, {"Vary": "Accept"}) from None
+        response.headers["Vary"] = "Accept"
+        return response
+
+    async def examples(self, request: Request) -> Response:
+        """The named queries as SPARQL examples (SHACL's ``sh:SPARQLExecutable``), Turtle unless ``Accept`` asks for
+        another RDF format."""
+        endpoint = str(request.base_url).rstrip("/") + "/sparql"
+        try:
+            fmt = self.negotiate(request, "graph")
+            job = Job("examples", format=fmt, graph=endpoint, base=str(request.base_url))
             response = await self.answer(job, head=request.method == "HEAD")
         except HTTPError as error:
             raise _varied(error, {"Vary": "Accept"}) from None
