@@ -8,6 +8,7 @@ holds a date or a random number, and small HTML views leave the layout to vis-ne
 from __future__ import annotations
 
 import re
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
+from . import jsonld
 from .files import make_folder, write_atomically
 from .network import WHOLE_GRAPH, from_store, neighbourhood
 from .ontodoc import write_ontology_page
@@ -29,8 +31,12 @@ STEM = "sce"
 RDF_EXPORTS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
     ".nt": ox.RdfFormat.N_TRIPLES,
-    ".jsonld": ox.RdfFormat.JSON_LD,
     ".rdf": ox.RdfFormat.RDF_XML,
+}
+#: The dataset serialisations written, by file ending: every named graph keeps its name.
+DATASET_EXPORTS: dict[str, ox.RdfFormat] = {
+    ".trig": ox.RdfFormat.TRIG,
+    ".nq": ox.RdfFormat.N_QUADS,
 }
 
 
@@ -54,8 +60,61 @@ def _canonical(triples: list[ox.Triple]) -> list[ox.Triple]:
     return list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
 
 
+def sorted_quads(store: GraphStore) -> list[ox.Quad]:
+    """Every statement of ``store`` with its graph, in a fixed order (graph, subject, predicate, object), blank nodes
+    named canonically as in :func:`sorted_triples`."""
+    quads = list(store.quads())
+    if any(isinstance(term, ox.BlankNode) for q in quads for term in (q.subject, q.object)):
+        quads = _canonical_quads(quads)
+    return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+
+
+#: The predicate that carries a quad's graph through rdflib's canonical labelling, which works on graphs only.
+_IN_GRAPH = "urn:kg:in-graph:"
+
+
+def _canonical_quads(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """``quads`` with their blank nodes renamed by rdflib's canonical labelling: each quad becomes a triple whose
+    predicate also names its graph (``urn:kg:in-graph:``, the graph's IRI percent-encoded, ``/``, the predicate), so
+    that the labelling sees the graphs.
+
+    >>> q = ox.Quad(ox.BlankNode("x"), ox.NamedNode("urn:p"), ox.Literal("v"), ox.NamedNode("urn:g"))
+    >>> _canonical_quads([q])[0].graph_name, _canonical_quads([q])[0].predicate
+    (<NamedNode value=urn:g>, <NamedNode value=urn:p>)
+    """
+    encoded = [
+        ox.Triple(q.subject, ox.NamedNode(f"{_IN_GRAPH}{_graph_text(q.graph_name)}/{q.predicate.value}"), q.object)
+        for q in quads
+    ]
+    return [_decoded(t) for t in _canonical(encoded)]
+
+
+def _graph_text(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str:
+    return urllib.parse.quote(graph.value, safe="") if isinstance(graph, ox.NamedNode) else ""
+
+
+def _decoded(triple: ox.Triple) -> ox.Quad:
+    graph, _, predicate = triple.predicate.value.removeprefix(_IN_GRAPH).partition("/")
+    name = ox.NamedNode(urllib.parse.unquote(graph)) if graph else ox.DefaultGraph()
+    return ox.Quad(triple.subject, ox.NamedNode(predicate), triple.object, name)
+
+
+def write_dataset(store: GraphStore, folder: Path) -> list[Path]:
+    """The dataset, every named graph with its name (the ontology, the seed, the curation notes, the source records
+    and each source's facts), as TriG and N-Quads."""
+    quads = sorted_quads(store)
+    written = []
+    for ending, fmt in DATASET_EXPORTS.items():
+        prefixes = PREFIXES if fmt == ox.RdfFormat.TRIG else None
+        data = ox.serialize(quads, format=fmt, prefixes=prefixes) or b""
+        text = tags_as_written(data.decode("utf-8"), fmt)
+        written.append(_write_bytes(folder / f"{STEM}{ending}", text.encode("utf-8")))
+    return written
+
+
 def write_rdf(store: GraphStore, folder: Path) -> list[Path]:
-    """The whole graph (ontology and knowledge) as Turtle, N-Triples, JSON-LD and RDF/XML."""
+    """The whole graph (ontology and knowledge) as Turtle, N-Triples, RDF/XML and compact JSON-LD, and the JSON-LD
+    context on its own."""
     triples = sorted_triples(store)
     written = []
     for ending, fmt in RDF_EXPORTS.items():
@@ -63,6 +122,8 @@ def write_rdf(store: GraphStore, folder: Path) -> list[Path]:
         data = ox.serialize(triples, format=fmt, prefixes=prefixes) or b""
         text = tags_as_written(data.decode("utf-8"), fmt)
         written.append(_write_bytes(folder / f"{STEM}{ending}", text.encode("utf-8")))
+    written.append(_write_bytes(folder / f"{STEM}.jsonld", jsonld.compact(triples)))
+    written.append(_write_bytes(folder / jsonld.CONTEXT_PATH, jsonld.context_document()))
     return written
 
 
@@ -145,13 +206,16 @@ def model_pages(store: GraphStore, graph: nx.MultiDiGraph, folder: Path) -> list
 def export(store: GraphStore, folder: str | Path, *, progress: Callable[[str], None] | None = None) -> list[Path]:
     """Write every export of ``store`` into ``folder`` (created when missing); return the files written, sorted.
 
-    The files: the graph as ``sce.ttl``, ``sce.nt``, ``sce.jsonld``, ``sce.rdf`` (RDF/XML); ``sce.graphml``; the
+    The files: the graph as ``sce.ttl``, ``sce.nt``, ``sce.jsonld`` (compact, with ``context.jsonld``), ``sce.rdf``
+    (RDF/XML); the dataset with its named graphs as ``sce.trig`` and ``sce.nq``; ``sce.graphml``; the
     whole graph as ``sce.html``; ``model-*.html``, one per model; ``ontology.html``, the ontology documented.
     """
     say = progress or (lambda _: None)
     target = make_folder(folder)
     say("RDF serialisations")
     written = write_rdf(store, target)
+    say("the dataset with its graphs")
+    written += write_dataset(store, target)
     graph = from_store(store)
     say("GraphML")
     written.append(write_graphml(graph, target))

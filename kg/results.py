@@ -117,6 +117,12 @@ class Result:
         return cls("graph", source=triples)
 
     @classmethod
+    def from_quads(cls, quads: Iterable[ox.Quad]) -> Result:
+        """A dataset's statements with their graphs (read lazily), for the writers that keep graphs (N-Quads, TriG);
+        the other writers of graphs take only triples."""
+        return cls("graph", source=quads)
+
+    @classmethod
     def from_oxigraph(cls, raw: Any) -> Result:
         """Wrap what ``pyoxigraph`` gave back (solutions, a boolean or triples), without reading it yet."""
         if isinstance(raw, ox.QuerySolutions):
@@ -849,8 +855,11 @@ def _rdf_writer(name: str) -> Callable[[Result, IO[bytes], WriteOptions], None]:
 
     def write(result: Result, out: IO[bytes], options: WriteOptions) -> None:
         triples: Iterable[Any] = result.native() or result.stream()
-        if fmt.supports_datasets:
-            triples = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+        if fmt.supports_datasets:  # triples go into the default graph; quads (a dataset's) keep their graphs
+            triples = (
+                t if isinstance(t, ox.Quad) else ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                for t in triples
+            )
         prefixes = PREFIXES if name in ("turtle", "trig") else None
 
         def serialize(stream: IO[bytes]) -> None:
@@ -883,8 +892,8 @@ WRITERS: dict[str, Writer] = {
         _writer("xlsx", XLSX, ".xlsx", "select", write_xlsx, "an Excel workbook"),
         _writer("turtle", "text/turtle", ".ttl", "graph", _rdf_writer("turtle"), "Turtle"),
         _writer("nt", "application/n-triples", ".nt", "graph", _rdf_writer("nt"), "N-Triples"),
-        _writer("nq", "application/n-quads", ".nq", "graph", _rdf_writer("nq"), "N-Quads"),
-        _writer("trig", "application/trig", ".trig", "graph", _rdf_writer("trig"), "TriG"),
+        _writer("nq", "application/n-quads", ".nq", "graph dataset", _rdf_writer("nq"), "N-Quads"),
+        _writer("trig", "application/trig", ".trig", "graph dataset", _rdf_writer("trig"), "TriG"),
         _writer("jsonld", "application/ld+json", ".jsonld", "graph", _rdf_writer("jsonld"), "JSON-LD"),
         _writer("rdfxml", "application/rdf+xml", ".rdf .owl", "graph", _rdf_writer("rdfxml"), "RDF/XML"),
     )

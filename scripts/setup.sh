@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(raptor2-utils chromium virtuoso-opensource-7-bin fonts-noto-cjk default-jdk-headless curl libreoffice-calc-nogui)
+debs=(raptor2-utils chromium virtuoso-opensource-7-bin fonts-noto-cjk default-jdk-headless curl libreoffice-calc-nogui npm)
 # Debian's own python3 needs python3-venv for a virtual environment; other Pythons carry venv themselves.
 "${PYTHON:-python3}" -c "import ensurepip, venv" 2>/dev/null || debs+=(python3-venv)
 missing=()
@@ -58,6 +58,14 @@ if [ ! -x .venv-grlc/bin/gunicorn ] || [ "$(cat .venv-grlc/.installed 2>/dev/nul
     rm -f "$log"
     .venv-grlc/bin/python -c "import grlc.server" >/dev/null
     echo "$grlc_version" >.venv-grlc/.installed
+fi
+# Comunica (a federated SPARQL engine the tests run as a client of kg serve) into the project's own folder, through npm.
+comunica_version=4
+if [ "$(cat .node-comunica/.installed 2>/dev/null)" != "$comunica_version" ]; then
+    echo "setup: installing Comunica $comunica_version into .node-comunica" >&2
+    mkdir -p .node-comunica
+    (cd .node-comunica && npm install --no-audit --no-fund --loglevel=error "@comunica/query-sparql@$comunica_version") >&2
+    echo "$comunica_version" >.node-comunica/.installed
 fi
 # Byte-compile kg as pip does for an installed package, so that `kg` starts fast even where
 # PYTHONDONTWRITEBYTECODE is set (stale files are recompiled; this is quick when nothing changed).

@@ -16,12 +16,13 @@ from kg.cli import main
 from kg.export import export
 from kg.network import from_store
 from kg.stores import Store
-from kg.vocab import ID
+from kg.vocab import GRAPH, ID, SOURCE_GRAPHS
 
 EXPORTS = Path(__file__).resolve().parent.parent / "exports"
 EXPECTED = [
-    "model-community-group-buying.html", "model-content.html", "model-distribution.html", "model-group-buying.html",
-    "ontology.html", "sce.graphml", "sce.html", "sce.jsonld", "sce.nt", "sce.rdf", "sce.ttl",
+    "context.jsonld", "model-community-group-buying.html", "model-content.html", "model-distribution.html",
+    "model-group-buying.html", "ontology.html", "sce.graphml", "sce.html", "sce.jsonld", "sce.nq", "sce.nt",
+    "sce.rdf", "sce.trig", "sce.ttl",
 ]  # fmt: skip
 
 
@@ -49,6 +50,33 @@ def test_rdf_exports_hold_the_whole_graph(fresh: Path, name: str, store: Store) 
     assert len(parsed) == store.triple_count()
 
 
+@pytest.mark.parametrize("name", ["sce.trig", "sce.nq"])
+def test_dataset_exports_keep_every_graph_with_its_statements(fresh: Path, name: str, store: Store) -> None:
+    """pyoxigraph and rdflib each read every named graph of the dataset, with as many statements as the store's."""
+    import rdflib
+
+    from kg.stores.rdffiles import rdf_format
+
+    by_graph: dict[str, int] = {}
+    for quad in ox.parse(path=str(fresh / name), format=rdf_format(fresh / name)):
+        assert isinstance(quad.graph_name, ox.NamedNode), quad
+        by_graph[quad.graph_name.value] = by_graph.get(quad.graph_name.value, 0) + 1
+    assert sorted(by_graph.items()) == store.graphs()
+    dataset = rdflib.Dataset()
+    dataset.parse(fresh / name, format={"sce.trig": "trig", "sce.nq": "nquads"}[name])
+    read = {str(g.identifier): len(g) for g in dataset.graphs() if len(g)}
+    assert read == dict(store.graphs()) and len(read) > 40
+
+
+def test_the_dataset_export_holds_the_source_records(store: Store) -> None:
+    """Each source's facts stay in its own graph, beside the graph of source records that says where they come from."""
+    quads = list(ox.parse(path=str(EXPORTS / "sce.nq"), format=ox.RdfFormat.N_QUADS))
+    records = [q for q in quads if q.graph_name == ox.NamedNode(GRAPH.sources)]
+    assert len(records) == dict(store.graphs())[GRAPH.sources] > 100
+    facts = [q for q in quads if q.graph_name.value.startswith(SOURCE_GRAPHS)]  # type: ignore[union-attr]
+    assert {str(q.graph_name.value) for q in facts} <= {str(q.subject.value) for q in records}  # type: ignore[union-attr]
+
+
 def test_graphml_has_labels_and_classes_for_gephi(fresh: Path, store: Store) -> None:
     graph = nx.read_graphml(fresh / "sce.graphml", force_multigraph=True)
     assert graph.number_of_nodes() == from_store(store).number_of_nodes()
@@ -64,7 +92,9 @@ def test_export_command_writes_into_dir(runner: CliRunner, tmp_path: Path) -> No
     assert (tmp_path / "out" / "sce.ttl").read_bytes() == (EXPORTS / "sce.ttl").read_bytes()
 
 
-@pytest.mark.parametrize("name", ["sce.ttl", "sce.nt", "sce.jsonld", "sce.rdf", "sce.html", "model-content.html"])
+@pytest.mark.parametrize(
+    "name", ["sce.ttl", "sce.nt", "sce.jsonld", "sce.rdf", "sce.trig", "sce.nq", "sce.html", "model-content.html"]
+)
 def test_exports_write_language_tags_as_the_sources_do(name: str) -> None:
     text = (EXPORTS / name).read_text(encoding="utf-8")
     assert "zh-Hans" in text and "zh-hans" not in text

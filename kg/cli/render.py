@@ -115,7 +115,8 @@ def _query_graph(
 )
 @pass_app
 def export_command(app: App, folder: str) -> None:
-    """Write the graph as Turtle, N-Triples, JSON-LD, RDF/XML and GraphML, and its HTML views, into --dir.
+    """Write the graph as Turtle, N-Triples, JSON-LD, RDF/XML and GraphML, the dataset with its named graphs as TriG
+    and N-Quads, and the graph's HTML views, into --dir.
 
     The files are byte-for-byte reproducible: the same graph always gives the same bytes.
     """

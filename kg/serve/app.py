@@ -28,10 +28,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..catalog import check_network_reach
 from ..errors import InputError, KGError, decoded
+from ..examples import EXAMPLES_PATH
+from ..jsonld import CONTEXT_PATH, context_document
 from ..sparqltext import query_form
+from ..void import VOID_PATH
 from .cache import matches
 from .direct import Direct
-from .jobs import VOID_PATH, HTTPError, Job, graph_list
+from .jobs import HTTPError, Job, graph_list
 from .negotiate import acceptable, choose, choose_page, page_acceptable
 from .openapi import openapi
 from .querypage import docs_page, prefers_html, query_page
@@ -73,6 +76,8 @@ def create_app(pool: Pool, settings: Settings) -> ASGIApp:
         Route("/ontology{rest:path}", server.resource, methods=["GET", "HEAD"]),
         Route("/node", server.resource, methods=["GET", "HEAD"]),
         Route(VOID_PATH, server.void, methods=["GET", "HEAD"]),
+        Route(EXAMPLES_PATH, server.examples, methods=["GET", "HEAD"]),
+        Route(f"/{CONTEXT_PATH}", json_ld_context, methods=["GET", "HEAD"]),
         Route("/static/vis-network.min.js", vis_network, methods=["GET", "HEAD"]),
         *(Route(f"/static/{name}", renderer_file, methods=["GET", "HEAD"]) for name in RENDERER_FILES),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
@@ -247,7 +252,7 @@ class _Server:
         named = graph is not None or "default" in query
         if request.method in ("GET", "HEAD"):
             if not named:
-                raise HTTPError(400, "name the graph: ?graph=IRI or ?default")
+                return await self.dataset(request)
             head = request.method == "HEAD"  # whether the graph is there, without computing its triples
             job = Job("graph-head" if head else "graph-get", format=self.negotiate(request, "graph"), graph=graph)
             return await self.answer(job, head=head, request=request)
@@ -263,6 +268,14 @@ class _Server:
         base = str(request.base_url) if not named else ""
         job = Job(kind, format=media, graph=graph, body=body, base=base, strict=self.settings.strict)
         return await self.answer(job)
+
+    async def dataset(self, request: Request) -> Response:
+        """``GET /store`` without a graph: the whole dataset, as Jena's Fuseki and Oxigraph's server give it — TriG
+        (the default) or N-Quads with every graph named, or, when ``Accept`` takes only formats of triples, the union
+        of the graphs, which is ``/sparql``'s default graph."""
+        fmt = choose(request.headers.get("accept", ""), "dataset") or self.negotiate(request, "graph")
+        head = request.method == "HEAD"
+        return await self.answer(Job("graph-head" if head else "dataset-get", format=fmt), head=head, request=request)
 
     async def graph_body(self, request: Request) -> tuple[str, bytes]:
         """The RDF a graph-store write sends: the body itself, or each file of a multipart/form-data body."""
@@ -349,6 +362,19 @@ class _Server:
         response.headers["Vary"] = "Accept"
         return response
 
+    async def examples(self, request: Request) -> Response:
+        """The named queries as SPARQL examples (SHACL's ``sh:SPARQLExecutable``), Turtle unless ``Accept`` asks for
+        another RDF format."""
+        endpoint = str(request.base_url).rstrip("/") + "/sparql"
+        try:
+            fmt = self.negotiate(request, "graph")
+            job = Job("examples", format=fmt, graph=endpoint, base=str(request.base_url))
+            response = await self.answer(job, head=request.method == "HEAD")
+        except HTTPError as error:
+            raise _varied(error, {"Vary": "Accept"}) from None
+        response.headers["Vary"] = "Accept"
+        return response
+
     async def openapi(self, request: Request) -> Response:
         return JSONResponse(openapi(str(request.base_url).rstrip("/")))
 
@@ -399,6 +425,12 @@ async def vis_network(request: Request) -> Response:
 
 #: The project renderer's files (``kg/templates``) that kg serve's pages use as well, at ``/static/<name>``: its page
 #: script, which the node pages' drawings run, and the parts of a drawing it shares with the query page's Graph view.
+async def json_ld_context(request: Request) -> Response:
+    """The JSON-LD context of the graph's compact documents, published at a stable address (never fetched by kg)."""
+    headers = {"Cache-Control": "max-age=3600"}
+    return Response(context_document(), media_type="application/ld+json", headers=headers)
+
+
 RENDERER_FILES = {"graph.js": "text/javascript", "graph-ui.js": "text/javascript", "graph-ui.css": "text/css"}
 
 

@@ -7,7 +7,6 @@ turns that into the response.
 
 from __future__ import annotations
 
-import urllib.parse
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,28 +15,11 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from ..errors import InputError, KGError
-from ..results import RDF_FORMATS, WRITERS, Result, WriteOptions, str_value
+from ..results import RDF_FORMATS, WRITERS, Result, WriteOptions
 from ..stores import GraphStore
 from ..updates import OwnGraphError, UpdateConflict
-from ..vocab import BASE, DCT, GRAPH, ONTOLOGY_IRI, PREFIXES, is_own_graph
-
-#: Where the server describes its dataset with VoID (RFC 5785's well-known place for it).
-VOID_PATH = "/.well-known/void"
-#: The licence the data is published under, as the ontology states it.
-LICENCE = "SELECT ?licence WHERE { ?ontology dct:license ?licence }"
-#: Every property and class the statements use.
-TERMS_USED = "SELECT DISTINCT ?term WHERE { { ?s ?term ?o } UNION { ?s a ?term } }"
-
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-W3C_FORMATS = "http://www.w3.org/ns/formats/"
-#: The W3C's names of the formats kg writes, for the service description.
-FORMAT_IRIS = {
-    "json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
-    "tsv": "SPARQL_Results_TSV", "turtle": "Turtle", "nt": "N-Triples", "nq": "N-Quads", "trig": "TriG",
-    "jsonld": "JSON-LD", "rdfxml": "RDF_XML",
-}  # fmt: skip
+from ..vocab import GRAPH, is_own_graph
+from ..void import VOID_PATH, description, void_dataset
 
 
 class HTTPError(KGError):
@@ -64,8 +46,8 @@ class Job:
 
     Attributes:
         kind: ``query``, ``named``, ``describe``, ``void``, ``update``, ``graph-get``, ``graph-head`` (whether the
-            graph is there, without its triples), ``graph-put``, ``graph-post``, ``graph-delete``; for the pages:
-            ``node``, ``graph-page``, ``ontology``.
+            graph is there, without its triples), ``dataset-get`` (every graph), ``graph-put``, ``graph-post``,
+            ``graph-delete``; for the pages: ``node``, ``graph-page``, ``ontology``.
         text: the SPARQL, the named query's name, the body of a graph-store write, or the IRI of a node's page.
         format: the writer to use (a name in WRITERS, or ``html`` for a page), or the media type of a body written.
         graph: the graph of a graph-store request or graph page (None: the default graph); the endpoint's URL for
@@ -147,8 +129,30 @@ def _holds(store: GraphStore, graph: str | None) -> bool:
 def _graph_get(store: GraphStore, job: Job, sink: Sink) -> None:
     if job.graph is not None and not _holds(store, job.graph):
         raise HTTPError(404, f"no graph <{job.graph}> in the store")
+    if job.graph and _keeps_graphs(job.format):  # N-Quads or TriG: the graph's statements with its name
+        _write(Result.from_quads(store.match(graph=ox.NamedNode(job.graph))), job, sink)
+        return
+    if job.graph and job.format == "jsonld":  # a graph's page or the ontology: compact, as the nodes' pages
+        _write_described([q.triple for q in store.match(graph=ox.NamedNode(job.graph))], job, sink)
+        return
     dataset = [job.graph] if job.graph else []
     _write(store.query("CONSTRUCT WHERE { ?s ?p ?o }", default_graphs=dataset, named_graphs=[]), job, sink)
+
+
+def _keeps_graphs(format: str) -> bool:
+    """Whether the writer ``format`` writes statements with their graphs (N-Quads, TriG).
+
+    >>> _keeps_graphs("trig"), _keeps_graphs("turtle")
+    (True, False)
+    """
+    return "dataset" in WRITERS[format].kinds
+
+
+def _dataset_get(store: GraphStore, job: Job, sink: Sink) -> None:
+    """The whole dataset: every statement with its graph (N-Quads, TriG), or in a format of triples the union of the
+    graphs, each statement once, as ``/sparql``'s default graph holds them."""
+    whole = Result.from_quads(store.quads()) if _keeps_graphs(job.format) else Result.from_triples(store.triples())
+    _write(whole, job, sink)
 
 
 def _graph_head(store: GraphStore, job: Job, sink: Sink) -> None:
@@ -272,7 +276,19 @@ def _node(store: GraphStore, job: Job, sink: Sink) -> None:
         else:
             _html(sink, pages.node_page(store, job.text, lang=lang, here=here))
     else:
-        _write(Result.from_triples(list(pages.resource_triples(store, job.text))), job, sink)
+        _write_described(list(pages.resource_triples(store, job.text)), job, sink)
+
+
+def _write_described(triples: list[ox.Triple], job: Job, sink: Sink) -> None:
+    """What the server says about one of the graph's IRIs: as JSON-LD, compact with kg's context (for web
+    developers, who read it as JSON); in the other formats, by their writers."""
+    if job.format != "jsonld":
+        _write(Result.from_triples(triples), job, sink)
+        return
+    from .. import jsonld
+
+    sink.start(200, WRITERS["jsonld"].media_type)
+    sink.write(jsonld.compact(triples))
 
 
 def _graph_page(store: GraphStore, job: Job, sink: Sink) -> None:
@@ -301,125 +317,25 @@ def _void(store: GraphStore, job: Job, sink: Sink) -> None:
     _write(Result.from_triples(void_dataset(store, dataset, endpoint=job.graph or "")), job, sink)
 
 
-def _iri(value: str) -> ox.NamedNode:
-    return ox.NamedNode(value)
+def _examples(store: GraphStore, job: Job, sink: Sink) -> None:
+    from ..examples import EXAMPLES_PATH, examples
 
+    listing = job.base.rstrip("/") + EXAMPLES_PATH
+    _write(Result.from_triples(examples(listing, endpoint=job.graph or "")), job, sink)
 
-def description(store: GraphStore, endpoint: str) -> list[ox.Triple]:
-    """The SPARQL service description of ``endpoint``: ``sd:Service``, its formats and features, and its dataset,
-    described both as ``sd:Dataset`` (the default graph and each named graph with its triples) and by VoID (as
-    ``VOID_PATH`` serves it)."""
-    service, dataset, default = ox.BlankNode("service"), ox.BlankNode("dataset"), ox.BlankNode("default")
-    iri = _iri
-    triples = [
-        ox.Triple(service, iri(RDF_TYPE), iri(SD + "Service")),
-        ox.Triple(service, iri(SD + "endpoint"), iri(endpoint)),
-        ox.Triple(service, iri(SD + "supportedLanguage"), iri(SD + "SPARQL11Query")),
-        ox.Triple(service, iri(SD + "supportedLanguage"), iri(SD + "SPARQL11Update")),
-        ox.Triple(service, iri(SD + "feature"), iri(SD + "UnionDefaultGraph")),
-        ox.Triple(service, iri(SD + "feature"), iri(SD + "BasicFederatedQuery")),
-        ox.Triple(service, iri(SD + "defaultDataset"), dataset),
-        ox.Triple(dataset, iri(RDF_TYPE), iri(SD + "Dataset")),
-        ox.Triple(dataset, iri(SD + "defaultGraph"), default),
-        ox.Triple(default, iri(RDF_TYPE), iri(SD + "Graph")),
-        ox.Triple(default, iri(VOID + "triples"), _count(store.triple_count())),
-    ]
-    for key in FORMAT_IRIS.values():
-        triples.append(ox.Triple(service, iri(SD + "resultFormat"), iri(W3C_FORMATS + key)))
-    sizes = store.graphs()
-    for index, (graph, size) in enumerate(sizes):
-        if not graph:
-            continue
-        named, inner = ox.BlankNode(f"named{index}"), ox.BlankNode(f"graph{index}")
-        triples += [
-            ox.Triple(dataset, iri(SD + "namedGraph"), named),
-            ox.Triple(named, iri(SD + "name"), iri(graph)),
-            ox.Triple(named, iri(SD + "graph"), inner),
-            ox.Triple(inner, iri(RDF_TYPE), iri(SD + "Graph")),
-            ox.Triple(inner, iri(VOID + "triples"), _count(size)),
-        ]
-    return triples + void_dataset(store, dataset, endpoint=endpoint, sizes=sizes)
-
-
-def void_dataset(
-    store: GraphStore,
-    dataset: ox.NamedNode | ox.BlankNode,
-    *,
-    endpoint: str,
-    sizes: Sequence[tuple[str, int]] | None = None,
-) -> list[ox.Triple]:
-    """A VoID description of the store as the dataset ``dataset``: its title, licence (as the ontology states it),
-    SPARQL endpoint, triples (of the union of its graphs, each triple once, as the endpoint's default graph holds
-    them), the vocabularies its statements use, and each named graph as a subset with its triples
-    (the subset is named by the graph's IRI, but for a ``file:`` graph: see :func:`_subset`).
-
-    Args:
-        sizes: the store's graphs with their triples, when the caller has them already.
-    """
-    iri = _iri
-    triples = [
-        ox.Triple(dataset, iri(RDF_TYPE), iri(VOID + "Dataset")),
-        ox.Triple(dataset, iri(DCT.term("title")), ox.Literal("Social e-commerce knowledge graph", language="en")),
-        ox.Triple(dataset, iri(DCT.term("title")), ox.Literal("社交电商知识图谱", language="zh-Hans")),
-        ox.Triple(dataset, iri(VOID + "sparqlEndpoint"), iri(endpoint)),
-        ox.Triple(dataset, iri(VOID + "uriSpace"), ox.Literal(BASE)),
-        ox.Triple(dataset, iri(VOID + "triples"), _count(store.triple_count())),
-    ]
-    for licence in store.select(LICENCE, ontology=iri(ONTOLOGY_IRI)):
-        triples.append(ox.Triple(dataset, iri(DCT.license), licence["licence"]))
-    triples += [ox.Triple(dataset, iri(VOID + "vocabulary"), iri(v)) for v in vocabularies(store)]
-    for index, (graph, size) in enumerate(store.graphs() if sizes is None else sizes):
-        if graph:
-            subset = _subset(graph, index)
-            triples += [
-                ox.Triple(dataset, iri(VOID + "subset"), subset),
-                ox.Triple(subset, iri(RDF_TYPE), iri(VOID + "Dataset")),
-                ox.Triple(subset, iri(VOID + "triples"), _count(size)),
-            ]
-            if isinstance(subset, ox.BlankNode):
-                title = urllib.parse.unquote(graph.rstrip("/").rsplit("/", 1)[-1])
-                triples.append(ox.Triple(subset, iri(DCT.term("title")), ox.Literal(title)))
-    return triples
-
-
-def _subset(graph: str, index: int) -> ox.NamedNode | ox.BlankNode:
-    """The VoID subset of a named graph: named by the graph's IRI, except a ``file:`` graph (a ``--data`` file's),
-    whose IRI is a path on the server's disk that VoID would publish: a blank node, titled by the file's name.
-
-    >>> _subset("https://w3id.org/sce/graph/seed", 3), _subset("file:///home/me/shops.ttl", 3)
-    (<NamedNode value=https://w3id.org/sce/graph/seed>, <BlankNode value=subset3>)
-    """
-    return ox.BlankNode(f"subset{index}") if graph.startswith("file:") else ox.NamedNode(graph)
-
-
-def vocabularies(store: GraphStore) -> list[str]:
-    """The vocabularies (of the prefixes kg knows) whose properties or classes the store's statements use, each named
-    as VoID advises: a hash namespace without its ``#`` (``http://www.w3.org/2004/02/skos/core``), a slash namespace
-    as it is (``https://schema.org/``)."""
-    used = {str_value(row[0]) for row in store.query(TERMS_USED).rows}
-    found = set()
-    for prefix, namespace in PREFIXES.items():
-        if prefix != "id" and any(term.startswith(namespace) for term in used):
-            found.add(namespace.removesuffix("#"))
-    return sorted(found)
-
-
-def _count(size: int) -> ox.Literal:
-    return ox.Literal(str(size), datatype=_INTEGER)
-
-
-_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 _JOBS: dict[str, Any] = {
     "query": _query,
     "named": _named,
     "describe": _describe,
     "void": _void,
+    "examples": _examples,
     "node": _node,
     "graph-page": _graph_page,
     "ontology": _ontology,
     "update": _update,
     "graph-get": _graph_get,
+    "dataset-get": _dataset_get,
     "graph-head": _graph_head,
     "graph-put": _graph_put,
     "graph-post": _graph_post,

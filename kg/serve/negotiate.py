@@ -8,8 +8,12 @@
 'turtle'
 >>> choose("image/png", "select") is None
 True
+>>> choose("*/*", "dataset"), choose("application/n-quads", "dataset"), choose("text/turtle", "dataset")
+('trig', 'nq', None)
 >>> choose_page("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"), choose_page("*/*")
 ('html', 'turtle')
+>>> choose_page("application/json"), choose_page("application/ld+json")
+('jsonld', 'jsonld')
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ ALIASES = {
     "text/xml": "xml",
 }
 #: The writer chosen when the client takes anything, by kind of result.
-DEFAULTS = {"select": "json", "ask": "json", "graph": "turtle"}
+DEFAULTS = {"select": "json", "ask": "json", "graph": "turtle", "dataset": "trig"}
 
 
 def parse_accept(header: str) -> list[tuple[str, float]]:
@@ -82,6 +86,8 @@ def acceptable(kind: str) -> str:
     return ", ".join(dict.fromkeys(WRITERS[name].media_type for _, name in offered(kind)))
 
 
+#: Plain JSON: a resource answers it with compact JSON-LD (``application/ld+json``), which is JSON with a context.
+JSON_TYPE = "application/json"
 #: The media types of a page for people; a resource's HTML page stands beside the RDF writers.
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -92,6 +98,7 @@ def choose_page(accept: str) -> str | None:
     ranges = parse_accept(accept) or [("*/*", 1.0)]
     pairs = offered("graph")
     pairs[1:1] = [(media, "html") for media in HTML_TYPES]
+    pairs.append((JSON_TYPE, "jsonld"))  # compact JSON-LD reads as plain JSON
     scored = [(_quality(media, ranges), -i, name) for i, (media, name) in enumerate(pairs)]
     q, _, name = max(scored)
     return name if q > 0 else None
@@ -99,4 +106,5 @@ def choose_page(accept: str) -> str | None:
 
 def page_acceptable() -> str:
     """The media types a resource is offered in, for a 406 message."""
-    return ", ".join(dict.fromkeys([HTML_TYPES[0], *(WRITERS[name].media_type for _, name in offered("graph"))]))
+    types = [HTML_TYPES[0], *(WRITERS[name].media_type for _, name in offered("graph")), JSON_TYPE]
+    return ", ".join(dict.fromkeys(types))
