@@ -213,6 +213,7 @@ def main(
 # The command modules register themselves on ``main`` when imported.
 from . import analytics as _analytics  # noqa: E402,F401
 from . import graph as _graph  # noqa: E402,F401
+from . import mcp as _mcp  # noqa: E402,F401
 from . import query as _query  # noqa: E402,F401
 from . import remote as _remote  # noqa: E402,F401
 from . import render as _render  # noqa: E402,F401

@@ -55,9 +55,9 @@ class Settings:
     cors: tuple[str, ...] = ("*",)
 
 
-def create_app(pool: Pool, settings: Settings) -> ASGIApp:
+def create_app(pool: Pool, settings: Settings, *, mcp: ASGIApp | None = None) -> ASGIApp:
     """The application answering with ``pool``'s workers: Starlette's, with queries from clients other than browsers
-    taking the short way (:mod:`kg.serve.direct`)."""
+    taking the short way (:mod:`kg.serve.direct`), and the MCP endpoint ``mcp`` (see :mod:`kg.mcp`) at ``/mcp``."""
     server = _Server(pool, settings)
     routes = [
         Route("/sparql", server.sparql, methods=["GET", "POST"]),
@@ -74,6 +74,7 @@ def create_app(pool: Pool, settings: Settings) -> ASGIApp:
         Route("/static/vis-network.min.js", vis_network, methods=["GET", "HEAD"]),
         *(Route(f"/static/{name}", renderer_file, methods=["GET", "HEAD"]) for name in RENDERER_FILES),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        *([Route("/mcp", mcp, methods=["GET", "POST", "DELETE"])] if mcp is not None else []),
     ]
     cors = Middleware(
         CORSMiddleware,

@@ -66,7 +66,7 @@ class Job:
     Attributes:
         kind: ``query``, ``named``, ``describe``, ``void``, ``update``, ``graph-get``, ``graph-head`` (whether the
             graph is there, without its triples), ``graph-put``, ``graph-post``, ``graph-delete``; for the pages:
-            ``node``, ``graph-page``, ``ontology``.
+            ``node``, ``graph-page``, ``ontology``; ``mcp``, a call of an MCP tool (see :mod:`kg.mcp`).
         text: the SPARQL, the named query's name, the body of a graph-store write, or the IRI of a node's page.
         format: the writer to use (a name in WRITERS, or ``html`` for a page), or the media type of a body written.
         graph: the graph of a graph-store request or graph page (None: the default graph); the endpoint's URL for
@@ -218,6 +218,12 @@ def _graph_delete(store: GraphStore, job: Job, sink: Sink) -> None:
         raise HTTPError(404, f"no graph <{job.graph}> in the store")
     store.update(f"DROP SILENT GRAPH {ox.NamedNode(job.graph)}" if job.graph else "DROP SILENT DEFAULT")
     sink.start(204, "text/plain")
+
+
+def _mcp(store: GraphStore, job: Job, sink: Sink) -> None:
+    from ..mcp import perform as perform_call
+
+    perform_call(store, job, sink)
 
 
 def _describe(store: GraphStore, job: Job, sink: Sink) -> None:
@@ -392,6 +398,7 @@ _JOBS: dict[str, Any] = {
     "query": _query,
     "named": _named,
     "describe": _describe,
+    "mcp": _mcp,
     "void": _void,
     "node": _node,
     "graph-page": _graph_page,
