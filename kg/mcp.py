@@ -316,9 +316,7 @@ def table(store: GraphStore, result: Result, *, limit: int = MAX_ROWS, lang: str
             "sources": sources(store, iris, lang),
         }
     raw = list(itertools.islice(result.stream(), limit + 1))
-    rows = [
-        {v: python_value(t) for v, t in zip(result.vars, row, strict=False) if t is not None} for row in raw[:limit]
-    ]
+    rows = [{v: json_value(t) for v, t in zip(result.vars, row, strict=False) if t is not None} for row in raw[:limit]]
     rows, cut = _fitted(rows)
     iris = {t.value for row in raw[: len(rows)] for t in row if isinstance(t, ox.NamedNode)}
     return {
@@ -328,6 +326,21 @@ def table(store: GraphStore, result: Result, *, limit: int = MAX_ROWS, lang: str
         "truncated": len(raw) > limit or cut,
         "sources": sources(store, iris, lang),
     }
+
+
+def json_value(term: Any) -> Any:
+    """A term as a JSON value: numbers as numbers (a whole number as an integer, whatever its XSD type), booleans as
+    booleans, everything else as its plain string.
+
+    >>> json_value(ox.Literal("74565800", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")))
+    74565800
+    >>> json_value(ox.Literal("2.50", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")))
+    2.5
+    """
+    value = python_value(term)
+    if isinstance(value, float) and isinstance(term, ox.Literal) and term.value.lstrip("+-").isdigit():
+        return int(term.value)
+    return value
 
 
 def _fitted(items: list[Any]) -> tuple[list[Any], bool]:
@@ -401,7 +414,7 @@ def describe_node(store: GraphStore, word: str, *, limit: int = MAX_ROWS, lang: 
     iri = resolve(store, word)
     records = describe(store, iri, lang=lang).records()
     keys = ("direction", "property", "property_label", "value", "value_label", "graph", "source", "url")
-    statements = [{k: python_value(r[k]) for k in keys if r.get(k) is not None} for r in records[:limit]]
+    statements = [{k: json_value(r[k]) for k in keys if r.get(k) is not None} for r in records[:limit]]
     statements, cut = _fitted(statements)
     found: dict[str, dict[str, str]] = {}
     for record in records:
