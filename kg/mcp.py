@@ -23,6 +23,7 @@ each statement's graph and the source that graph was derived from.
 from __future__ import annotations
 
 import contextlib
+import hmac
 import itertools
 import json
 from collections.abc import AsyncIterator, Iterable, Mapping
@@ -104,13 +105,13 @@ def parameter_schema(param: Parameter) -> dict[str, Any]:
 
     >>> from kg.catalog import parse_parameter
     >>> parameter_schema(parse_parameter("_model_iri"))["description"]
-    'model: a name, CURIE or IRI (模式名称、CURIE 或 IRI)'
+    'model: a name, CURIE or IRI (名称、CURIE 或 IRI)'
     >>> parameter_schema(parse_parameter("_count_integer"))["type"]
     'integer'
     """
     schema = dict(_KINDS.get(param.kind, {"type": "string"}))
     if param.kind == "iri":
-        schema["description"] = f"{param.name}: a name, CURIE or IRI (模式名称、CURIE 或 IRI)"
+        schema["description"] = f"{param.name}: a name, CURIE or IRI (名称、CURIE 或 IRI)"
     else:
         schema["description"] = f"{param.name} ({param.kind})"
     return schema
@@ -119,6 +120,16 @@ def parameter_schema(param: Parameter) -> dict[str, Any]:
 def bilingual(english: str, chinese: str) -> str:
     """One description in both languages: the English, then the Chinese (when there is one and it differs)."""
     return english if not chinese or chinese == english else f"{english}\n\n{chinese}"
+
+
+def _sentences(parts: Iterable[str], stop: str) -> str:
+    """``parts`` as one text, each ended by ``stop`` unless it ends a sentence already.
+
+    >>> _sentences(["The models", "Each with its name."], ". "), _sentences(["模式", "每种模式。"], "。")
+    ('The models. Each with its name.', '模式。每种模式。')
+    """
+    ended = [p if p[-1] in ".。!?！？" else p + stop for p in parts if p]
+    return "".join(ended).strip()
 
 
 def query_tool(query: NamedQuery) -> dict[str, Any]:
@@ -131,8 +142,8 @@ def query_tool(query: NamedQuery) -> dict[str, Any]:
     True
     """
     summary_zh, description_zh = in_language(query, "zh-Hans")
-    english = " ".join(part for part in (query.summary, query.description) if part) or query.name
-    chinese = " ".join(part for part in (summary_zh, description_zh) if part and part not in english)
+    english = _sentences((query.summary, query.description), ". ") or query.name
+    chinese = _sentences((summary_zh, description_zh), "。") if summary_zh else ""
     properties = {p.name: parameter_schema(p) for p in query.parameters}
     clash = set(properties) & {"lang", "limit"}
     if clash:
@@ -200,6 +211,21 @@ def _fixed_tools() -> list[dict[str, Any]]:
     ]
 
 
+#: The tool that writes: listed and answered only over HTTP, for a request carrying the server's write token.
+UPDATE = "sparql_update"
+UPDATE_TOOL: dict[str, Any] = {
+    "name": UPDATE,
+    "title": "SPARQL update",
+    "description": bilingual(
+        "A SPARQL 1.1 update, as /sparql takes it with the write token; kg's own graphs cannot be written.",
+        "SPARQL 1.1 更新（需写入令牌）；不能写入 kg 自身的图。",
+    ),
+    "input_schema": _schema({"update": {"type": "string", "description": "the SPARQL update"}}, ["update"]),
+}
+_WRITES_OFF = "writes are off; start kg serve with KG_SERVE_TOKEN set to allow them"
+_WRITES_NEED = "this write needs the header Authorization: Bearer <KG_SERVE_TOKEN>"
+
+
 @cache
 def tool_specs() -> tuple[dict[str, Any], ...]:
     """Every tool: the four fixed ones, then one per named query.
@@ -211,7 +237,7 @@ def tool_specs() -> tuple[dict[str, Any], ...]:
         KGError: a named query is called like a fixed tool.
     """
     fixed = _fixed_tools()
-    names = {t["name"] for t in fixed}
+    names = {t["name"] for t in fixed} | {UPDATE}
     clash = names & set(catalog())
     if clash:
         raise KGError(f"a named query is called {sorted(clash)[0]!r}, the name of one of kg's own tools")
@@ -417,7 +443,7 @@ def describe_node(store: GraphStore, word: str, *, limit: int = MAX_ROWS, lang: 
     statements = [{k: json_value(r[k]) for k in keys if r.get(k) is not None} for r in records[:limit]]
     statements, cut = _fitted(statements)
     found: dict[str, dict[str, str]] = {}
-    for record in records:
+    for record in records[: len(statements)]:  # the sources of the statements given, not of those left out
         _add_source(found, record)
     return {
         "node": iri,
@@ -562,35 +588,68 @@ class Calls:
     Args:
         pool: the workers.
         allow_service: let SPARQL's SERVICE reach the network.
-        endpoint: the SPARQL endpoint VoID names ("" when there is none, as over stdio).
+        token: the bearer token that lets an HTTP request write (None: writes are off, as over stdio).
     """
 
-    def __init__(self, pool: Pool, *, allow_service: bool = False, endpoint: str = "") -> None:
+    def __init__(self, pool: Pool, *, allow_service: bool = False, token: str | None = None) -> None:
         self.pool = pool
         self.allow_service = allow_service
-        self.endpoint = endpoint
+        self.token = token
 
-    async def run(self, tool: str, arguments: Mapping[str, Any]) -> bytes:
-        """The answer's bytes.
+    async def run(self, tool: str, arguments: Mapping[str, Any], *, endpoint: str = "") -> bytes:
+        """The answer's bytes (``endpoint``: the SPARQL endpoint VoID names, "" where there is none).
 
         Raises:
             HTTPError: the call failed (400 for a bad argument), or ran past the timeout (503).
         """
         from .serve.jobs import Job
 
-        params = (("allow_service", "1" if self.allow_service else "0"), ("endpoint", self.endpoint))
+        params = (("allow_service", "1" if self.allow_service else "0"), ("endpoint", endpoint))
         job = Job("mcp", tool, body=json.dumps(dict(arguments)).encode(), params=params)
         given = await self.pool.run(job)
         return b"".join([piece async for piece in given.body])
 
-    async def call_tool(self, name: str, arguments: Mapping[str, Any] | None) -> types.CallToolResult:
+    def writes(self, request: Any) -> bool:
+        """Whether ``request`` (an HTTP request; None over stdio) carries the write token as a bearer token."""
+        headers = getattr(request, "headers", None)
+        if self.token is None or headers is None:
+            return False
+        scheme, _, value = str(headers.get("authorization", "")).partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), self.token.encode())
+
+    async def update(self, arguments: Mapping[str, Any]) -> bytes:
+        """Run a SPARQL update (the pool takes every worker for it, as for ``/sparql``); its answer as JSON bytes.
+
+        Raises:
+            HTTPError: the update is refused or fails (400, 403 for kg's own graphs), or ran past the timeout.
+        """
+        from .serve.jobs import HTTPError, Job
+
+        try:
+            values = checked(UPDATE_TOOL, arguments)
+            check_network_reach(str(values["update"]), allow_service=self.allow_service, source="update")
+        except KGError as error:
+            raise HTTPError(400, str(error)) from None
+        given = await self.pool.run(Job("update", str(values["update"])))
+        async for _ in given.body:
+            pass
+        return json.dumps({"updated": True, "truncated": False, "sources": []}).encode()
+
+    async def call_tool(
+        self, name: str, arguments: Mapping[str, Any] | None, *, request: Any = None
+    ) -> types.CallToolResult:
         """A tool's answer as structured content (and its JSON as text); an error as one line."""
         import mcp.types as types
 
         from .serve.jobs import HTTPError
 
         try:
-            data = await self.run(name, arguments or {})
+            if name == UPDATE:
+                if not self.writes(request):
+                    raise HTTPError(403, f"{UPDATE}: {_WRITES_OFF if self.token is None else _WRITES_NEED}")
+                data = await self.update(arguments or {})
+            else:
+                data = await self.run(name, arguments or {})
         except HTTPError as error:
             line = " ".join(str(error).split())
             return types.CallToolResult(content=[types.TextContent(type="text", text=line)], is_error=True)
@@ -599,8 +658,8 @@ class Calls:
             content=[types.TextContent(type="text", text=text)], structured_content=json.loads(text)
         )
 
-    async def read_resource(self, uri: str) -> types.ReadResourceResult:
-        """A resource's text, from the files or (VoID) the store."""
+    async def read_resource(self, uri: str, *, endpoint: str = "") -> types.ReadResourceResult:
+        """A resource's text, from the files or (VoID, naming ``endpoint``) the store."""
         import mcp.types as types
 
         from .serve.jobs import HTTPError
@@ -608,7 +667,7 @@ class Calls:
         try:
             text = resource_text(uri)
             if text is None:
-                text = (await self.run("@void", {})).decode()
+                text = (await self.run("@void", {}, endpoint=endpoint)).decode()
         except (HTTPError, KGError) as error:
             from mcp.shared.exceptions import MCPError
 
@@ -631,19 +690,21 @@ def create_server(calls: Calls) -> Server[Any]:
     tools = [types.Tool.model_validate(spec, by_name=True) for spec in tool_specs()]
     for tool in tools:
         tool.annotations = types.ToolAnnotations(read_only_hint=True, open_world_hint=False, idempotent_hint=True)
+    writer = types.Tool.model_validate(UPDATE_TOOL, by_name=True)
+    writer.annotations = types.ToolAnnotations(read_only_hint=False, destructive_hint=True, open_world_hint=False)
     resources = [types.Resource.model_validate(spec, by_name=True) for spec in resource_specs()]
 
     async def list_tools(ctx: Any, params: Any) -> types.ListToolsResult:
-        return types.ListToolsResult(tools=tools)
+        return types.ListToolsResult(tools=[*tools, writer] if calls.writes(ctx.request) else tools)
 
     async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
-        return await calls.call_tool(params.name, params.arguments)
+        return await calls.call_tool(params.name, params.arguments, request=ctx.request)
 
     async def list_resources(ctx: Any, params: Any) -> types.ListResourcesResult:
         return types.ListResourcesResult(resources=resources)
 
     async def read_resource(ctx: Any, params: types.ReadResourceRequestParams) -> types.ReadResourceResult:
-        return await calls.read_resource(str(params.uri))
+        return await calls.read_resource(str(params.uri), endpoint=_sparql_endpoint(ctx.request))
 
     return Server(
         "kg",
@@ -655,6 +716,15 @@ def create_server(calls: Calls) -> Server[Any]:
         on_list_resources=list_resources,
         on_read_resource=read_resource,
     )
+
+
+def _sparql_endpoint(request: Any) -> str:
+    """The ``/sparql`` beside the ``/mcp`` an HTTP request came to; "" over stdio."""
+    if request is None or not hasattr(request, "scope"):
+        return ""
+    from .serve.app import endpoint
+
+    return endpoint(request).removesuffix("/mcp") + "/sparql"
 
 
 INSTRUCTIONS = (
@@ -703,10 +773,10 @@ class HTTPEndpoint:
     block itself). Each request stands alone (the SDK's stateless mode, answers as JSON): no session to keep.
     """
 
-    def __init__(self, pool: Pool, *, allow_service: bool = False) -> None:
+    def __init__(self, pool: Pool, *, allow_service: bool = False, token: str | None = None) -> None:
         from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 
-        self.server = create_server(Calls(pool, allow_service=allow_service))
+        self.server = create_server(Calls(pool, allow_service=allow_service, token=token))
         self.manager = StreamableHTTPSessionManager(app=self.server, json_response=True, stateless=True)
 
     @contextlib.asynccontextmanager

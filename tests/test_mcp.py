@@ -16,7 +16,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 
 from kg.catalog import catalog
-from kg.mcp import DESCRIBE, PATH, SEARCH, SPARQL, answer, resource_specs, tool_specs
+from kg.mcp import DESCRIBE, PATH, SEARCH, SPARQL, UPDATE, answer, resource_specs, tool_specs
 from kg.stores import Store
 from kg.vocab import ID, curie
 
@@ -184,6 +184,43 @@ def test_a_bad_argument_gets_one_clear_line(connect: Callable[[Scenario], None])
             assert result.is_error and line in text and "\n" not in text and "Traceback" not in text, text
 
     connect(scenario)
+
+
+def test_writes_need_the_servers_token_as_a_bearer_token(tmp_path: Path) -> None:
+    """Over HTTP, sparql_update is listed and answered only for a request carrying kg serve's write token."""
+    import httpx2
+    from mcp.client.streamable_http import streamable_http_client
+
+    token = "mcp-test-token"
+    update = "INSERT DATA { GRAPH <urn:mcp:test> { <urn:mcp:a> <urn:mcp:b> <urn:mcp:c> } }"
+    ask = "ASK { <urn:mcp:a> <urn:mcp:b> <urn:mcp:c> }"
+    with start_kg_serve(tmp_path, "--workers", "1", token=token) as server:
+        url = server.url.removesuffix("/sparql") + "/mcp"
+
+        async def main() -> None:
+            async with Client(url) as reader:
+                assert UPDATE not in {t.name for t in (await reader.list_tools()).tools}
+                refused = await reader.call_tool(UPDATE, {"update": update})
+                assert refused.is_error
+                assert (
+                    refused.content[0].text
+                    == f"{UPDATE}: this write needs the header Authorization: Bearer <KG_SERVE_TOKEN>"
+                )
+                assert _structured(await reader.call_tool(SPARQL, {"query": ask}))["boolean"] is False
+            headers = {"Authorization": f"Bearer {token}"}
+            http = httpx2.AsyncClient(headers=headers, timeout=30)
+            async with http, Client(streamable_http_client(url, http_client=http)) as writer:
+                tools = {t.name: t for t in (await writer.list_tools()).tools}
+                assert tools[UPDATE].annotations is not None and tools[UPDATE].annotations.destructive_hint
+                assert _structured(await writer.call_tool(UPDATE, {"update": update}))["updated"] is True
+                own = await writer.call_tool(UPDATE, {"update": "DROP GRAPH <https://w3id.org/sce/graph/seed>"})
+                assert own.is_error and "would write kg's own graph" in own.content[0].text
+            async with Client(url) as reader:
+                assert _structured(await reader.call_tool(SPARQL, {"query": ask}))["boolean"] is True
+                void = (await reader.read_resource("kg://void")).contents[0]
+                assert f"<http://rdfs.org/ns/void#sparqlEndpoint> <{server.url}>" in void.text  # type: ignore[union-attr]
+
+        anyio.run(main)
 
 
 # --- In one process --------------------------------------------------------------------------------------------------

@@ -37,6 +37,9 @@ def mcp_command(app: App, timeout: float, workers: int, allow_service: bool) -> 
     if on_disk and (app.data or not (Path(app.store_spec or "").expanduser() / "CURRENT").exists()):
         app.store(write=True).close()  # the files go in once, before the workers open the store
         app._store = None
+    elif app.data and not on_disk:
+        app.store().close()  # a bad file is one line here, before each worker would stumble on it
+        app._store = None
     spec = StoreSpec(app.store_spec, tuple(app.data) if not app.store_spec or is_remote(app.store_spec) else ())
     try:
         run_stdio(spec, timeout=timeout, workers=workers, allow_service=allow_service)

@@ -60,7 +60,7 @@ def serve(
             raise KGError(str(error)) from None
         from ..mcp import HTTPEndpoint
 
-        endpoint = HTTPEndpoint(pool, allow_service=allow_service)
+        endpoint = HTTPEndpoint(pool, allow_service=allow_service, token=settings.token)
         config = uvicorn.Config(
             create_app(pool, settings, mcp=endpoint),
             host=host,
