@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -240,3 +241,33 @@ def test_an_answer_is_cut_to_its_limit_and_says_so(store: Store) -> None:
     triples = answer(store, SPARQL, {"query": "CONSTRUCT WHERE { id:kuaishou ?p ?o }", "limit": 3})
     assert len(triples["triples"]) == 3 and triples["truncated"] is True
     assert all(t[0] == ID.kuaishou for t in triples["triples"])
+
+
+# --- docs/mcp.md ---------------------------------------------------------------------------------------------------
+
+DOC = Path(__file__).parent.parent / "docs" / "mcp.md"
+
+
+def _json_blocks() -> list[str]:
+    return re.findall(r"```json\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
+
+
+def test_the_docs_configuration_starts_kg_mcp() -> None:
+    configs = [json.loads(b) for b in _json_blocks() if not b.startswith("//")]
+    assert configs and configs[0]["mcpServers"]["kg"]["args"] == ["mcp"]
+    assert configs[0]["mcpServers"]["kg"]["command"].endswith("/.venv/bin/kg")
+
+
+def test_the_docs_answers_are_the_answers_given(store: Store) -> None:
+    calls = [b for b in _json_blocks() if b.startswith("//")]
+    assert len(calls) >= 5
+    for block in calls:
+        call, _, shown = block.partition("\n")
+        tool, _, arguments = call[3:].partition(" ")
+        assert answer(store, tool, json.loads(arguments)) == json.loads(shown), call
+
+
+def test_the_docs_name_every_tool_of_kgs_own() -> None:
+    table = DOC.read_text(encoding="utf-8").split("## Tools", 1)[1].split("\n\n", 2)[1]
+    named = set(re.findall(r"^\| `([a-z_]+)` \|", table, re.MULTILINE))
+    assert named == {SEARCH, DESCRIBE, PATH, SPARQL, UPDATE}
