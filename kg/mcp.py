@@ -207,6 +207,7 @@ def _fixed_tools() -> list[dict[str, Any]]:
                 {"query": {"type": "string", "description": "the SPARQL text"}, "lang": _LANG, "limit": _LIMIT},
                 ["query"],
             ),
+            "output_schema": _TABLE,
         },
     ]
 

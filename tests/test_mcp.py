@@ -21,7 +21,7 @@ from kg.mcp import DESCRIBE, PATH, SEARCH, SPARQL, UPDATE, answer, resource_spec
 from kg.stores import Store
 from kg.vocab import ID, curie
 
-from .servers import Server, kg_program, start_kg_serve
+from .servers import Server, call, kg_program, start_kg_serve
 
 EXPECTED = Path(__file__).parent / "expected"
 #: The timeout both servers run with: long enough for every named query on a busy machine, short for a runaway.
@@ -197,6 +197,8 @@ def test_writes_need_the_servers_token_as_a_bearer_token(tmp_path: Path) -> None
     ask = "ASK { <urn:mcp:a> <urn:mcp:b> <urn:mcp:c> }"
     with start_kg_serve(tmp_path, "--workers", "1", token=token) as server:
         url = server.url.removesuffix("/sparql") + "/mcp"
+        status, headers, _ = call(url, headers={"Accept": "text/event-stream"})
+        assert status == 405 and headers["allow"] == "POST"  # the server sends nothing unasked: no stream held open
 
         async def main() -> None:
             async with Client(url) as reader:

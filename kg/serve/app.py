@@ -74,7 +74,7 @@ def create_app(pool: Pool, settings: Settings, *, mcp: ASGIApp | None = None) ->
         Route("/static/vis-network.min.js", vis_network, methods=["GET", "HEAD"]),
         *(Route(f"/static/{name}", renderer_file, methods=["GET", "HEAD"]) for name in RENDERER_FILES),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
-        *([Route("/mcp", mcp, methods=["GET", "POST", "DELETE"])] if mcp is not None else []),
+        *([Route("/mcp", mcp, methods=["POST"])] if mcp is not None else []),  # no stream to GET: 405
     ]
     cors = Middleware(
         CORSMiddleware,
