@@ -35,7 +35,7 @@ import pyoxigraph as ox
 from .catalog import NamedQuery, Parameter, catalog, check_network_reach, in_language, run_query
 from .errors import KGError
 from .results import Result, python_value, str_value
-from .sparqltext import query_form
+from .sparqltext import query_form, term_text
 from .vocab import SHAPES_FILE, ontology_dir
 
 if TYPE_CHECKING:
@@ -403,12 +403,15 @@ ORDER BY ?graph DESC(?fits) ?source
 
 
 def sources(store: GraphStore, iris: Iterable[str], lang: str) -> list[dict[str, str]]:
-    """The graphs that state something about the ``iris`` (subjects), each with the source it was derived from."""
+    """The graphs that state something about the ``iris`` (subjects), each with the source it was derived from: one
+    query, the IRIs in a VALUES block of checked terms (one query each took ~1 ms apiece)."""
+    nodes = " ".join(term_text(ox.NamedNode(iri)) for iri in sorted(iris)[:MAX_ROWS])
+    if not nodes:
+        return []
+    text = SOURCES.replace("WHERE {", f"WHERE {{\n    VALUES ?node {{ {nodes} }}", 1)
     found: dict[str, dict[str, str]] = {}
-    for iri in sorted(iris)[:MAX_ROWS]:
-        bound: dict[str, ox.NamedNode | ox.Literal] = {"node": ox.NamedNode(iri), "language": ox.Literal(lang)}
-        for record in store.query(SOURCES, substitutions=bound).records():
-            _add_source(found, record)
+    for record in store.query(text, substitutions={"language": ox.Literal(lang)}).records():
+        _add_source(found, record)
     return [found[g] for g in sorted(found)]
 
 
