@@ -4,7 +4,7 @@
 imported, here. Heavy libraries are imported inside the commands that need them, so that ``kg`` starts fast.
 """
 
-from . import analytics, graph, query, remote, render, serve, store
+from . import analytics, graph, mcp, query, remote, render, serve, store
 from .app import main
 
-__all__ = ["analytics", "graph", "main", "query", "remote", "render", "serve", "store"]
+__all__ = ["analytics", "graph", "main", "mcp", "query", "remote", "render", "serve", "store"]

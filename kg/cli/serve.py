@@ -61,7 +61,7 @@ def serve_command(
     cache: int,
     strict: bool,
 ) -> None:
-    """Serve the graph over HTTP: SPARQL 1.1 at /sparql, graphs at /store, named queries at /api/NAME.
+    """Serve the graph over HTTP: SPARQL 1.1 at /sparql, graphs at /store, named queries at /api/NAME, MCP at /mcp.
 
     Writes (updates, graph-store PUT/POST/DELETE) are off unless KG_SERVE_TOKEN is set; then they need the header
     Authorization: Bearer <token>.

@@ -64,8 +64,16 @@ def serve(
             from ..errors import KGError
 
             raise KGError(str(error)) from None
+        from ..mcp import HTTPEndpoint
+
+        endpoint = HTTPEndpoint(pool, allow_service=allow_service, token=settings.token)
         config = uvicorn.Config(
-            create_app(pool, settings), host=host, port=port, log_level="warning", lifespan="off", access_log=False
+            create_app(pool, settings, mcp=endpoint),
+            host=host,
+            port=port,
+            log_level="warning",
+            lifespan="off",
+            access_log=False,
         )
         server = uvicorn.Server(config)
         if on_stop is not None:
@@ -77,7 +85,8 @@ def serve(
             f"serving {where} at http://{host}:{port}/ ({workers} workers, {writes}{kept})", file=sys.stderr, flush=True
         )
         try:
-            await server.serve()
+            async with endpoint.running():
+                await server.serve()
         finally:
             pool.close()
 

@@ -60,9 +60,9 @@ class Settings:
     strict: bool = False
 
 
-def create_app(pool: Pool, settings: Settings) -> ASGIApp:
+def create_app(pool: Pool, settings: Settings, *, mcp: ASGIApp | None = None) -> ASGIApp:
     """The application answering with ``pool``'s workers: Starlette's, with queries from clients other than browsers
-    taking the short way (:mod:`kg.serve.direct`)."""
+    taking the short way (:mod:`kg.serve.direct`), and the MCP endpoint ``mcp`` (see :mod:`kg.mcp`) at ``/mcp``."""
     server = _Server(pool, settings)
     routes = [
         Route("/sparql", server.sparql, methods=["GET", "POST"]),
@@ -81,6 +81,7 @@ def create_app(pool: Pool, settings: Settings) -> ASGIApp:
         Route("/static/vis-network.min.js", vis_network, methods=["GET", "HEAD"]),
         *(Route(f"/static/{name}", renderer_file, methods=["GET", "HEAD"]) for name in RENDERER_FILES),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        *([Route("/mcp", mcp, methods=["POST"])] if mcp is not None else []),  # no stream to GET: 405
     ]
     cors = Middleware(
         CORSMiddleware,

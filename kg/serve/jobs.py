@@ -47,7 +47,8 @@ class Job:
     Attributes:
         kind: ``query``, ``named``, ``describe``, ``void``, ``update``, ``graph-get``, ``graph-head`` (whether the
             graph is there, without its triples), ``dataset-get`` (every graph), ``graph-put``, ``graph-post``,
-            ``graph-delete``; for the pages: ``node``, ``graph-page``, ``ontology``.
+            ``graph-delete``; for the pages: ``node``, ``graph-page``, ``ontology``; ``mcp``, a call of an MCP tool
+            (see :mod:`kg.mcp`).
         text: the SPARQL, the named query's name, the body of a graph-store write, or the IRI of a node's page.
         format: the writer to use (a name in WRITERS, or ``html`` for a page), or the media type of a body written.
         graph: the graph of a graph-store request or graph page (None: the default graph); the endpoint's URL for
@@ -246,6 +247,12 @@ def _graph_delete(store: GraphStore, job: Job, sink: Sink) -> None:
     sink.start(204, "text/plain")
 
 
+def _mcp(store: GraphStore, job: Job, sink: Sink) -> None:
+    from ..mcptools import perform as perform_call
+
+    perform_call(store, job, sink)
+
+
 def _describe(store: GraphStore, job: Job, sink: Sink) -> None:
     _write(Result.from_triples(description(store, job.graph or "")), job, sink)
 
@@ -328,6 +335,7 @@ _JOBS: dict[str, Any] = {
     "query": _query,
     "named": _named,
     "describe": _describe,
+    "mcp": _mcp,
     "void": _void,
     "examples": _examples,
     "node": _node,
