@@ -284,8 +284,11 @@ def run_query(
     *,
     allow_service: bool = False,
     folder: Path | None = None,
+    base_iri: str | None = None,
 ) -> Result:
     """Run a named query (by name, with ``params``) or a SPARQL text, and return its Result.
+
+    A SPARQL text's relative IRIs are resolved against ``base_iri`` (when it has no BASE of its own).
 
     Raises:
         KGError: an unknown query or parameter, an unresolvable name, a SERVICE call not allowed.
@@ -301,7 +304,7 @@ def run_query(
             raise KGError("parameters go with named queries; bind values inside your own SPARQL instead")
         text, source, bound = name_or_sparql, "query", {}
     check_network_reach(text, allow_service=allow_service, source=source)
-    result = store.query(write_in_place(text, bound), source=source)
+    result = store.query(write_in_place(text, bound), source=source, base_iri=base_iri)
     result.given = [term.value for term in bound.values() if isinstance(term, ox.NamedNode)]
     return result
 

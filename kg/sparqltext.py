@@ -157,6 +157,40 @@ def network_reach(sparql: str) -> tuple[str, int, int] | None:
     return None
 
 
+def names_dataset(sparql: str) -> bool:
+    """Whether the query names its own dataset (a ``FROM`` or ``FROM NAMED`` clause in code): then it sees exactly
+    the graphs it names, and not the union of all of them.
+
+    >>> names_dataset("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }")
+    True
+    >>> names_dataset('SELECT * WHERE { ?from ?p "FROM <x>" } # FROM <y>')
+    False
+    """
+    return any(token.kind == "name" and token.text.upper() == "FROM" for token in code(sparql))
+
+
+def check_base(base_iri: str | None, *, source: str = "--base") -> str | None:
+    """``base_iri`` when the engine takes it as the base of a query: an absolute IRI.
+
+    >>> check_base("https://w3id.org/sce/")
+    'https://w3id.org/sce/'
+    >>> check_base("sce/graph")
+    Traceback (most recent call last):
+    kg.errors.InputError: --base: 'sce/graph' is no absolute IRI (No scheme found in an absolute IRI)
+
+    Raises:
+        InputError: anything else, with the engine's reason.
+    """
+    if base_iri is None:
+        return None
+    try:
+        ox.Store().query("ASK {}", base_iri=base_iri)
+    except (ValueError, SyntaxError) as error:
+        reason = str(error).partition(": ")[2] or str(error)
+        raise InputError(f"{base_iri!r} is no absolute IRI ({reason})", source=source) from None
+    return base_iri
+
+
 #: How deep brackets may nest, and how many clauses a query may hold, before the engine's parser would overflow its
 #: stack. Measured on pyoxigraph 0.5: a crash from about 2,500 nested braces, 5,000 nested parentheses or 3,000
 #: BINDs; these limits leave a wide margin and no real query comes near them.

@@ -67,17 +67,25 @@ def _read_query(text: str) -> str:
 @main.command("sparql")
 @click.argument("query")
 @click.option("--allow-service", is_flag=True, help="Let SERVICE clauses reach other endpoints over the network.")
+@click.option("--base", "base", metavar="IRI", default=None, help="Resolve the query's relative IRIs against IRI.")
 @output_options
 @pass_app
-def sparql_command(app: App, query: str, allow_service: bool, fmt: str | None, output: str | None, lang: str) -> None:
-    """Run your own SPARQL: QUERY as text, @FILE, or - for stdin. The usual prefixes (sce:, id:, rdfs: …) are known."""
-    from ..catalog import check_network_reach
+def sparql_command(
+    app: App, query: str, allow_service: bool, base: str | None, fmt: str | None, output: str | None, lang: str
+) -> None:
+    """Run your own SPARQL: QUERY as text, @FILE, or - for stdin. The usual prefixes (sce:, id:, rdfs: …) are known.
 
+    The query sees the union of all graphs, unless it names its own with FROM and FROM NAMED.
+    """
+    from ..catalog import check_network_reach
+    from ..sparqltext import check_base
+
+    check_base(base)
     text = _read_query(query)
     source = query[1:] if query.startswith("@") else "query"
     check_network_reach(text, allow_service=allow_service, source=source)
     store = app.store()
-    emit(store.query(text, source=source), fmt=fmt, output=output, lang=lang, store=store)
+    emit(store.query(text, source=source, base_iri=base), fmt=fmt, output=output, lang=lang, store=store)
 
 
 @main.command("describe")
