@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
-from .errors import InputError, KGError
+from .errors import InputError, KGError, check_text
 from .names import resolve
 from .results import Result
 from .sparqltext import blank_opaque, network_reach, term_text, tokens
@@ -223,6 +223,8 @@ def bind(store: GraphStore, query: NamedQuery, values: Mapping[str, str]) -> dic
     Raises:
         KGError: an unknown parameter, a required one missing, or a value that does not fit its kind.
     """
+    for name, text in values.items():
+        check_text(text, what=f"parameter {name!r}")
     by_name = {p.name: p for p in query.parameters}
     unknown = sorted(set(values) - set(by_name) - {p.var for p in query.parameters})
     if unknown:
