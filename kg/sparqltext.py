@@ -187,7 +187,8 @@ def check_base(base_iri: str | None, *, source: str = "--base") -> str | None:
         ox.Store().query("ASK {}", base_iri=base_iri)
     except (ValueError, SyntaxError) as error:
         reason = str(error).partition(": ")[2] or str(error)
-        raise InputError(f"{base_iri!r} is no absolute IRI ({reason})", source=source) from None
+        escaped = "".join(c if c.isprintable() else repr(c)[1:-1] for c in reason)
+        raise InputError(f"{base_iri!r} is no absolute IRI ({escaped})", source=source) from None
     return base_iri
 
 
