@@ -192,6 +192,20 @@ def check_base(base_iri: str | None, *, source: str = "--base") -> str | None:
     return base_iri
 
 
+def check_graphs(graphs: tuple[str, ...], *, source: str) -> tuple[str, ...]:
+    """``graphs`` when each is an absolute IRI (graphs named on the command line, as the protocol names them).
+
+    >>> check_graphs(("https://w3id.org/sce/graph/seed",), source="--default-graph")
+    ('https://w3id.org/sce/graph/seed',)
+
+    Raises:
+        InputError: one is not.
+    """
+    for graph in graphs:
+        check_base(graph, source=source)
+    return graphs
+
+
 #: How deep brackets may nest, and how many clauses a query may hold, before the engine's parser would overflow its
 #: stack. Measured on pyoxigraph 0.5: a crash from about 2,500 nested braces, 5,000 nested parentheses or 3,000
 #: BINDs; these limits leave a wide margin and no real query comes near them.
