@@ -23,7 +23,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
@@ -93,6 +93,11 @@ class Token(NamedTuple):
     column: int
 
 
+#: Texts at most this long have their tokens kept (a few, for the next reader of the same text); a longer text is
+#: lexed afresh by each reader, token by token, so that a query of megabytes costs no memory to read.
+CACHED_TEXT = 1 << 16
+
+
 def tokens(sparql: str) -> tuple[Token, ...]:
     """The tokens of ``sparql``, whitespace and comments included, in order.
 
@@ -101,7 +106,14 @@ def tokens(sparql: str) -> tuple[Token, ...]:
     >>> [t.kind for t in tokens(r"id:a\\# SERVICE") if t.kind != "ws"]
     ['pname', 'name']
     """
-    return _tokens(sparql)
+    return tuple(iter_tokens(sparql))
+
+
+def iter_tokens(sparql: str) -> Iterator[Token]:
+    """The tokens of ``sparql`` one by one: kept for a short text, read afresh (in constant memory) for a long one."""
+    if len(sparql) <= CACHED_TEXT:
+        return iter(_tokens(sparql))
+    return _scan(sparql, wide=not sparql.isascii())
 
 
 @lru_cache(maxsize=64)
@@ -116,26 +128,33 @@ def _tokens(sparql: str) -> tuple[Token, ...]:
 
 
 def _lex(sparql: str, *, wide: bool) -> tuple[Token, ...]:
-    found: list[Token] = []
+    return tuple(_scan(sparql, wide=wide))
+
+
+def _scan(sparql: str, *, wide: bool) -> Iterator[Token]:
     line, line_start = 1, 0
     for match in _token_pattern(wide).finditer(sparql):
         text = match.group(0)
-        found.append(Token(match.lastgroup or "other", text, match.start(), line, match.start() - line_start + 1))
+        yield Token(match.lastgroup or "other", text, match.start(), line, match.start() - line_start + 1)
         if "\n" in text:
             line += text.count("\n")
             line_start = match.start() + text.rindex("\n") + 1
-    return tuple(found)
 
 
 def code(sparql: str) -> list[Token]:
     """The tokens of ``sparql`` that are its structure: keywords, names and punctuation."""
-    return [t for t in _tokens(sparql) if t.kind not in OPAQUE]
+    return list(iter_code(sparql))
+
+
+def iter_code(sparql: str) -> Iterator[Token]:
+    """The tokens of ``sparql`` that are its structure, one by one."""
+    return (t for t in iter_tokens(sparql) if t.kind not in OPAQUE)
 
 
 def blank_opaque(sparql: str, *, variables: bool = False) -> str:
     """``sparql`` with strings, IRIs and comments (and variables, if asked) blanked out, character positions kept."""
     kinds = {"comment", "iri", "string"} | ({"var"} if variables else set())
-    return "".join(_blanked(t.text) if t.kind in kinds else t.text for t in _tokens(sparql))
+    return "".join(_blanked(t.text) if t.kind in kinds else t.text for t in iter_tokens(sparql))
 
 
 def _blanked(text: str) -> str:
@@ -147,11 +166,19 @@ def _blanked(text: str) -> str:
 _REACHING = frozenset({"SERVICE", "LOAD"})
 
 
-@lru_cache(maxsize=256)
 def network_reach(sparql: str) -> tuple[str, int, int] | None:
     """The first SERVICE or LOAD keyword of ``sparql`` in code (not in a string, IRI, comment, prefixed name or
     variable), with its line and column; None when there is none."""
-    for token in code(sparql):
+    return _network_reach(sparql) if len(sparql) <= CACHED_TEXT else _reach(sparql)
+
+
+@lru_cache(maxsize=256)
+def _network_reach(sparql: str) -> tuple[str, int, int] | None:
+    return _reach(sparql)
+
+
+def _reach(sparql: str) -> tuple[str, int, int] | None:
+    for token in iter_code(sparql):
         if token.kind == "name" and token.text.upper() in _REACHING:
             return token.text.upper(), token.line, token.column
     return None
@@ -166,7 +193,7 @@ def names_dataset(sparql: str) -> bool:
     >>> names_dataset('SELECT * WHERE { ?from ?p "FROM <x>" } # FROM <y>')
     False
     """
-    return any(token.kind == "name" and token.text.upper() == "FROM" for token in code(sparql))
+    return any(token.kind == "name" and token.text.upper() == "FROM" for token in iter_code(sparql))
 
 
 def check_base(base_iri: str | None, *, source: str = "--base") -> str | None:
@@ -230,7 +257,7 @@ def absolute_iris(sparql: str, base: str | None = None, *, source: str = "update
     prefixes = dict(PREFIXES)
     declaring: str | None = None  # "BASE", or the prefix whose IRI comes next
     pieces = []
-    for token in _tokens(sparql):
+    for token in iter_tokens(sparql):
         text = token.text
         if token.kind == "other" and text == "\\":
             message = "a backslash outside a string; write the character itself, not an escape"
@@ -288,7 +315,7 @@ def check_depth(sparql: str, *, source: str = "query") -> None:
         InputError: the query is too deep or too long, with where it became so.
     """
     depth = clauses = 0
-    for token in code(sparql):
+    for token in iter_code(sparql):
         if token.text in "{([":
             depth += 1
             if depth > MAX_DEPTH:
@@ -312,7 +339,7 @@ def query_form(sparql: str) -> str:
     Raises:
         KGError: no query form keyword at all (an update, or not SPARQL).
     """
-    for token in code(sparql):
+    for token in iter_code(sparql):
         if token.kind == "name" and token.text.upper() in _FORMS:
             return _FORMS[token.text.upper()]
     raise KGError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE (updates go through kg push)")

@@ -8,8 +8,11 @@ memory.
 from __future__ import annotations
 
 import re
+import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -69,3 +72,48 @@ def test_kg_serve_keeps_its_graphs_from_sneaky_updates(served: Server, update: s
     status, _, body = call(served.url, data=update.encode(), headers=headers, method="POST")
     assert status == 403, body
     assert _seed_count(served) == before
+
+
+def _rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def test_a_huge_query_stops_no_one_and_leaves_no_memory_behind(served: Server) -> None:
+    """Half a million tiny tokens (1.5 MB): others are answered meanwhile, and the main process keeps no tokens."""
+    huge = ("SELECT * WHERE { " + "?a " * 500_000 + "}").encode()
+    before = _rss_kb(served.process.pid)
+    outcome: dict[str, int] = {}
+
+    def send() -> None:
+        status, _, _ = call(served.url, data=huge, headers={"Content-Type": "application/sparql-query"}, method="POST")
+        outcome["status"] = status
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    time.sleep(0.5)
+    slowest = 0.0
+    while sender.is_alive():
+        start = time.monotonic()
+        assert _seed_count(served) > 0
+        slowest = max(slowest, time.monotonic() - start)
+        time.sleep(0.2)
+    sender.join()
+    assert outcome["status"] < 500
+    assert slowest < 2.0, f"a small query waited {slowest:.1f} s behind the huge one"
+    grown = _rss_kb(served.process.pid) - before
+    assert grown < 150_000, f"the main process grew by {grown // 1024} MB"
+
+
+def test_a_long_text_is_read_token_by_token_as_a_short_one_is() -> None:
+    """Past CACHED_TEXT the lexer keeps nothing, and reads what it reads for a short text."""
+    from kg.sparqltext import CACHED_TEXT, _lex, _tokens, iter_tokens, tokens
+
+    text = "SELECT * WHERE { " + "?名 sce:name '快手' . " * (CACHED_TEXT // 10) + "}"
+    assert len(text) > CACHED_TEXT
+    held = _tokens.cache_info().currsize
+    assert tokens(text) == _lex(text, wide=True)
+    assert _tokens.cache_info().currsize == held
+    assert not isinstance(iter_tokens(text), tuple)

@@ -11,12 +11,14 @@ import functools
 import hmac
 import sys
 import urllib.parse
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import URL
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -28,7 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..catalog import check_network_reach
 from ..errors import InputError, KGError, decoded
-from ..sparqltext import query_form
+from ..sparqltext import CACHED_TEXT, query_form
 from .cache import matches
 from .direct import Direct
 from .jobs import VOID_PATH, HTTPError, Job, graph_list
@@ -38,6 +40,7 @@ from .querypage import docs_page, prefers_html, query_page
 from .web import CSP, language, page
 from .workers import Cut, Pool
 
+T = TypeVar("T")
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
@@ -85,6 +88,32 @@ def create_app(pool: Pool, settings: Settings) -> ASGIApp:
     handlers = {HTTPError: _error, KGError: _error, 404: server.nowhere}
     app = Starlette(routes=routes, middleware=[cors], exception_handlers=handlers)
     return Direct(app, sparql=server.sparql, api=server.api, error=_error)
+
+
+def _query_kind(text: str, allow_service: bool) -> str:
+    """The form of the query ``text`` (see :func:`query_form`), once it is known to call no other server unasked.
+
+    Raises:
+        KGError: it does (SERVICE without ``--allow-service``), or it is no query.
+    """
+    check_network_reach(text, allow_service=allow_service)
+    try:
+        return query_form(text)
+    except KGError:
+        raise InputError("syntax error: no SELECT, ASK, CONSTRUCT or DESCRIBE", source="query", line=1) from None
+
+
+def _update_checked(text: str, allow_service: bool) -> None:
+    """Refuse an update that would call another server unasked (LOAD, SERVICE)."""
+    check_network_reach(text, allow_service=allow_service, source="update")
+
+
+async def _read(reader: Callable[[str, bool], T], text: str, allow_service: bool) -> T:
+    """``reader(text, allow_service)``: a short text at once, a long one in a thread, so that lexing megabytes of
+    query never holds the event loop (the lexer reads a long text token by token, in constant memory)."""
+    if len(text) <= CACHED_TEXT:
+        return reader(text, allow_service)
+    return await run_in_threadpool(reader, text, allow_service)
 
 
 async def _error(request: Request, error: Exception) -> Response:
@@ -173,11 +202,7 @@ class _Server:
         return await self.query(request, queries[0], values)
 
     async def query(self, request: Request, text: str, values: dict[str, list[str]]) -> Response:
-        check_network_reach(text, allow_service=self.settings.allow_service)
-        try:
-            kind = query_form(text)
-        except KGError:
-            raise InputError("syntax error: no SELECT, ASK, CONSTRUCT or DESCRIBE", source="query", line=1) from None
+        kind = await _read(_query_kind, text, self.settings.allow_service)
         fmt = self.negotiate(request, kind)
         defaults, named = values.get("default-graph-uri"), values.get("named-graph-uri")
         job = Job(
@@ -198,7 +223,7 @@ class _Server:
 
     async def update(self, request: Request, text: str, values: dict[str, list[str]]) -> Response:
         self.check_writer(request)
-        check_network_reach(text, allow_service=self.settings.allow_service, source="update")
+        await _read(_update_checked, text, self.settings.allow_service)
         if values.get("default-graph-uri") or values.get("named-graph-uri"):
             raise HTTPError(400, "an update takes using-graph-uri and using-named-graph-uri, not default-graph-uri")
         job = Job(
