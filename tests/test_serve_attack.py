@@ -7,7 +7,13 @@ memory.
 
 from __future__ import annotations
 
+import contextlib
+import http.client
+import os
 import re
+import signal
+import socket
+import subprocess
 import threading
 import time
 import urllib.parse
@@ -20,7 +26,7 @@ from kg.stores import Store
 from kg.stores.embedded import memory_store
 from kg.updates import OwnGraphError
 
-from .servers import Server, call, start_kg_serve
+from .servers import Server, call, free_port, kg_program, start_kg_serve
 
 TOKEN = "attack-test-token"
 SEED = "https://w3id.org/sce/graph/seed"
@@ -117,3 +123,132 @@ def test_a_long_text_is_read_token_by_token_as_a_short_one_is() -> None:
     assert tokens(text) == _lex(text, wide=True)
     assert _tokens.cache_info().currsize == held
     assert not isinstance(iter_tokens(text), tuple)
+
+
+# --- (c) A slow reader, (g) faults ------------------------------------------------------------------------------------
+
+#: A query whose answer is far bigger than any socket buffer (every pair of statements).
+BIG = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
+#: A query that computes for minutes and says nothing meanwhile (every triple of statements, counted).
+LONG = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+#: 1 KB doubled forty times: a terabyte, if nothing stops it.
+DOUBLING = (
+    'SELECT (STRLEN(?v40) AS ?n) WHERE { BIND("'
+    + "x" * 1024
+    + '" AS ?v0) '
+    + " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(40))
+    + " }"
+)
+
+
+@pytest.fixture(scope="module")
+def one_worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("one-worker")
+    with start_kg_serve(folder, "--workers", "1", "--timeout", "5", "--worker-memory", "512") as server:
+        yield server
+
+
+def _never_read(server: Server, query: str) -> socket.socket:
+    """A client that asks for ``query``'s answer and never reads it."""
+    parts = urllib.parse.urlsplit(server.url)
+    client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    client.connect((parts.hostname, parts.port))
+    target = parts.path + "?" + urllib.parse.urlencode({"query": query})
+    client.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n\r\n".encode())
+    return client
+
+
+def test_a_client_that_never_reads_holds_no_worker_past_the_timeout(one_worker: Server) -> None:
+    with _never_read(one_worker, BIG):
+        time.sleep(7)  # the timeout (5 s) has passed
+        start = time.monotonic()
+        assert _seed_count(one_worker) > 0
+        assert time.monotonic() - start < 10
+
+
+def test_a_query_past_the_worker_memory_fails_alone_and_says_why(one_worker: Server) -> None:
+    start = time.monotonic()
+    status, _, body = call(one_worker.url + "?" + urllib.parse.urlencode({"query": DOUBLING}))
+    assert status == 503 and b"more than the 512 MB a worker may take" in body, body
+    assert time.monotonic() - start < 5
+    assert _seed_count(one_worker) > 0
+
+
+def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [kg_program(), "serve", "--port", str(port)], capture_output=True, text=True, timeout=60, cwd=tmp_path
+        )
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"kg: error: cannot listen on 127.0.0.1:{port}: ") and done.stderr.count("\n") == 1
+    assert "serving" not in done.stderr
+
+
+def test_a_second_server_on_one_store_refuses_to_start(tmp_path: Path) -> None:
+    store = str(tmp_path / "store")
+    with start_kg_serve(tmp_path, "--workers", "1", global_args=("--store", store)):
+        done = subprocess.run(
+            [kg_program(), "--store", store, "serve", "--port", str(free_port()), "--workers", "1"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+        )
+    assert done.returncode == 2
+    assert done.stderr == f"kg: error: the store at {store} is served by another kg serve already\n"
+
+
+def _workers(server: Server) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                status = (entry / "status").read_text()
+                command = (entry / "cmdline").read_bytes()
+                if f"PPid:\t{server.process.pid}\n" in status and b"spawn_main" in command:
+                    found.append(int(entry.name))
+    return found
+
+
+def _gone(pids: list[int], within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if not any(Path(f"/proc/{pid}").exists() and "State:\tZ" not in _state(pid) for pid in pids):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return "State:\tZ"
+
+
+def _ask_quietly(url: str) -> None:
+    with contextlib.suppress(OSError, http.client.HTTPException):
+        call(url)
+
+
+def test_workers_die_with_the_server_even_by_sigkill(tmp_path: Path) -> None:
+    with start_kg_serve(tmp_path, "--workers", "2", "--timeout", "60") as server:
+        workers = _workers(server)
+        assert len(workers) == 2
+        busy = threading.Thread(target=_ask_quietly, args=(server.url + "?" + urllib.parse.urlencode({"query": LONG}),))
+        busy.start()
+        time.sleep(1)
+        os.kill(server.process.pid, signal.SIGKILL)
+        server.process.wait(10)
+        assert _gone(workers, 5), "a worker outlived the server"
+
+
+def test_sigterm_ends_the_server_while_a_client_holds_an_answer(tmp_path: Path) -> None:
+    with start_kg_serve(tmp_path, "--workers", "1", "--timeout", "60") as server, _never_read(server, BIG):
+        time.sleep(1)
+        start = time.monotonic()
+        os.kill(server.process.pid, signal.SIGTERM)
+        server.process.wait(30)
+        assert time.monotonic() - start < 15

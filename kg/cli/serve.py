@@ -45,6 +45,15 @@ from . import App, main, pass_app, stop_hooks
     type=click.IntRange(0, 1 << 40),
     help="Bytes of small answers kept for clients asking the same again, emptied by every write (0: none).",
 )
+@click.option(
+    "--worker-memory",
+    "worker_memory",
+    default=None,
+    type=click.IntRange(0, 1 << 30),
+    metavar="MB",
+    help="Megabytes of memory each worker may take; a query past it fails (default: the memory shared by the "
+    "workers, at least 1024; 0: no limit).",
+)
 @pass_app
 def serve_command(
     app: App,
@@ -56,6 +65,7 @@ def serve_command(
     allow_service: bool,
     max_body: int,
     cache: int,
+    worker_memory: int | None,
 ) -> None:
     """Serve the graph over HTTP: SPARQL 1.1 at /sparql, graphs at /store, named queries at /api/NAME.
 
@@ -63,7 +73,7 @@ def serve_command(
     Authorization: Bearer <token>.
     """
     from ..serve import serve
-    from ..serve.workers import StoreSpec
+    from ..serve.workers import StoreSpec, default_worker_memory
     from ..stores import is_remote
 
     origins = tuple(o.strip() for o in cors.split(",") if o.strip()) if cors is not None else ("*",)
@@ -88,4 +98,5 @@ def serve_command(
         max_body=max_body,
         cache=cache,
         on_stop=stop_hooks,
+        worker_memory=default_worker_memory(count) if worker_memory is None else worker_memory << 20,
     )

@@ -8,11 +8,16 @@ one registry of writers.
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
+import socket
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+from ..errors import KGError
+from ..stores.locks import serving_lock
 from .app import Settings, create_app
 from .workers import Pool, StoreSpec
 
@@ -20,6 +25,14 @@ __all__ = ["Settings", "serve"]
 
 #: The environment variable holding the bearer token that writes need; writes are off without it.
 ENV_TOKEN = "KG_SERVE_TOKEN"
+#: Connections (and requests) served at once; past it, new ones get 503 at once instead of a socket each.
+MAX_CONNECTIONS = 512
+#: Seconds an idle connection is kept open between requests.
+IDLE_TIMEOUT = 5
+#: Seconds SIGTERM or Ctrl-C waits for the answers under way before the server closes their connections.
+GRACE = 5
+#: Bytes of a request's head (its line and headers) the server reads at most.
+MAX_HEADERS = 64 << 10
 
 
 def serve(
@@ -34,6 +47,7 @@ def serve(
     max_body: int = 16 << 20,
     cache: int = 64 << 20,
     on_stop: list[object] | None = None,
+    worker_memory: int = 0,
 ) -> None:
     """Serve the store ``spec`` names until told to stop (SIGTERM, Ctrl-C).
 
@@ -45,21 +59,30 @@ def serve(
     """
     import uvicorn
 
+    listening = listen(host, port)
+    held = serving_lock(Path(spec.spec).expanduser()) if spec.kind == "disk" and spec.spec else None
     settings = Settings(
         token=os.environ.get(ENV_TOKEN) or None, allow_service=allow_service, max_body=max_body, cors=tuple(cors)
     )
 
     async def main() -> None:
-        pool = Pool(spec, size=workers, timeout=timeout, cache=cache)
+        pool = Pool(spec, size=workers, timeout=timeout, cache=cache, memory=worker_memory)
         try:
             await pool.start()
         except RuntimeError as error:
             pool.close()
-            from ..errors import KGError
-
             raise KGError(str(error)) from None
         config = uvicorn.Config(
-            create_app(pool, settings), host=host, port=port, log_level="warning", lifespan="off", access_log=False
+            create_app(pool, settings),
+            host=host,
+            port=port,
+            log_level="warning",
+            lifespan="off",
+            access_log=False,
+            limit_concurrency=MAX_CONNECTIONS,
+            timeout_keep_alive=IDLE_TIMEOUT,
+            timeout_graceful_shutdown=GRACE,
+            h11_max_incomplete_event_size=MAX_HEADERS,
         )
         server = uvicorn.Server(config)
         if on_stop is not None:
@@ -71,11 +94,34 @@ def serve(
             f"serving {where} at http://{host}:{port}/ ({workers} workers, {writes}{kept})", file=sys.stderr, flush=True
         )
         try:
-            await server.serve()
+            await server.serve(sockets=[listening])
         finally:
             pool.close()
 
-    _event_loop_runner()(main())
+    try:
+        _event_loop_runner()(main())
+    finally:
+        listening.close()
+        if held is not None:
+            os.close(held)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host``:``port``, taken before anything else starts (so that a port in use is one line,
+    not a server that says it serves and then dies).
+
+    Raises:
+        KGError: the address is in use or cannot be listened on.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, backlog=2048)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise KGError(
+                f"cannot listen on {host}:{port}: another program uses that port; choose another with --port"
+            ) from None
+        raise KGError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 
 def _event_loop_runner() -> Any:

@@ -6,6 +6,7 @@ Errors are a status and one line of text; nothing a client sends gets a 500.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import hmac
@@ -26,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..catalog import check_network_reach
 from ..errors import InputError, KGError, decoded
@@ -257,7 +258,9 @@ class _Server:
             return Response(status_code=answer.status, headers=headers)
         if answer.whole is not None:
             return Response(answer.whole, status_code=answer.status, headers=headers, media_type=media)
-        return _Streamed(answer.body, status_code=answer.status, headers=headers, media_type=media)
+        streamed = _Streamed(answer.body, status_code=answer.status, headers=headers, media_type=media)
+        streamed.deadline = answer.deadline
+        return streamed
 
     # --- /store -----------------------------------------------------------------------------------------------------
 
@@ -519,15 +522,35 @@ class _Streamed(StreamingResponse):
     closed, and the server says why in one line on its standard error.
     """
 
+    #: The event loop's time by which the whole answer must have been sent (None: none). A client that reads too
+    #: slowly (or not at all) has its connection closed then, and the worker giving the answer is stopped.
+    deadline: float | None = None
+
     async def stream_response(self, send: Send) -> None:
-        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
         try:
+            await self._send(
+                send, {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+            )
             async for chunk in self.body_iterator:
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                await self._send(send, {"type": "http.response.body", "body": chunk, "more_body": True})
         except Cut as cut:
             print(f"kg serve: {cut}; its client gets it cut short", file=sys.stderr, flush=True)
             raise _Abandoned from None
+        except TimeoutError:
+            print("kg serve: a client did not read its answer by the timeout; it gets it cut short", file=sys.stderr)
+            raise _Abandoned from None
+        finally:
+            closing = getattr(self.body_iterator, "aclose", None)
+            if closing is not None:
+                await closing()  # the worker still giving the answer, if any, is stopped
         await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def _send(self, send: Send, message: Message) -> None:
+        if self.deadline is None:
+            await send(message)
+            return
+        left = self.deadline - asyncio.get_running_loop().time()
+        await asyncio.wait_for(send(message), max(0.0, left))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         with contextlib.suppress(_Abandoned):
