@@ -252,3 +252,30 @@ def test_sigterm_ends_the_server_while_a_client_holds_an_answer(tmp_path: Path) 
         os.kill(server.process.pid, signal.SIGTERM)
         server.process.wait(30)
         assert time.monotonic() - start < 15
+
+
+def test_a_connection_that_sends_no_head_is_closed(served: Server) -> None:
+    parts = urllib.parse.urlsplit(served.url)
+    with socket.create_connection((parts.hostname, parts.port)) as idle:
+        idle.sendall(b"GET /sparql HTTP/1.1\r\nHost: x\r\n")  # and never the blank line that ends the head
+        idle.settimeout(30)
+        start = time.monotonic()
+        assert idle.recv(1024) == b""
+        assert time.monotonic() - start < 15
+
+
+def test_a_head_of_megabytes_is_refused_without_the_server_growing(served: Server) -> None:
+    parts = urllib.parse.urlsplit(served.url)
+    before = _rss_kb(served.process.pid)
+    with socket.create_connection((parts.hostname, parts.port)) as client:
+        client.settimeout(30)
+        with contextlib.suppress(OSError):
+            client.sendall(b"GET /sparql HTTP/1.1\r\nHost: x\r\n")
+            for _ in range(64):
+                client.sendall(b"X-Filler: " + b"y" * (1 << 20) + b"\r\n")
+        answer = b""
+        with contextlib.suppress(OSError):
+            answer = client.recv(1024)
+    assert answer == b"" or answer.startswith(b"HTTP/1.1 431 "), answer
+    assert _rss_kb(served.process.pid) - before < 20_000
+    assert _seed_count(served) > 0

@@ -33,6 +33,8 @@ IDLE_TIMEOUT = 5
 GRACE = 5
 #: Bytes of a request's head (its line and headers) the server reads at most.
 MAX_HEADERS = 64 << 10
+#: Seconds a client has to send a request's whole head; a connection that sends nothing (or dribbles) is closed.
+HEAD_TIMEOUT = 10.0
 
 
 def serve(
@@ -83,6 +85,7 @@ def serve(
             timeout_keep_alive=IDLE_TIMEOUT,
             timeout_graceful_shutdown=GRACE,
             h11_max_incomplete_event_size=MAX_HEADERS,
+            http=_guarded_http(),
         )
         server = uvicorn.Server(config)
         if on_stop is not None:
@@ -131,3 +134,60 @@ def _event_loop_runner() -> Any:
     except ImportError:
         return asyncio.run
     return uvloop.run
+
+
+def _guarded_http() -> Any:
+    """uvicorn's httptools protocol with a deadline and a size limit on each request's head.
+
+    uvicorn closes an idle connection only after a first answer, and httptools reads headers of any size: a client
+    could hold a socket for ever, or grow the server by what it sends. Here a connection that has not sent a whole
+    head within ``HEAD_TIMEOUT`` seconds is closed, and one whose head passes ``MAX_HEADERS`` bytes is answered 431
+    and closed.
+    """
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    class GuardedHttp(HttpToolsProtocol):  # type: ignore[misc]
+        head_timer: asyncio.TimerHandle | None = None
+        head_size = 0
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def _arm(self) -> None:
+            if self.head_timer is None:
+                self.head_size = 0
+                self.head_timer = self.loop.call_later(HEAD_TIMEOUT, self.transport.close)
+
+        def _disarm(self) -> None:
+            if self.head_timer is not None:
+                self.head_timer.cancel()
+                self.head_timer = None
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._arm()
+
+        def on_headers_complete(self) -> None:
+            self._disarm()
+            super().on_headers_complete()
+
+        def data_received(self, data: bytes) -> None:
+            reading_head = self.head_timer is not None
+            super().data_received(data)
+            if reading_head and self.head_timer is not None:
+                self.head_size += len(data)
+                if self.head_size > MAX_HEADERS:
+                    self._disarm()
+                    message = b"the request's head is longer than %d bytes\n" % MAX_HEADERS
+                    self.transport.write(
+                        b"HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: text/plain\r\n"
+                        b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(message), message)
+                    )
+                    self.transport.close()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+    return GuardedHttp
