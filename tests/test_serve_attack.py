@@ -279,3 +279,14 @@ def test_a_head_of_megabytes_is_refused_without_the_server_growing(served: Serve
     assert answer == b"" or answer.startswith(b"HTTP/1.1 431 "), answer
     assert _rss_kb(served.process.pid) - before < 20_000
     assert _seed_count(served) > 0
+
+
+@pytest.mark.parametrize(
+    "path", ["/sparql?query=ASK%20%7B%7D", "/sparql", "/api/models", "/store?default", "/store?graph=" + SEED]
+)
+def test_negotiated_answers_vary_on_accept(served: Server, path: str) -> None:
+    root = served.url.removesuffix("/sparql")
+    status, headers, _ = call(root + path, headers={"Accept": "application/json, text/turtle;q=0.9, */*;q=0.1"})
+    assert status == 200
+    vary = {k.lower(): v for k, v in headers.items()}.get("vary", "")
+    assert "Accept" in vary, headers

@@ -42,6 +42,8 @@ from .web import CSP, language, page
 from .workers import Cut, Pool
 
 T = TypeVar("T")
+#: The jobs whose answer's format is negotiated (/sparql, /api, /store): their answers carry ``Vary: Accept``.
+NEGOTIATED = frozenset({"query", "named", "describe", "graph-get", "graph-head"})
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
@@ -245,11 +247,13 @@ class _Server:
         ETag in ``If-None-Match``, no body for ``head``, the answer whole when it came whole, else streamed."""
         answer = await self.pool.run(job)
         headers = dict(answer.headers)
+        if job.kind in NEGOTIATED:  # the format follows the Accept header: caches must keep one answer per Accept
+            headers.setdefault("Vary", "Accept")
         tag = headers.get("ETag")
         if tag is not None and request is not None:
             condition = request.headers.get("if-none-match")
             if condition is not None and matches(condition, tag):
-                return Response(status_code=304, headers={"ETag": tag})
+                return Response(status_code=304, headers={k: v for k, v in headers.items() if k in ("ETag", "Vary")})
         media = answer.media_type + ("; charset=utf-8" if answer.media_type.startswith("text/") else "")
         if answer.status == 204 or head:
             await _drain(answer.body)
@@ -259,7 +263,7 @@ class _Server:
         if answer.whole is not None:
             return Response(answer.whole, status_code=answer.status, headers=headers, media_type=media)
         streamed = _Streamed(answer.body, status_code=answer.status, headers=headers, media_type=media)
-        streamed.deadline = answer.deadline
+        streamed.deadline, streamed.timeout = answer.deadline, self.pool.timeout
         return streamed
 
     # --- /store -----------------------------------------------------------------------------------------------------
@@ -525,6 +529,8 @@ class _Streamed(StreamingResponse):
     #: The event loop's time by which the whole answer must have been sent (None: none). A client that reads too
     #: slowly (or not at all) has its connection closed then, and the worker giving the answer is stopped.
     deadline: float | None = None
+    #: The seconds that deadline gave, for the server's message.
+    timeout: float = 0.0
 
     async def stream_response(self, send: Send) -> None:
         try:
@@ -537,7 +543,8 @@ class _Streamed(StreamingResponse):
             print(f"kg serve: {cut}; its client gets it cut short", file=sys.stderr, flush=True)
             raise _Abandoned from None
         except TimeoutError:
-            print("kg serve: a client did not read its answer by the timeout; it gets it cut short", file=sys.stderr)
+            stopped = f"an answer still streaming at the timeout of {self.timeout:g} s was stopped"
+            print(f"kg serve: {stopped}; its client gets it cut short", file=sys.stderr, flush=True)
             raise _Abandoned from None
         finally:
             closing = getattr(self.body_iterator, "aclose", None)
