@@ -50,14 +50,24 @@ class Graph:
         """``result``, told where it came from and which language to show, for tables and drawings."""
         return NotebookResult.of(result, self.store, lang=lang or self.lang)
 
-    def query(self, name_or_sparql: str, /, *, allow_service: bool = False, **params: str) -> NotebookResult:
+    def query(
+        self, name_or_sparql: str, /, *, allow_service: bool = False, base_iri: str | None = None, **params: str
+    ) -> NotebookResult:
         """Run a named query (with its parameters as keywords) or your own SPARQL.
+
+        Your SPARQL sees the union of all graphs, unless it names its own with ``FROM`` and ``FROM NAMED``; its
+        relative IRIs are resolved against ``base_iri``.
+
+        >>> open().query("SELECT (COUNT(*) AS ?n) FROM <https://example.org/none> WHERE { ?s ?p ?o }").rows[0][0].value
+        '0'
+        >>> open().query("SELECT ?x WHERE { BIND(<seed> AS ?x) }", base_iri="https://w3id.org/sce/graph/").rows[0][0]
+        <NamedNode value=https://w3id.org/sce/graph/seed>
 
         Raises:
             KGError: an unknown query or parameter, an unresolvable name, SERVICE without ``allow_service``.
             InputError: a SPARQL syntax error, with line and column.
         """
-        result = run_query(self.store, name_or_sparql, params, allow_service=allow_service)
+        result = run_query(self.store, name_or_sparql, params, allow_service=allow_service, base_iri=base_iri)
         named = catalog().get(name_or_sparql.strip())
         result.title = (named.summary or named.name) if named is not None else "Query result"
         return self._ours(result)

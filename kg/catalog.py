@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
-from .errors import InputError, KGError
+from .errors import InputError, KGError, check_text
 from .lang import is_chinese
 from .names import resolve
 from .results import Result
@@ -238,6 +238,8 @@ def bind(store: GraphStore, query: NamedQuery, values: Mapping[str, str]) -> dic
     Raises:
         KGError: an unknown parameter, a required one missing, or a value that does not fit its kind.
     """
+    for name, text in values.items():
+        check_text(text, what=f"parameter {name!r}")
     by_name = {p.name: p for p in query.parameters}
     unknown = sorted(set(values) - set(by_name) - {p.var for p in query.parameters})
     if unknown:
@@ -299,8 +301,11 @@ def run_query(
     *,
     allow_service: bool = False,
     folder: Path | None = None,
+    base_iri: str | None = None,
 ) -> Result:
     """Run a named query (by name, with ``params``) or a SPARQL text, and return its Result.
+
+    A SPARQL text's relative IRIs are resolved against ``base_iri`` (when it has no BASE of its own).
 
     Raises:
         KGError: an unknown query or parameter, an unresolvable name, a SERVICE call not allowed.
@@ -316,7 +321,7 @@ def run_query(
             raise KGError("parameters go with named queries; bind values inside your own SPARQL instead")
         text, source, bound = name_or_sparql, "query", {}
     check_network_reach(text, allow_service=allow_service, source=source)
-    result = store.query(write_in_place(text, bound), source=source)
+    result = store.query(write_in_place(text, bound), source=source, base_iri=base_iri)
     result.given = [term.value for term in bound.values() if isinstance(term, ox.NamedNode)]
     if is_query_name(name_or_sparql):
         result.titles = dict(query.columns_zh)

@@ -57,6 +57,26 @@ def decoded(data: bytes, *, source: str) -> str:
         raise InputError(f"not valid UTF-8 at byte {error.start}", source=source) from None
 
 
+def check_text(value: str, *, what: str) -> str:
+    """``value`` when it is text a store can hold: no half of a character that was not UTF-8 (Python keeps a byte of
+    a command-line argument that is not UTF-8 as a lone surrogate, ``\\udcff`` for ``\\xff``).
+
+    >>> check_text("快手", what="parameter 'text'")
+    '快手'
+    >>> check_text("a\\udcffb", what="parameter 'text'")
+    Traceback (most recent call last):
+    kg.errors.KGError: parameter 'text': not valid UTF-8 at character 2
+
+    Raises:
+        KGError: it is not, with where.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise KGError(f"{what}: not valid UTF-8 at character {error.start + 1}") from None
+    return value
+
+
 #: The longest message a syntax error gets (the position and source come in front of it).
 MESSAGE_LIMIT = 160
 

@@ -23,7 +23,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
@@ -93,6 +93,11 @@ class Token(NamedTuple):
     column: int
 
 
+#: Texts at most this long have their tokens kept (a few, for the next reader of the same text); a longer text is
+#: lexed afresh by each reader, token by token, so that a query of megabytes costs no memory to read.
+CACHED_TEXT = 1 << 16
+
+
 def tokens(sparql: str) -> tuple[Token, ...]:
     """The tokens of ``sparql``, whitespace and comments included, in order.
 
@@ -101,7 +106,14 @@ def tokens(sparql: str) -> tuple[Token, ...]:
     >>> [t.kind for t in tokens(r"id:a\\# SERVICE") if t.kind != "ws"]
     ['pname', 'name']
     """
-    return _tokens(sparql)
+    return tuple(iter_tokens(sparql))
+
+
+def iter_tokens(sparql: str) -> Iterator[Token]:
+    """The tokens of ``sparql`` one by one: kept for a short text, read afresh (in constant memory) for a long one."""
+    if len(sparql) <= CACHED_TEXT:
+        return iter(_tokens(sparql))
+    return _scan(sparql, wide=not sparql.isascii())
 
 
 @lru_cache(maxsize=64)
@@ -116,26 +128,33 @@ def _tokens(sparql: str) -> tuple[Token, ...]:
 
 
 def _lex(sparql: str, *, wide: bool) -> tuple[Token, ...]:
-    found: list[Token] = []
+    return tuple(_scan(sparql, wide=wide))
+
+
+def _scan(sparql: str, *, wide: bool) -> Iterator[Token]:
     line, line_start = 1, 0
     for match in _token_pattern(wide).finditer(sparql):
         text = match.group(0)
-        found.append(Token(match.lastgroup or "other", text, match.start(), line, match.start() - line_start + 1))
+        yield Token(match.lastgroup or "other", text, match.start(), line, match.start() - line_start + 1)
         if "\n" in text:
             line += text.count("\n")
             line_start = match.start() + text.rindex("\n") + 1
-    return tuple(found)
 
 
 def code(sparql: str) -> list[Token]:
     """The tokens of ``sparql`` that are its structure: keywords, names and punctuation."""
-    return [t for t in _tokens(sparql) if t.kind not in OPAQUE]
+    return list(iter_code(sparql))
+
+
+def iter_code(sparql: str) -> Iterator[Token]:
+    """The tokens of ``sparql`` that are its structure, one by one."""
+    return (t for t in iter_tokens(sparql) if t.kind not in OPAQUE)
 
 
 def blank_opaque(sparql: str, *, variables: bool = False) -> str:
     """``sparql`` with strings, IRIs and comments (and variables, if asked) blanked out, character positions kept."""
     kinds = {"comment", "iri", "string"} | ({"var"} if variables else set())
-    return "".join(_blanked(t.text) if t.kind in kinds else t.text for t in _tokens(sparql))
+    return "".join(_blanked(t.text) if t.kind in kinds else t.text for t in iter_tokens(sparql))
 
 
 def _blanked(text: str) -> str:
@@ -147,14 +166,134 @@ def _blanked(text: str) -> str:
 _REACHING = frozenset({"SERVICE", "LOAD"})
 
 
-@lru_cache(maxsize=256)
 def network_reach(sparql: str) -> tuple[str, int, int] | None:
     """The first SERVICE or LOAD keyword of ``sparql`` in code (not in a string, IRI, comment, prefixed name or
     variable), with its line and column; None when there is none."""
-    for token in code(sparql):
+    return _network_reach(sparql) if len(sparql) <= CACHED_TEXT else _reach(sparql)
+
+
+@lru_cache(maxsize=256)
+def _network_reach(sparql: str) -> tuple[str, int, int] | None:
+    return _reach(sparql)
+
+
+def _reach(sparql: str) -> tuple[str, int, int] | None:
+    for token in iter_code(sparql):
         if token.kind == "name" and token.text.upper() in _REACHING:
             return token.text.upper(), token.line, token.column
     return None
+
+
+def names_dataset(sparql: str) -> bool:
+    """Whether the query names its own dataset (a ``FROM`` or ``FROM NAMED`` clause in code): then it sees exactly
+    the graphs it names, and not the union of all of them.
+
+    >>> names_dataset("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }")
+    True
+    >>> names_dataset('SELECT * WHERE { ?from ?p "FROM <x>" } # FROM <y>')
+    False
+    """
+    return any(token.kind == "name" and token.text.upper() == "FROM" for token in iter_code(sparql))
+
+
+def check_base(base_iri: str | None, *, source: str = "--base") -> str | None:
+    """``base_iri`` when the engine takes it as the base of a query: an absolute IRI.
+
+    >>> check_base("https://w3id.org/sce/")
+    'https://w3id.org/sce/'
+    >>> check_base("sce/graph")
+    Traceback (most recent call last):
+    kg.errors.InputError: --base: 'sce/graph' is no absolute IRI (No scheme found in an absolute IRI)
+
+    Raises:
+        InputError: anything else, with the engine's reason.
+    """
+    if base_iri is None:
+        return None
+    try:
+        ox.Store().query("ASK {}", base_iri=base_iri)
+    except (ValueError, SyntaxError) as error:
+        reason = str(error).partition(": ")[2] or str(error)
+        escaped = "".join(c if c.isprintable() else repr(c)[1:-1] for c in reason)
+        raise InputError(f"{base_iri!r} is no absolute IRI ({escaped})", source=source) from None
+    return base_iri
+
+
+def check_graphs(graphs: tuple[str, ...], *, source: str) -> tuple[str, ...]:
+    """``graphs`` when each is an absolute IRI (graphs named on the command line, as the protocol names them).
+
+    >>> check_graphs(("https://w3id.org/sce/graph/seed",), source="--default-graph")
+    ('https://w3id.org/sce/graph/seed',)
+
+    Raises:
+        InputError: one is not.
+    """
+    for graph in graphs:
+        check_base(graph, source=source)
+    return graphs
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def absolute_iris(sparql: str, base: str | None = None, *, source: str = "update") -> str:
+    r"""``sparql`` with every IRI written out whole, as the engine reads it: a relative IRI resolved against the BASE
+    in force (by the engine itself, as RFC 3986 says), a prefixed name expanded with its backslash escapes removed.
+
+    A second reader of the text (rdflib's parser, which resolves with ``urljoin`` and keeps the escapes) then sees the
+    very IRIs the engine will write.
+
+    >>> absolute_iris(r"BASE <https://w3id.org/> CLEAR GRAPH <sce/graph//../seed>")
+    'BASE <https://w3id.org/> CLEAR GRAPH <https://w3id.org/sce/graph/seed>'
+    >>> absolute_iris("INSERT DATA { id:a a sce:Role }")
+    'INSERT DATA { <https://w3id.org/sce/id/a> a <https://w3id.org/sce/ontology#Role> }'
+    >>> absolute_iris(r"PREFIX g: <https://w3id.org/sce/graph/> DROP GRAPH g:x\/..\/seed")
+    'PREFIX g: <https://w3id.org/sce/graph/> DROP GRAPH <https://w3id.org/sce/graph/x/../seed>'
+
+    Raises:
+        InputError: a backslash outside a string or prefixed name (an escape the engine would read its own way), or
+            a relative IRI with no base.
+    """
+    prefixes = dict(PREFIXES)
+    declaring: str | None = None  # "BASE", or the prefix whose IRI comes next
+    pieces = []
+    for token in iter_tokens(sparql):
+        text = token.text
+        if token.kind == "other" and text == "\\":
+            message = "a backslash outside a string; write the character itself, not an escape"
+            raise InputError(message, source=source, line=token.line, column=token.column)
+        if token.kind == "iri":
+            text = f"<{_resolved(text[1:-1], base, source, token)}>"
+            if declaring == "BASE":
+                base = text[1:-1]
+            elif declaring is not None:
+                prefixes[declaring] = text[1:-1]
+        elif token.kind == "pname" and declaring == "PREFIX":
+            declaring = text[:-1]
+            pieces.append(text)
+            continue
+        elif token.kind == "pname":
+            prefix, _, local = text.partition(":")
+            if prefix in prefixes:
+                text = "<" + prefixes[prefix] + re.sub(r"\\(.)", r"\1", local) + ">"
+        if token.kind not in ("ws", "comment"):
+            declaring = (
+                token.text.upper() if token.kind == "name" and token.text.upper() in ("BASE", "PREFIX") else None
+            )
+        pieces.append(text)
+    return "".join(pieces)
+
+
+def _resolved(iri: str, base: str | None, source: str, token: Token) -> str:
+    """``iri`` resolved against ``base`` by the engine (an absolute IRI stays as it is, as the engine keeps it)."""
+    if _SCHEME.match(iri):
+        return iri
+    try:
+        rows: Any = ox.Store().query(f"SELECT (<{iri}> AS ?iri) {{}}", base_iri=base)
+        return str(next(iter(rows))[0].value)
+    except (SyntaxError, ValueError):
+        message = f"the relative IRI <{iri}> cannot be resolved: name a BASE"
+        raise InputError(message, source=source, line=token.line, column=token.column) from None
 
 
 #: How deep brackets may nest, and how many clauses a query may hold, before the engine's parser would overflow its
@@ -176,7 +315,7 @@ def check_depth(sparql: str, *, source: str = "query") -> None:
         InputError: the query is too deep or too long, with where it became so.
     """
     depth = clauses = 0
-    for token in code(sparql):
+    for token in iter_code(sparql):
         if token.text in "{([":
             depth += 1
             if depth > MAX_DEPTH:
@@ -200,7 +339,7 @@ def query_form(sparql: str) -> str:
     Raises:
         KGError: no query form keyword at all (an update, or not SPARQL).
     """
-    for token in code(sparql):
+    for token in iter_code(sparql):
         if token.kind == "name" and token.text.upper() in _FORMS:
             return _FORMS[token.text.upper()]
     raise KGError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE (updates go through kg push)")

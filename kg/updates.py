@@ -23,7 +23,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .errors import InputError, KGError
-from .sparqltext import code
+from .sparqltext import absolute_iris, code
 from .vocab import PREFIXES, is_own_graph
 
 
@@ -52,6 +52,7 @@ def plan_update(
         KGError: it writes (or could write) one of kg's own graphs.
         UpdateConflict: ``using``/``using_named`` given for an update with its own USING or WITH.
     """
+    sparql = absolute_iris(sparql, base, source=source)  # the IRIs the engine reads, whatever rdflib would make of them
     operations = _operations(sparql, source, base)
     segments = _segments(sparql)
     if len(segments) != len(operations):  # the two readers disagree: trust neither with a rewrite

@@ -67,17 +67,53 @@ def _read_query(text: str) -> str:
 @main.command("sparql")
 @click.argument("query")
 @click.option("--allow-service", is_flag=True, help="Let SERVICE clauses reach other endpoints over the network.")
+@click.option("--base", "base", metavar="IRI", default=None, help="Resolve the query's relative IRIs against IRI.")
+@click.option(
+    "--default-graph",
+    "defaults",
+    multiple=True,
+    metavar="IRI",
+    help="A graph of the default graph, instead of the query's FROM (repeatable; the protocol's default-graph-uri).",
+)
+@click.option(
+    "--named-graph",
+    "named",
+    multiple=True,
+    metavar="IRI",
+    help="A graph GRAPH sees, instead of the query's FROM NAMED (repeatable; the protocol's named-graph-uri).",
+)
 @output_options
 @pass_app
-def sparql_command(app: App, query: str, allow_service: bool, fmt: str | None, output: str | None, lang: str) -> None:
-    """Run your own SPARQL: QUERY as text, @FILE, or - for stdin. The usual prefixes (sce:, id:, rdfs: …) are known."""
-    from ..catalog import check_network_reach
+def sparql_command(
+    app: App,
+    query: str,
+    allow_service: bool,
+    base: str | None,
+    defaults: tuple[str, ...],
+    named: tuple[str, ...],
+    fmt: str | None,
+    output: str | None,
+    lang: str,
+) -> None:
+    """Run your own SPARQL: QUERY as text, @FILE, or - for stdin. The usual prefixes (sce:, id:, rdfs: …) are known.
 
+    The query sees the union of all graphs, unless it names its own with FROM and FROM NAMED, or --default-graph and
+    --named-graph name them.
+    """
+    from ..catalog import check_network_reach
+    from ..sparqltext import check_base, check_graphs
+
+    check_base(base)
+    dataset = (check_graphs(defaults, source="--default-graph"), check_graphs(named, source="--named-graph"))
     text = _read_query(query)
     source = query[1:] if query.startswith("@") else "query"
     check_network_reach(text, allow_service=allow_service, source=source)
     store = app.store()
-    emit(store.query(text, source=source), fmt=fmt, output=output, lang=lang, store=store)
+    if defaults or named:
+        result = store.query(text, source=source, base_iri=base, default_graphs=dataset[0], named_graphs=dataset[1])
+    else:
+        result = store.query(text, source=source, base_iri=base)
+    emit(result, fmt=fmt, output=output, lang=lang, store=store)
 
 
 @main.command("describe")

@@ -48,6 +48,15 @@ from .app import App, main, pass_app, stop_hooks
 @click.option(
     "--strict", is_flag=True, help="Refuse a graph-store write that breaks the shapes (422), instead of a warning."
 )
+@click.option(
+    "--worker-memory",
+    "worker_memory",
+    default=None,
+    type=click.IntRange(0, 1 << 30),
+    metavar="MB",
+    help="Megabytes of memory each worker may take; a query past it fails (default: the memory shared by the "
+    "workers, at least 1024; 0: no limit).",
+)
 @pass_app
 def serve_command(
     app: App,
@@ -60,6 +69,7 @@ def serve_command(
     max_body: int,
     cache: int,
     strict: bool,
+    worker_memory: int | None,
 ) -> None:
     """Serve the graph over HTTP: SPARQL 1.1 at /sparql, graphs at /store, named queries at /api/NAME, MCP at /mcp.
 
@@ -67,7 +77,7 @@ def serve_command(
     Authorization: Bearer <token>.
     """
     from ..serve import serve
-    from ..serve.workers import StoreSpec
+    from ..serve.workers import StoreSpec, default_worker_memory
     from ..stores import is_remote
 
     origins = tuple(o.strip() for o in cors.split(",") if o.strip()) if cors is not None else ("*",)
@@ -96,4 +106,5 @@ def serve_command(
         cache=cache,
         strict=strict or app.strict,
         on_stop=stop_hooks,
+        worker_memory=default_worker_memory(count) if worker_memory is None else worker_memory << 20,
     )

@@ -8,11 +8,16 @@ one registry of writers.
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
+import socket
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+from ..errors import KGError
+from ..stores.locks import serving_lock
 from .app import Settings, create_app
 from .workers import Pool, StoreSpec
 
@@ -20,6 +25,16 @@ __all__ = ["Settings", "serve"]
 
 #: The environment variable holding the bearer token that writes need; writes are off without it.
 ENV_TOKEN = "KG_SERVE_TOKEN"
+#: Connections (and requests) served at once; past it, new ones get 503 at once instead of a socket each.
+MAX_CONNECTIONS = 512
+#: Seconds an idle connection is kept open between requests.
+IDLE_TIMEOUT = 5
+#: Seconds SIGTERM or Ctrl-C waits for the answers under way before the server closes their connections.
+GRACE = 5
+#: Bytes of a request's head (its line and headers) the server reads at most.
+MAX_HEADERS = 64 << 10
+#: Seconds a client has to send a request's whole head; a connection that sends nothing (or dribbles) is closed.
+HEAD_TIMEOUT = 10.0
 
 
 def serve(
@@ -35,6 +50,7 @@ def serve(
     cache: int = 64 << 20,
     strict: bool = False,
     on_stop: list[object] | None = None,
+    worker_memory: int = 0,
 ) -> None:
     """Serve the store ``spec`` names until told to stop (SIGTERM, Ctrl-C).
 
@@ -47,6 +63,8 @@ def serve(
     """
     import uvicorn
 
+    listening = listen(host, port)
+    held = serving_lock(Path(spec.spec).expanduser()) if spec.kind == "disk" and spec.spec else None
     settings = Settings(
         token=os.environ.get(ENV_TOKEN) or None,
         allow_service=allow_service,
@@ -56,13 +74,11 @@ def serve(
     )
 
     async def main() -> None:
-        pool = Pool(spec, size=workers, timeout=timeout, cache=cache)
+        pool = Pool(spec, size=workers, timeout=timeout, cache=cache, memory=worker_memory)
         try:
             await pool.start()
         except RuntimeError as error:
             pool.close()
-            from ..errors import KGError
-
             raise KGError(str(error)) from None
         from ..mcp import HTTPEndpoint
 
@@ -74,6 +90,11 @@ def serve(
             log_level="warning",
             lifespan="off",
             access_log=False,
+            limit_concurrency=MAX_CONNECTIONS,
+            timeout_keep_alive=IDLE_TIMEOUT,
+            timeout_graceful_shutdown=GRACE,
+            h11_max_incomplete_event_size=MAX_HEADERS,
+            http=_guarded_http(),
         )
         server = uvicorn.Server(config)
         if on_stop is not None:
@@ -86,11 +107,34 @@ def serve(
         )
         try:
             async with endpoint.running():
-                await server.serve()
+                await server.serve(sockets=[listening])
         finally:
             pool.close()
 
-    _event_loop_runner()(main())
+    try:
+        _event_loop_runner()(main())
+    finally:
+        listening.close()
+        if held is not None:
+            os.close(held)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host``:``port``, taken before anything else starts (so that a port in use is one line,
+    not a server that says it serves and then dies).
+
+    Raises:
+        KGError: the address is in use or cannot be listened on.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, backlog=2048)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise KGError(
+                f"cannot listen on {host}:{port}: another program uses that port; choose another with --port"
+            ) from None
+        raise KGError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 
 def _event_loop_runner() -> Any:
@@ -100,3 +144,60 @@ def _event_loop_runner() -> Any:
     except ImportError:
         return asyncio.run
     return uvloop.run
+
+
+def _guarded_http() -> Any:
+    """uvicorn's httptools protocol with a deadline and a size limit on each request's head.
+
+    uvicorn closes an idle connection only after a first answer, and httptools reads headers of any size: a client
+    could hold a socket for ever, or grow the server by what it sends. Here a connection that has not sent a whole
+    head within ``HEAD_TIMEOUT`` seconds is closed, and one whose head passes ``MAX_HEADERS`` bytes is answered 431
+    and closed.
+    """
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    class GuardedHttp(HttpToolsProtocol):  # type: ignore[misc]
+        head_timer: asyncio.TimerHandle | None = None
+        head_size = 0
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def _arm(self) -> None:
+            if self.head_timer is None:
+                self.head_size = 0
+                self.head_timer = self.loop.call_later(HEAD_TIMEOUT, self.transport.close)
+
+        def _disarm(self) -> None:
+            if self.head_timer is not None:
+                self.head_timer.cancel()
+                self.head_timer = None
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._arm()
+
+        def on_headers_complete(self) -> None:
+            self._disarm()
+            super().on_headers_complete()
+
+        def data_received(self, data: bytes) -> None:
+            reading_head = self.head_timer is not None
+            super().data_received(data)
+            if reading_head and self.head_timer is not None:
+                self.head_size += len(data)
+                if self.head_size > MAX_HEADERS:
+                    self._disarm()
+                    message = b"the request's head is longer than %d bytes\n" % MAX_HEADERS
+                    self.transport.write(
+                        b"HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: text/plain\r\n"
+                        b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(message), message)
+                    )
+                    self.transport.close()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+    return GuardedHttp

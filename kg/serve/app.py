@@ -6,17 +6,20 @@ Errors are a status and one line of text; nothing a client sends gets a 500.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import hmac
 import sys
 import urllib.parse
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import URL
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -24,13 +27,13 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..catalog import check_network_reach
 from ..errors import InputError, KGError, decoded
 from ..examples import EXAMPLES_PATH
 from ..jsonld import CONTEXT_PATH, context_document
-from ..sparqltext import query_form
+from ..sparqltext import CACHED_TEXT, query_form
 from ..void import VOID_PATH
 from .cache import matches
 from .direct import Direct
@@ -41,6 +44,9 @@ from .querypage import docs_page, prefers_html, query_page
 from .web import CSP, language, page
 from .workers import Cut, Pool
 
+T = TypeVar("T")
+#: The jobs whose answer's format is negotiated (/sparql, /api, /store): their answers carry ``Vary: Accept``.
+NEGOTIATED = frozenset({"query", "named", "describe", "graph-get", "graph-head"})
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
@@ -93,6 +99,32 @@ def create_app(pool: Pool, settings: Settings, *, mcp: ASGIApp | None = None) ->
     handlers = {HTTPError: _error, KGError: _error, 404: server.nowhere}
     app = Starlette(routes=routes, middleware=[cors], exception_handlers=handlers)
     return Direct(app, sparql=server.sparql, api=server.api, error=_error)
+
+
+def _query_kind(text: str, allow_service: bool) -> str:
+    """The form of the query ``text`` (see :func:`query_form`), once it is known to call no other server unasked.
+
+    Raises:
+        KGError: it does (SERVICE without ``--allow-service``), or it is no query.
+    """
+    check_network_reach(text, allow_service=allow_service)
+    try:
+        return query_form(text)
+    except KGError:
+        raise InputError("syntax error: no SELECT, ASK, CONSTRUCT or DESCRIBE", source="query", line=1) from None
+
+
+def _update_checked(text: str, allow_service: bool) -> None:
+    """Refuse an update that would call another server unasked (LOAD, SERVICE)."""
+    check_network_reach(text, allow_service=allow_service, source="update")
+
+
+async def _read(reader: Callable[[str, bool], T], text: str, allow_service: bool) -> T:
+    """``reader(text, allow_service)``: a short text at once, a long one in a thread, so that lexing megabytes of
+    query never holds the event loop (the lexer reads a long text token by token, in constant memory)."""
+    if len(text) <= CACHED_TEXT:
+        return reader(text, allow_service)
+    return await run_in_threadpool(reader, text, allow_service)
 
 
 async def _error(request: Request, error: Exception) -> Response:
@@ -181,11 +213,7 @@ class _Server:
         return await self.query(request, queries[0], values)
 
     async def query(self, request: Request, text: str, values: dict[str, list[str]]) -> Response:
-        check_network_reach(text, allow_service=self.settings.allow_service)
-        try:
-            kind = query_form(text)
-        except KGError:
-            raise InputError("syntax error: no SELECT, ASK, CONSTRUCT or DESCRIBE", source="query", line=1) from None
+        kind = await _read(_query_kind, text, self.settings.allow_service)
         fmt = self.negotiate(request, kind)
         defaults, named = values.get("default-graph-uri"), values.get("named-graph-uri")
         job = Job(
@@ -206,7 +234,7 @@ class _Server:
 
     async def update(self, request: Request, text: str, values: dict[str, list[str]]) -> Response:
         self.check_writer(request)
-        check_network_reach(text, allow_service=self.settings.allow_service, source="update")
+        await _read(_update_checked, text, self.settings.allow_service)
         if values.get("default-graph-uri") or values.get("named-graph-uri"):
             raise HTTPError(400, "an update takes using-graph-uri and using-named-graph-uri, not default-graph-uri")
         job = Job(
@@ -227,11 +255,13 @@ class _Server:
         ETag in ``If-None-Match``, no body for ``head``, the answer whole when it came whole, else streamed."""
         answer = await self.pool.run(job)
         headers = dict(answer.headers)
+        if job.kind in NEGOTIATED:  # the format follows the Accept header: caches must keep one answer per Accept
+            headers.setdefault("Vary", "Accept")
         tag = headers.get("ETag")
         if tag is not None and request is not None:
             condition = request.headers.get("if-none-match")
             if condition is not None and matches(condition, tag):
-                return Response(status_code=304, headers={"ETag": tag})
+                return Response(status_code=304, headers={k: v for k, v in headers.items() if k in ("ETag", "Vary")})
         media = answer.media_type + ("; charset=utf-8" if answer.media_type.startswith("text/") else "")
         if answer.status == 204 or head:
             await _drain(answer.body)
@@ -240,7 +270,9 @@ class _Server:
             return Response(status_code=answer.status, headers=headers)
         if answer.whole is not None:
             return Response(answer.whole, status_code=answer.status, headers=headers, media_type=media)
-        return _Streamed(answer.body, status_code=answer.status, headers=headers, media_type=media)
+        streamed = _Streamed(answer.body, status_code=answer.status, headers=headers, media_type=media)
+        streamed.deadline, streamed.timeout = answer.deadline, self.pool.timeout
+        return streamed
 
     # --- /store -----------------------------------------------------------------------------------------------------
 
@@ -530,15 +562,38 @@ class _Streamed(StreamingResponse):
     closed, and the server says why in one line on its standard error.
     """
 
+    #: The event loop's time by which the whole answer must have been sent (None: none). A client that reads too
+    #: slowly (or not at all) has its connection closed then, and the worker giving the answer is stopped.
+    deadline: float | None = None
+    #: The seconds that deadline gave, for the server's message.
+    timeout: float = 0.0
+
     async def stream_response(self, send: Send) -> None:
-        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
         try:
+            await self._send(
+                send, {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+            )
             async for chunk in self.body_iterator:
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                await self._send(send, {"type": "http.response.body", "body": chunk, "more_body": True})
         except Cut as cut:
             print(f"kg serve: {cut}; its client gets it cut short", file=sys.stderr, flush=True)
             raise _Abandoned from None
+        except TimeoutError:
+            stopped = f"an answer still streaming at the timeout of {self.timeout:g} s was stopped"
+            print(f"kg serve: {stopped}; its client gets it cut short", file=sys.stderr, flush=True)
+            raise _Abandoned from None
+        finally:
+            closing = getattr(self.body_iterator, "aclose", None)
+            if closing is not None:
+                await closing()  # the worker still giving the answer, if any, is stopped
         await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def _send(self, send: Send, message: Message) -> None:
+        if self.deadline is None:
+            await send(message)
+            return
+        left = self.deadline - asyncio.get_running_loop().time()
+        await asyncio.wait_for(send(message), max(0.0, left))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         with contextlib.suppress(_Abandoned):

@@ -19,14 +19,18 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import ctypes
 import functools
 import json
 import multiprocessing
 import multiprocessing.connection
 import os
 import pickle
+import resource
 import signal
 import socket
+import threading
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -121,8 +125,19 @@ def _open(spec: StoreSpec, *, write: bool = False) -> Any:
     return open_store(spec.spec, data=spec.data)
 
 
-def worker_main(conn: multiprocessing.connection.Connection, spec: StoreSpec, state: bytes | None) -> None:
-    """A worker's life: open the store, say ready, then run jobs one at a time until the server goes away."""
+def worker_main(
+    conn: multiprocessing.connection.Connection,
+    spec: StoreSpec,
+    state: bytes | None,
+    parent: int | None = None,
+    memory: int = 0,
+) -> None:
+    """A worker's life: open the store, say ready, then run jobs one at a time until the server goes away.
+
+    Args:
+        parent: the server's process id: the worker ends with it, however it ends (a SIGKILL included).
+        memory: the bytes of address space the worker may take (0: no limit); a query past it fails alone.
+    """
     import gc
 
     import pyoxigraph as ox
@@ -130,6 +145,10 @@ def worker_main(conn: multiprocessing.connection.Connection, spec: StoreSpec, st
     from ..catalog import catalog
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    if parent is not None:
+        die_with(parent)
+    if memory:
+        limit_memory(memory)
     store = _open(spec)
     if state is not None:
         store = _restored(state)
@@ -174,6 +193,52 @@ def worker_main(conn: multiprocessing.connection.Connection, spec: StoreSpec, st
         # The engine's answers belong to this thread: let go of them here. The heap of start-up is frozen, so this
         # walks only what the job made (a full collection over the loaded modules took ~5 ms a request).
         gc.collect()
+
+
+#: Linux's prctl option that has the kernel send a signal to a process when its parent ends.
+PR_SET_PDEATHSIG = 1
+
+
+def die_with(parent: int) -> None:
+    """Have this process killed when the process ``parent`` ends: by the kernel on Linux (``PR_SET_PDEATHSIG``),
+    elsewhere by a thread watching for the parent to go. A worker left behind would hold the store's lock, and run
+    its query to the end."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl")
+    except (OSError, AttributeError):
+        threading.Thread(target=_watch, args=(parent,), name="kg-parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # the parent ended before the signal was asked for
+        os._exit(1)
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def limit_memory(size: int) -> None:
+    """Let this process take at most ``size`` bytes of address space: past it an allocation fails, and the query
+    that asked for it with it (where the system lets a process lower its own limit)."""
+    with contextlib.suppress(ValueError, OSError):
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard == resource.RLIM_INFINITY or size < hard:
+            resource.setrlimit(resource.RLIMIT_AS, (size, hard))
+
+
+def default_worker_memory(workers: int) -> int:
+    """Each worker's share of memory by default: the machine's memory shared by the workers, at least 1 GiB.
+
+    >>> default_worker_memory(2) >= 1 << 30
+    True
+    """
+    try:
+        total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError):
+        return 0
+    return max(1 << 30, total // max(1, workers))
 
 
 def _performed(store: Any, job: Job, sink: _Frames) -> dict[str, Any] | None:
@@ -294,10 +359,11 @@ class _Link(asyncio.Protocol):
 class Worker:
     """One worker process and the server's end of its pipe (read by the event loop, written without waiting)."""
 
-    def __init__(self, spec: StoreSpec, state: bytes | None) -> None:
+    def __init__(self, spec: StoreSpec, state: bytes | None, memory: int = 0) -> None:
         context = multiprocessing.get_context("spawn")
         ours, child = context.Pipe()
-        self.process = context.Process(target=worker_main, args=(child, spec, state), daemon=True)
+        arguments = (child, spec, state, os.getpid(), memory)
+        self.process = context.Process(target=worker_main, args=arguments, daemon=True)
         self.process.start()
         child.close()
         self.socket = socket.socket(fileno=os.dup(ours.fileno()))
@@ -357,6 +423,11 @@ class Worker:
         self.link.taken(reply)
         return frame
 
+    def ended(self, wait: float = 1.0) -> int | None:
+        """The worker's exit code once it has ended (a signal as its negative number); None while it runs."""
+        self.process.join(wait)
+        return self.process.exitcode
+
     def kill(self) -> None:
         """Stop the worker now, whatever it computes; its memory and CPU are given back at once."""
         if self.process.pid is not None and self.process.is_alive():
@@ -388,6 +459,8 @@ class Answer:
     body: AsyncIterator[bytes]
     #: The whole answer when it came in one frame (the body then yields just that).
     whole: bytes | None = None
+    #: The event loop's time by which the answer must have reached its client (None: no deadline).
+    deadline: float | None = None
 
 
 #: A request waiting for a worker: the job to send it the moment one is free (None: the worker itself, for a write),
@@ -402,8 +475,10 @@ class Pool:
     frame, so that it does not sit idle while the loop serves other connections.
     """
 
-    def __init__(self, spec: StoreSpec, *, size: int, timeout: float, cache: int = 0) -> None:
+    def __init__(self, spec: StoreSpec, *, size: int, timeout: float, cache: int = 0, memory: int = 0) -> None:
         self.spec = spec
+        #: Bytes of address space each worker may take (0: no limit).
+        self.memory = memory
         self.size = size
         self.timeout = timeout
         #: Answers kept for the next client asking the same (None: off; never for a remote store, which others write).
@@ -420,7 +495,7 @@ class Pool:
         await asyncio.gather(*(self._add() for _ in range(self.size)))
 
     async def _add(self) -> None:
-        worker = Worker(self.spec, self.state)
+        worker = Worker(self.spec, self.state, self.memory)
         self.workers.add(worker)
         try:
             started = await worker.connect()
@@ -523,6 +598,7 @@ class Pool:
         worker, reply = await self._take(job, deadline)
         assert reply is not None
         answer = await self._answer(worker, reply, deadline)
+        answer.deadline = deadline
         if read and answer.whole is not None and answer.status == 200:
             answer.headers["ETag"] = etag(answer.whole)
             if cache is not None:
@@ -541,7 +617,11 @@ class Pool:
             self._replace(worker)
             raise HTTPError(503, f"the query ran past the timeout of {self.timeout:g} s and was stopped") from None
         except (EOFError, OSError):
+            ended = worker.ended()
             self._replace(worker)
+            if self.memory and ended == -signal.SIGABRT:  # the engine aborts when an allocation fails
+                message = f"the query needed more than the {self.memory >> 20} MB a worker may take, and was stopped"
+                raise HTTPError(503, message) from None
             raise HTTPError(503, "the worker running the query stopped; try again") from None
         if frame[:1] == b"X":
             error = json.loads(frame[1:])

@@ -33,7 +33,7 @@ import pyoxigraph as ox
 
 from ..errors import InputError, KGError, from_syntax_error
 from ..results import Result, Term
-from ..sparqltext import bind_values, check_depth, network_reach
+from ..sparqltext import bind_values, check_base, check_depth, names_dataset, network_reach
 from ..updates import plan_update
 from ..vocab import BUILTIN_FILES, GRAPH, PREFIXES, is_own_graph, ontology_dir
 from .base import GraphName, GraphStore, Node, Progress
@@ -272,7 +272,8 @@ class Store(GraphStore):
         named_graphs: Sequence[str] | None = None,
         base_iri: str | None = None,
     ) -> Result:
-        """Run ``sparql`` over the union of all graphs (or the graphs named); the Result streams from the engine.
+        """Run ``sparql`` over the union of all graphs, or over the graphs named: by the protocol (``default_graphs``,
+        ``named_graphs``), else by the query's own ``FROM`` and ``FROM NAMED``. The Result streams from the engine.
 
         Args:
             sparql: the query; the known prefixes (``sce:``, ``id:``, ``rdfs:`` …) need no declaration.
@@ -281,13 +282,17 @@ class Store(GraphStore):
             source: what to call the query in an error message.
             default_graphs: the graphs whose union is the default graph, instead of all of them.
             named_graphs: the graphs ``GRAPH`` sees, instead of all of them.
+            base_iri: the IRI relative IRIs in the query are resolved against.
 
         Raises:
             InputError: a syntax error, with line and column.
         """
         check_depth(sparql, source=source)
-        dataset: dict[str, Any] = {"use_default_graph_as_union": True}
-        if default_graphs is not None or named_graphs is not None:
+        check_base(base_iri, source="base IRI")
+        dataset: dict[str, Any] = {}  # the query's own FROM and FROM NAMED
+        if default_graphs is None and named_graphs is None and not names_dataset(sparql):
+            dataset = {"use_default_graph_as_union": True}
+        elif default_graphs is not None or named_graphs is not None:
             dataset = {
                 "default_graph": [ox.NamedNode(g) for g in default_graphs or ()] or ox.DefaultGraph(),
                 "named_graphs": [ox.NamedNode(g) for g in named_graphs] if named_graphs is not None else None,

@@ -86,3 +86,28 @@ class StoreLock:
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
+
+
+#: The file a server of the store holds locked, so that a second server of the same store refuses to start.
+SERVER_LOCK_FILE = "kg-serve.lock"
+
+
+def serving_lock(directory: Path) -> int:
+    """Take the server's lock on the store in ``directory`` (held until the process ends); return its descriptor.
+
+    Two servers of one store would each take every writer's turn from the other (each write waited a minute and
+    failed): the second is refused at start.
+
+    Raises:
+        KGError: another process serves the store.
+    """
+    try:
+        fd = os.open(directory / SERVER_LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise KGError(f"cannot lock the store at {directory}: {error.strerror or error}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise KGError(f"the store at {directory} is served by another kg serve already") from None
+    return fd

@@ -43,7 +43,16 @@ import pyoxigraph as ox
 
 from ..errors import KGError, from_syntax_error
 from ..results import Result, Row, Term, str_value
-from ..sparqltext import PROLOGUE, bind_values, check_depth, network_reach, query_form, term_text, without_values_rows
+from ..sparqltext import (
+    PROLOGUE,
+    bind_values,
+    check_depth,
+    names_dataset,
+    network_reach,
+    query_form,
+    term_text,
+    without_values_rows,
+)
 from ..updates import plan_update
 from ..vocab import BUILTIN_FILES, PREFIXES, ontology_dir
 from .base import GraphName, GraphStore, Node
@@ -467,6 +476,8 @@ class RemoteStore(GraphStore):
         if base_iri:
             text = f"BASE {ox.NamedNode(base_iri)}\n{text}"
         if default_graphs is None and named_graphs is None:
+            if names_dataset(sparql):  # the query's own FROM and FROM NAMED: no protocol dataset to override them
+                return self._query(text, [], [])
             return self._query(text, self.dataset)
         return self._query(text, default_graphs or [], named_graphs or [])
 
