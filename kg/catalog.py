@@ -69,7 +69,8 @@ class NamedQuery(NamedTuple):
     """A query from ``queries/``: its name (the file's stem), text, header fields and parameters.
 
     ``summary`` and ``description`` are English; ``summary_zh`` and ``description_zh`` their Chinese (Simplified), empty
-    where the header has none. :func:`in_language` chooses between them.
+    where the header has none. :func:`in_language` chooses between them. ``default_view`` is the view the query page
+    opens its answer on (``#+ defaultView: timeline``, as Wikidata's ``#defaultView:``), empty to let the page choose.
     """
 
     name: str
@@ -81,6 +82,7 @@ class NamedQuery(NamedTuple):
     path: Path
     summary_zh: str = ""
     description_zh: str = ""
+    default_view: str = ""
 
 
 def in_language(query: NamedQuery, lang: str) -> tuple[str, str]:
@@ -172,6 +174,7 @@ def read_query(path: Path) -> NamedQuery:
         path=path,
         summary_zh=_text(header.get("summary_zh")),
         description_zh=_text(header.get("description_zh")),
+        default_view=_text(header.get("defaultview")).lower(),
     )
 
 
@@ -304,6 +307,20 @@ def run_query(
     result = store.query(write_in_place(text, bound), source=source)
     result.given = [term.value for term in bound.values() if isinstance(term, ox.NamedNode)]
     return result
+
+
+def bound_text(store: GraphStore, query: NamedQuery, values: Mapping[str, str]) -> str:
+    """The SPARQL that runs for ``query`` with ``values``: its text with each parameter written in place, its ``#+``
+    header left out (what a person reads in an editor).
+
+    Raises:
+        KGError: as :func:`bind` does.
+    """
+    text = write_in_place(query.text, bind(store, query, values))
+    lines = text.splitlines(keepends=True)
+    while lines and (lines[0].startswith("#+") or not lines[0].strip()):
+        lines.pop(0)
+    return "".join(lines)
 
 
 def write_in_place(sparql: str, terms: Mapping[str, ox.NamedNode | ox.Literal]) -> str:

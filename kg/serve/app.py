@@ -21,7 +21,14 @@ from starlette.datastructures import URL
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.responses import (
+    FileResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -55,6 +62,12 @@ class Settings:
     cors: tuple[str, ...] = ("*",)
 
 
+def _asks_for_text(request: Request) -> bool:
+    """Whether a request to ``/api/NAME`` asks for the query's SPARQL itself (``Accept: application/sparql-query``)
+    rather than its answer."""
+    return request.headers.get("accept", "").split(";")[0].strip().lower() == QUERY
+
+
 def create_app(pool: Pool, settings: Settings) -> ASGIApp:
     """The application answering with ``pool``'s workers: Starlette's, with queries from clients other than browsers
     taking the short way (:mod:`kg.serve.direct`)."""
@@ -65,6 +78,7 @@ def create_app(pool: Pool, settings: Settings) -> ASGIApp:
         Route("/api/{name}", server.api, methods=["GET"]),
         Route("/openapi.json", server.openapi, methods=["GET"]),
         Route("/", server.index, methods=["GET"]),
+        Route("/query", server.query_page, methods=["GET"]),
         Route("/docs", server.docs, methods=["GET"]),
         Route("/id/{rest:path}", server.resource, methods=["GET", "HEAD"]),
         Route("/graph/{rest:path}", server.resource, methods=["GET", "HEAD"]),
@@ -304,6 +318,8 @@ class _Server:
             kind = query_form(query.text)
         except KGError as error:
             raise HTTPError(404, str(error)) from None
+        if _asks_for_text(request):
+            return await self.answer(Job("named-text", name, params=tuple(values)), request=request)
         fmt = self.negotiate(request, kind)
         return await self.answer(Job("named", name, format=fmt, params=tuple(values)), request=request)
 
@@ -349,11 +365,18 @@ class _Server:
     async def openapi(self, request: Request) -> Response:
         return JSONResponse(openapi(str(request.base_url).rstrip("/")))
 
+    async def query_page(self, request: Request) -> Response:
+        """The query page, in the reader's language (varying by the language cookie and ``Accept-Language``)."""
+        response = await query_page(request)
+        response.headers["Vary"] = "Accept-Language, Cookie"
+        return response
+
     async def index(self, request: Request) -> Response:
-        """The query page for a browser, in the reader's language; for other clients, where things are. Either way
-        the answer varies by ``Accept``, and the page by the language cookie and ``Accept-Language``."""
+        """For a browser, the way to the query page (``/query``, with the address's query string); for other clients,
+        where things are. Either way the answer varies by ``Accept``."""
         if prefers_html(request.headers.get("accept", "")):
-            response = await query_page(request)
+            target = "/query" + (f"?{request.url.query}" if request.url.query else "")
+            response: Response = RedirectResponse(target, status_code=303)
         else:
             response = JSONResponse(
                 {
@@ -362,6 +385,7 @@ class _Server:
                     "api": "/api/{name}",
                     "openapi": "/openapi.json",
                     "docs": "/docs",
+                    "query": "/query",
                 }
             )
         response.headers["Vary"] = "Accept, Accept-Language, Cookie"

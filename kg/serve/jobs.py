@@ -64,9 +64,9 @@ class Job:
     """One request for a worker.
 
     Attributes:
-        kind: ``query``, ``named``, ``describe``, ``void``, ``update``, ``graph-get``, ``graph-head`` (whether the
-            graph is there, without its triples), ``graph-put``, ``graph-post``, ``graph-delete``; for the pages:
-            ``node``, ``graph-page``, ``ontology``.
+        kind: ``query``, ``named``, ``named-text`` (a named query's SPARQL with its values in place), ``describe``,
+            ``void``, ``update``, ``graph-get``, ``graph-head`` (whether the graph is there, without its triples),
+            ``graph-put``, ``graph-post``, ``graph-delete``; for the pages: ``node``, ``graph-page``, ``ontology``.
         text: the SPARQL, the named query's name, the body of a graph-store write, or the IRI of a node's page.
         format: the writer to use (a name in WRITERS, or ``html`` for a page), or the media type of a body written.
         graph: the graph of a graph-store request or graph page (None: the default graph); the endpoint's URL for
@@ -127,6 +127,19 @@ def _named(store: GraphStore, job: Job, sink: Sink) -> None:
     if job.text not in catalog():
         raise HTTPError(404, f"no named query {job.text!r}; /openapi.json lists them")
     _write(run_query(store, job.text, dict(job.params)), job, sink)
+
+
+def _named_text(store: GraphStore, job: Job, sink: Sink) -> None:
+    """The SPARQL a named query runs with the job's values (``application/sparql-query``), for the query page's
+    editor: what is shown is what ran."""
+    from ..catalog import bound_text, catalog
+
+    query = catalog().get(job.text)
+    if query is None:
+        raise HTTPError(404, f"no named query {job.text!r}; /openapi.json lists them")
+    text = bound_text(store, query, dict(job.params))
+    sink.start(200, "application/sparql-query; charset=utf-8")
+    sink.write(text.encode())
 
 
 def _update(store: GraphStore, job: Job, sink: Sink) -> None:
@@ -391,6 +404,7 @@ _INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 _JOBS: dict[str, Any] = {
     "query": _query,
     "named": _named,
+    "named-text": _named_text,
     "describe": _describe,
     "void": _void,
     "node": _node,
