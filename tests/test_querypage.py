@@ -98,7 +98,7 @@ def visit(browser: Any, server: Server, path: str, *, bypass_csp: bool = False) 
 
 @pytest.fixture
 def query_page(browser: Any, served: Server) -> Iterator[Visit]:  # noqa: F811
-    yield from visit(browser, served, "/?lang=en")
+    yield from visit(browser, served, "/query?lang=en")
 
 
 def set_query(page: Any, text: str) -> None:
@@ -140,7 +140,7 @@ class _Scripts(HTMLParser):
             self.styles.append(dict(attrs)["href"] or "")
 
 
-@pytest.mark.parametrize("path", ["/", "/docs"])
+@pytest.mark.parametrize("path", ["/query", "/docs"])
 def test_pages_for_browsers_run_only_scripts_of_this_server(served: Server, path: str) -> None:
     """Each page has the strict policy (script-src 'self'), every script a file of this server or JSON data, and each
     file it names is there."""
@@ -149,7 +149,8 @@ def test_pages_for_browsers_run_only_scripts_of_this_server(served: Server, path
     policy = headers["content-security-policy"]
     assert "script-src 'self';" in policy and "default-src 'none'" in policy and "connect-src 'self'" in policy
     assert "'unsafe-inline'" not in policy, "no page lets any inline style or script run without naming its hash"
-    assert ("'sha256-" in policy) == (path == "/"), "only the query page names inline styles (YASR's grips) by hash"
+    named = "only the query page names inline styles (YASR's grips) by hash"
+    assert ("'sha256-" in policy) == (path == "/query"), named
     parsed = _Scripts()
     parsed.feed(body.decode())
     assert parsed.scripts and all(s.get("src") or s.get("type") == "application/json" for s in parsed.scripts)
@@ -178,7 +179,7 @@ def test_the_vendored_files_are_the_published_ones() -> None:
 # --- In the browser -------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/?lang=en", "/?lang=zh", "/docs"])
+@pytest.mark.parametrize("path", ["/query?lang=en", "/query?lang=zh", "/docs"])
 def test_pages_ask_no_other_host(browser: Any, served: Server, path: str) -> None:  # noqa: F811
     """Opened, typed into (where the class and property completers would ask the LOV API) and run: no request leaves
     the server. The policy is bypassed here, so that a request elsewhere would be made, and counted, rather than
@@ -277,7 +278,7 @@ def test_a_construct_opens_on_the_graph_view(
 ) -> None:
     """The Graph tab is chosen and named in the page's language; every node is drawn, labelled in that language, and
     the legend names the classes."""
-    for seen in visit(browser, served, f"/?lang={lang}"):
+    for seen in visit(browser, served, f"/query?lang={lang}"):
         page = seen.page
         set_query(page, MODELS_GRAPH)
         run_editor(page)
@@ -342,7 +343,12 @@ def test_a_named_query_runs_from_the_menu(query_page: Visit) -> None:
     run_named(page, "enterprise-model", enterprise="快手")
     wait_for_view(page, "table")
     assert iri_labels(page) == ["content"]
-    assert "内容型" in page.locator(".yasr_results table").inner_text()
+    table = page.locator(".yasr_results table").inner_text()
+    assert "内容型" not in table and "@" not in table, "one language, plain values: the model by its English label"
+    page.click(".yasr .tableControls .switch input")  # "Simple view" off: every column, quotes and tags
+    page.wait_for_function("() => document.querySelector('.yasr_results table').innerText.includes('内容型')")
+    assert "@zh-Hans" in page.locator(".yasr_results table").inner_text()
+    page.click(".yasr .tableControls .switch input")
     link = page.locator(".yasr_results table a.iri").first.get_attribute("href")
     assert link == "/id/content", "an IRI links to its page on this server"
     assert call(origin_of(query_page) + link, headers={"Accept": "text/html"})[0] == 200
@@ -392,7 +398,7 @@ def test_the_menu_speaks_the_pages_language(browser: Any, served: Server, lang: 
     summary, description = (
         (query.summary_zh, query.description_zh) if lang == "zh" else (query.summary, query.description)
     )
-    for seen in visit(browser, served, f"/?lang={lang}"):
+    for seen in visit(browser, served, f"/query?lang={lang}"):
         page = seen.page
         option = page.locator("#kg-named-select option[value='enterprise-model']")
         assert option.inner_text() == f"enterprise-model — {summary}"
@@ -438,7 +444,7 @@ def test_downloads_in_the_servers_formats(query_page: Visit, store: Store) -> No
 def test_payloads_in_labels_run_no_script(browser: Any, served: Server, bypass_csp: bool) -> None:  # noqa: F811
     """Labels, comments and IRIs carrying script, in the table and in the graph view, hovered and clicked: nothing
     runs, and the payloads show as text (even without the policy: the page writes them only as text)."""
-    for seen in visit(browser, served, "/?lang=en", bypass_csp=bypass_csp):
+    for seen in visit(browser, served, "/query?lang=en", bypass_csp=bypass_csp):
         page = seen.page
         set_query(page, f"SELECT ?s ?label WHERE {{ ?s ?p ?label FILTER(STRSTARTS(STR(?s), '{XSS}')) }}")
         run_editor(page)
@@ -500,5 +506,5 @@ def test_swagger_ui_shows_every_operation_offline(browser: Any, served: Server) 
         page.locator(".opblock-summary-path[data-path='/api/enterprise-model']").first.click()
         page.wait_for_selector(".parameters-container .parameter__name", timeout=10_000)
         assert "enterprise" in page.locator(".parameters-container").first.inner_text()
-        assert page.locator("#kg-query-link").get_attribute("href") == "/"
+        assert page.locator("#kg-query-link").get_attribute("href") == "/query"
         assert seen.blocked == [] and seen.errors == []
