@@ -169,11 +169,14 @@ def test_other_clients_keep_the_json_index(served: Server) -> None:
 def test_the_vendored_files_are_the_published_ones() -> None:
     """Every vendored file matches its recorded sum (as scripts/vendor.sh checks them), with its licence beside it."""
     sums = [line.split("  ", 1) for line in (VENDOR / "SHA256SUMS").read_text().splitlines() if line.strip()]
-    assert {name for _, name in sums} >= {"yasgui/yasgui.min.js", "yasgui/LICENSE", "swagger-ui/LICENSE"}
+    assert {name for _, name in sums} >= {
+        "yasgui/yasgui.min.js", "yasgui/LICENSE", "swagger-ui/LICENSE", "chartjs/chart.umd.min.js", "chartjs/LICENSE.md"
+    }  # fmt: skip
     for digest, name in sums:
         assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest, name
     listed = (VENDOR / "VENDORED.md").read_text(encoding="utf-8")
     assert "`@zazuko/yasgui` | 4.6.2" in listed and "`swagger-ui-dist` | 5.35.0" in listed
+    assert "`chart.js` | 4.5.1" in listed
 
 
 # --- In the browser -------------------------------------------------------------------------------------------------
@@ -508,3 +511,154 @@ def test_swagger_ui_shows_every_operation_offline(browser: Any, served: Server) 
         assert "enterprise" in page.locator(".parameters-container").first.inner_text()
         assert page.locator("#kg-query-link").get_attribute("href") == "/query"
         assert seen.blocked == [] and seen.errors == []
+
+
+# --- For analysts: plain values, the SPARQL that ran, addresses to share, views that fit ----------------------------
+
+TYPED = """PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+SELECT ?event_date ?fine_yuan ?address ?name WHERE {
+  VALUES (?event_date ?fine_yuan ?address ?name) {
+    ("2019-03-14"^^xsd:date 74565800 "https://example.org/a/b"^^xsd:anyURI "Huasheng Riji fined for pyramid selling"@en)
+    ("2021-03-03"^^xsd:date 1500000 "https://example.org/c" "Chengxin Youxuan fined by SAMR"@en)
+  }
+}"""
+
+
+def test_values_are_plain_whole_and_linked(query_page: Visit) -> None:
+    """Dates, numbers and words without quotes, tags or datatypes (one click away), never cut short; a web address is
+    a link; headers whole and readable; row numbers clear of the first cell."""
+    page = query_page.page
+    set_query(page, TYPED)
+    run_editor(page)
+    wait_for_view(page, "timeline")  # dated rows open on the timeline; the table is a click away
+    page.click(".yasr .select_table")
+    wait_for_view(page, "table")
+    cells = page.locator(".yasr_results tbody tr").first.locator("td").all_inner_texts()
+    assert [c.strip() for c in cells] == [
+        "1", "2019-03-14", "74565800", "example.org/a/b", "Huasheng Riji fined for pyramid selling"
+    ]  # fmt: skip
+    assert page.locator(".yasr_results a.url").first.get_attribute("href") == "https://example.org/a/b"
+    headers = page.locator(".yasr_results thead th").all_inner_texts()
+    assert [h.strip() for h in headers][1:] == ["event date", "fine yuan", "address", "name"]
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll('.yasr_results th, .yasr_results td')]
+            .filter(c => c.scrollWidth > c.clientWidth + 1 || c.innerText.includes('…')).map(c => c.innerText)"""
+    )
+    assert clipped == [], "nothing cut short"
+    gap = page.evaluate(
+        """() => { const text = (el) => { const r = document.createRange(); r.selectNodeContents(el);
+                                        return r.getBoundingClientRect(); };
+        const n = text(document.querySelector('.yasr_results tbody .rowNumber'));
+        const first = text(document.querySelector('.yasr_results tbody tr td:nth-child(2) span'));
+        return first.left - n.right; }"""
+    )
+    assert gap >= 4, f"the row number runs into the first cell ({gap} px apart)"
+    assert "Huasheng Riji fined for" in page.locator(".yasr_results tbody tr").first.inner_text()
+    page.click(".yasr .tableControls .switch input")
+    page.wait_for_function("() => document.querySelector('.yasr_results tbody').innerText.includes('@en')")
+    assert "xsd:date" in page.locator(".yasr_results tbody").inner_text()
+
+
+def test_a_named_query_puts_the_sparql_that_ran_in_the_editor(query_page: Visit) -> None:
+    """The editor shows the named query with its value in place (no header, no unused prefixes), and the address
+    names the query, its value and the view."""
+    page = query_page.page
+    run_named(page, "enterprise-model", enterprise="快手")
+    wait_for_view(page, "table")
+    text = page.evaluate("() => window.kgQuery.yasgui.getTab().getYasqe().getValue()")
+    assert "<https://w3id.org/sce/id/kuaishou>" in text and "?_enterprise_iri" not in text and "#+" not in text
+    assert text.startswith("PREFIX") and text.count("PREFIX") <= 3
+    address = page.evaluate("() => window.kgQuery.address()")
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(address).query) == {
+        "name": ["enterprise-model"], "enterprise": ["快手"], "view": ["table"], "lang": ["en"]
+    }  # fmt: skip
+    assert query_page.errors == []
+
+
+def shared_address(page: Any) -> str:
+    page.click("#kg-share-button")
+    page.wait_for_selector("#kg-share-address:not([hidden])")
+    return str(page.input_value("#kg-share-address"))
+
+
+def shown_rows(page: Any) -> list[str]:
+    selector = ".kg-timeline-item" if page.evaluate("document.body.dataset.drawn") == "timeline" else "tbody tr"
+    return [str(r) for r in page.locator(f".yasr_results {selector}").all_inner_texts()]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_shared_address_opens_the_same_answer_in_a_fresh_browser(
+    browser: Any,  # noqa: F811
+    served: Server,
+    lang: str,
+) -> None:
+    """The Share button gives the address of what is on screen: a named query with its value on its timeline, then
+    a typed query on its chart; each opened in a new browser context (nothing stored) shows the same rows in the same
+    view, in the same language."""
+    for seen in visit(browser, served, f"/query?lang={lang}"):
+        page = seen.page
+        run_named(page, "timeline", model="拼购型")
+        wait_for_view(page, "timeline")
+        first = shared_address(page), shown_rows(page)
+        set_query(page, COUNTS)
+        run_editor(page)
+        wait_for_view(page, "chart")
+        second = shared_address(page), page.evaluate("() => window.KgViews.Chart.current.labels")
+        assert seen.errors == []
+    for (address, rows), view in ((first, "timeline"), (second, "chart")):
+        assert urllib.parse.parse_qs(urllib.parse.urlsplit(address).query)["view"] == [view]
+        for fresh in visit(browser, served, address.removeprefix(origin(served))):
+            wait_for_view(fresh.page, view)
+            if view == "timeline":
+                fresh.page.wait_for_selector(".kg-timeline[data-drawn='true']", state="attached")
+                assert shown_rows(fresh.page) == rows and len(rows) > 3
+            else:
+                fresh.page.wait_for_selector(".kg-chart[data-drawn='true']", state="attached")
+                assert fresh.page.evaluate("() => window.KgViews.Chart.current.labels") == rows
+            assert fresh.page.locator("html").get_attribute("lang") == ("zh-Hans" if lang == "zh" else "en")
+            assert fresh.errors == [] and fresh.blocked == []
+
+
+COUNTS = """PREFIX sce: <https://w3id.org/sce/ontology#>
+SELECT ?model (COUNT(DISTINCT ?enterprise) AS ?enterprises) WHERE {
+  ?model a sce:SocialCommerceModel ; sce:representedBy ?enterprise .
+} GROUP BY ?model ORDER BY ?model"""
+
+
+def test_an_answer_opens_on_the_view_that_fits_it(query_page: Visit, store: Store) -> None:
+    """Dated rows open on the timeline, labelled numbers on the chart (bars, switchable to a line), the rest on the
+    table; each view can still be chosen by hand."""
+    page = query_page.page
+    set_query(page, COUNTS)
+    run_editor(page)
+    wait_for_view(page, "chart")
+    page.wait_for_selector(".kg-chart[data-drawn='true']", state="attached")
+    chart = page.evaluate("() => ({type: window.KgViews.Chart.current.type, data: window.KgViews.Chart.current.datasets"
+                          ".map(d => d.data), labels: window.KgViews.Chart.current.labels})")  # fmt: skip
+    counts = {row[0].value: int(row[1].value) for row in store.query(COUNTS)}
+    assert chart["type"] == "bar" and chart["data"] == [list(counts.values())]
+    assert sorted(chart["labels"]) == sorted(["content", "distribution", "group buying", "community group buying"])
+    assert drawn_chart(page) > 500
+    page.click(".kg-chart-controls button[data-type='line']")
+    page.wait_for_function("() => window.KgViews.Chart.current && window.KgViews.Chart.current.type === 'line'")
+    page.click(".yasr .select_table")
+    wait_for_view(page, "table")
+    run_named(page, "timeline", model="group buying")
+    wait_for_view(page, "timeline")
+    page.wait_for_selector(".kg-timeline[data-drawn='true']", state="attached")
+    years = page.locator(".kg-timeline-year").all_inner_texts()
+    assert years == sorted(years) and "2015" in years
+    assert "Pinduoduo" in page.locator(".kg-timeline").inner_text()
+    run_named(page, "models")
+    wait_for_view(page, "table")
+    assert query_page.errors == []
+
+
+def drawn_chart(page: Any) -> int:
+    return int(
+        page.evaluate(
+            """() => { const c = document.querySelector('.kg-chart canvas');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }"""
+        )
+    )
