@@ -662,3 +662,92 @@ def drawn_chart(page: Any) -> int:
             let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }"""
         )
     )
+
+
+# --- One language at a time ----------------------------------------------------------------------------------------
+
+#: The words the query page shows of its own, YASGUI's and DataTables' in English: none may be on the Chinese page.
+QUERY_PAGE_ENGLISH = (
+    "Simple view", "Ellipse", "Filter query results", "Page size", "Showing", "entries", "Table", "Graph", "Timeline",
+    "Chart", "Response", "Download as", "Download result", "Named queries", "Run", "Open in the editor", "Share",
+    "results", "seconds", "Query", "Ontology", "API docs", "Dataset", "Run query", "Share query", "Add tab",
+    "Close tab", "New Tab", "Rename Tab", "Copy Tab", "Close other tabs", "required", "optional", "All", "Bars",
+    "Line", "Text", "Language", "SPARQL endpoint", "Choose a named query", "Settings", "Open settings",
+    "Clear endpoint", "Request method", "Accept Headers", "Arguments", "Default Graphs", "Named Graphs", "help",
+)  # fmt: skip
+#: Where a page shows data (answers, SPARQL, identifiers of queries and parameters), not words of its own.
+DATA_PARTS = (
+    ".yasr_results tbody, .yasr_results canvas, .kg-timeline-what, .kg-timeline-date, .CodeMirror, #kg-named-select, "
+    "#kg-params label > span:first-child, #kg-named-description, .kg-endpoint, .kg-graph-canvas, script, style, "
+    "#kg-lang a[data-lang]"
+)
+
+
+def words_shown(page: Any) -> str:
+    """Every text and title, placeholder and aria-label of the page outside the parts that show data, hidden or not."""
+    return str(
+        page.evaluate(
+            """(data) => { const body = document.body.cloneNode(true);
+            body.querySelectorAll(data).forEach(e => e.remove());
+            const attributes = [...body.querySelectorAll('[title], [placeholder], [aria-label]')].flatMap(e =>
+                ['title', 'placeholder', 'aria-label'].map(a => e.getAttribute(a))
+                .filter(v => v && !/^[a-z]+\\/[a-z0-9.+-]+$/.test(v)));  // a media type is no word
+            return body.textContent + '\\n' + attributes.join('\\n') + '\\n' + document.title; }""",
+            DATA_PARTS,
+        )
+    )
+
+
+def show_every_control(page: Any) -> str:
+    """Run a query whose answer every view but the timeline takes, open each view, a second tab, the tab menu; then a
+    dated answer on the timeline. The words shown on the way (the table's controls) and at the end."""
+    set_query(page, COUNTS)
+    run_editor(page)
+    wait_for_view(page, "chart")
+    for view in ("table", "graph", "response", "chart"):
+        page.click(f".yasr .select_{view}")
+        page.wait_for_selector(f"body[data-drawn='{view}']", state="attached", timeout=30_000)
+    page.click(".yasr .select_table")
+    wait_for_view(page, "table")
+    page.click(".yasgui .addTab")
+    page.wait_for_function("() => document.querySelectorAll('.yasgui .tabsList .tab').length === 2")
+    page.locator(".yasgui .tabsList .tab a").first.click()
+    page.locator(".yasgui .tabsList .tab a").first.click(button="right")
+    page.wait_for_selector(".yasgui .context-menu", state="attached")
+    on_the_way = words_shown(page)
+    page.keyboard.press("Escape")
+    run_named(page, "timeline", model="拼购型")
+    wait_for_view(page, "timeline")
+    page.wait_for_selector(".kg-timeline[data-drawn='true']", state="attached")
+    return on_the_way + "\n" + words_shown(page)
+
+
+def test_the_chinese_query_page_shows_no_english_word_of_its_own(browser: Any, served: Server) -> None:  # noqa: F811
+    """With ?lang=zh, after every view, a second tab and the tab menu: none of the page's, YASGUI's or DataTables'
+    English words is left; then the switch to English and back names the tabs in the language chosen."""
+    for seen in visit(browser, served, "/query?lang=zh"):
+        page = seen.page
+        shown = show_every_control(page)
+        left = [w for w in QUERY_PAGE_ENGLISH if re.search(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", shown)]
+        assert left == [], f"English on the Chinese page: {left}"
+        assert "筛选查询结果" in shown and "简洁视图" in shown and "时间线" in shown and "图表" in shown
+        page.click("#kg-lang a[data-lang='en']")
+        page.wait_for_selector("html[lang='en'] body[data-ready='true']", state="attached", timeout=30_000)
+        wait_for_view(page, "timeline")
+        tabs = page.locator(".yasgui .tabsList .tab a").all_inner_texts()
+        assert [t.split("\n")[0].strip() for t in tabs][:2] == ["Query", "Query 1"], tabs
+        page.click("#kg-lang a[data-lang='zh']")
+        page.wait_for_selector("html[lang='zh-Hans'] body[data-ready='true']", state="attached", timeout=30_000)
+        tabs = page.locator(".yasgui .tabsList .tab a").all_inner_texts()
+        assert [t.split("\n")[0].strip() for t in tabs][:2] == ["查询", "查询 1"], tabs
+        assert seen.errors == []
+
+
+def test_the_english_query_page_shows_no_chinese_word_of_its_own(browser: Any, served: Server) -> None:  # noqa: F811
+    """With ?lang=en, the same controls: no Chinese outside the data (the language switch's 中文 aside)."""
+    for seen in visit(browser, served, "/query?lang=en"):
+        page = seen.page
+        shown = show_every_control(page)
+        assert re.findall(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+", shown) == []
+        assert all(w in shown for w in ("Simple view", "Filter query results", "Timeline", "Chart", "Share"))
+        assert seen.errors == []

@@ -176,6 +176,22 @@ YASGUI_ZH = {
     "Table": "表格",
     "Query": "查询",
     "SPARQL endpoint": "SPARQL 端点",
+    "Settings": "设置",
+    "Open settings": "打开设置",
+    "Close settings": "关闭设置",
+    "Clear endpoint": "清除端点",
+    "Request method": "请求方法",
+    "Accept Headers": "Accept 请求头",
+    "Ask / Select": "ASK / SELECT",
+    "Construct / Describe": "CONSTRUCT / DESCRIBE",
+    "Arguments": "参数",
+    "Header Arguments": "请求头参数",
+    "Default Graphs": "默认图",
+    "Named Graphs": "命名图",
+    "Delete": "删除",
+    "Remove": "移除",
+    'Press "enter" to add this endpoint': "按回车键添加此端点",
+    "This plugin doesn't have a help reference yet. Please contact the maintainer to fix this": "此视图暂无帮助文档",
 }
 #: YASGUI's words with a value inside, as patterns (``{0}`` the value) and their Chinese.
 YASGUI_ZH_PATTERNS = {
