@@ -313,8 +313,18 @@ def test_a_describe_opens_on_the_graph_view(query_page: Visit, store: Store) -> 
     assert drawn_pixels(page) > 1000
 
 
+def links_between(store: Store, nodes: set[str]) -> set[tuple[str, str]]:
+    """The pairs of ``nodes`` that a statement of the graph links (types and loops aside)."""
+    values = " ".join(f"<{n}>" for n in sorted(nodes))
+    rows = store.query(
+        f"SELECT DISTINCT ?s ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?o {{ {values} }} ?s ?p ?o "
+        f"FILTER (?p != <{RDF.type}> && ?s != ?o) }}"
+    )
+    return {(row[0].value, row[1].value) for row in rows}
+
+
 def test_a_select_of_iris_draws_in_the_graph_view(query_page: Visit, store: Store) -> None:
-    """A SELECT opens on the table; its Graph tab draws each row's IRIs, linked from the first, by variable name."""
+    """A SELECT opens on the table; its Graph tab draws each row's IRIs, linked as the graph links them."""
     page = query_page.page
     select = (
         "PREFIX sce: <https://w3id.org/sce/ontology#>\n"
@@ -328,9 +338,39 @@ def test_a_select_of_iris_draws_in_the_graph_view(query_page: Visit, store: Stor
     rows = [(row[0].value, row[1].value) for row in store.query(select)]
     nodes = {iri for row in rows for iri in row}
     assert page.evaluate("() => window.kgQuery.graph().nodes.getIds()") == sorted(nodes)
-    edges = page.evaluate("() => window.kgQuery.graph().edges.get().map(e => [e.from, e.to, e.label])")
-    assert sorted(map(tuple, edges)) == sorted((m, e, "?enterprise") for m, e in rows)
+    edges = page.evaluate("() => window.kgQuery.graph().edges.get().map(e => [e.from, e.to])")
+    assert {(a, b) for a, b in edges} == links_between(store, nodes) >= set(rows)
+    labels = page.evaluate("() => window.kgQuery.graph().edges.get().map(e => e.label)")
+    assert "represented by" in labels, "a link is named by its property"
+    assert page.locator(".kg-graph-no-links").count() == 0
     assert drawn_pixels(page) > 1000
+
+
+def test_the_graph_of_a_named_select_holds_the_node_it_asks_about(query_page: Visit, store: Store) -> None:
+    """model-profile for the content model: the graph view draws the model (which no row names) with the answer's
+    nodes and the graph's links between them; an answer whose nodes the graph does not link says so in one line."""
+    page = query_page.page
+    run_named(page, "model-profile", model="content")
+    wait_for_view(page, "table")
+    page.click(".yasr .select_graph")
+    page.wait_for_selector(".kg-graph-view[data-drawn='true']", state="attached", timeout=30_000)
+    ids = set(page.evaluate("() => window.kgQuery.graph().nodes.getIds()"))
+    content = "https://w3id.org/sce/id/content"
+    assert content in ids
+    edges = {(a, b) for a, b in page.evaluate("() => window.kgQuery.graph().edges.get().map(e => [e.from, e.to])")}
+    assert edges == links_between(store, ids) and any(content in pair for pair in edges)
+    set_query(
+        page,
+        "SELECT ?s WHERE { VALUES ?s { <https://w3id.org/sce/id/content> <http://www.w3.org/2002/07/owl#Thing> } }",
+    )
+    run_editor(page)
+    wait_for_view(page, "table")
+    page.click(".yasr .select_graph")
+    page.wait_for_selector(".kg-graph-no-links", state="attached", timeout=30_000)
+    assert (
+        page.locator(".kg-graph-no-links").inner_text() == "The graph holds no links between the nodes of this answer."
+    )
+    assert query_page.errors == []
 
 
 def run_named(page: Any, name: str, **values: str) -> None:
