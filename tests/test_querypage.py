@@ -791,3 +791,16 @@ def test_the_english_query_page_shows_no_chinese_word_of_its_own(browser: Any, s
         assert re.findall(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+", shown) == []
         assert all(w in shown for w in ("Simple view", "Filter query results", "Timeline", "Chart", "Share"))
         assert seen.errors == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "nav"), [("zh", "社交电商本体", "查询"), ("en", "Social e-commerce ontology", "Query")]
+)
+def test_the_served_ontology_page_takes_the_language_asked(served: Server, lang: str, heading: str, nav: str) -> None:
+    """/ontology?lang= answers in that language, its nav and language switch keeping the page."""
+    status, _, body = call(origin(served) + f"/ontology?lang={lang}", headers={"Accept": "text/html"})
+    page = body.decode()
+    assert status == 200 and f"<h1>{heading}</h1>" in page and "propertyes" not in page
+    assert re.search(rf'<a href="/query">{nav}', page), "the nav leads to the query page, in the page's language"
+    other = "en" if lang == "zh" else "zh"
+    assert f'href="/ontology?lang={other}" data-lang="{other}"' in page

@@ -282,7 +282,8 @@ def _ontology(store: GraphStore, job: Job, sink: Sink) -> None:
     from . import pages
 
     if job.format == "html":
-        _html(sink, pages.ontology_html(store))
+        given = dict(job.params)
+        _html(sink, pages.ontology_html(store, lang=given.get("lang", "en"), here=given.get("here", "/ontology")))
     else:
         _graph_get(store, Job("graph-get", format=job.format, graph=GRAPH.ontology), sink)
 

@@ -392,16 +392,18 @@ def graph_page(store: GraphStore, graph: str, *, lang: str, here: str) -> str:
 
 
 #: The served ontology page's links to the rest of the site (the page is bilingual, so are they).
-ONTOLOGY_NAV = (("/", "sparql"), ("/.well-known/void", "void"), ("/docs", "docs"))
+ONTOLOGY_NAV = (("/query", "sparql"), ("/.well-known/void", "void"), ("/docs", "docs"))
 
 
-def ontology_html(store: GraphStore) -> str:
-    """The ontology page (:func:`kg.ontodoc.ontology_page`) with its links pointing at this server's paths, and a
-    navigation to the query page, VoID and the API docs (which the file in ``exports/`` has not)."""
+def ontology_html(store: GraphStore, *, lang: str = "en", here: str = "/ontology") -> str:
+    """The ontology page (:func:`kg.ontodoc.ontology_page`) in ``lang`` alone, with its links pointing at this
+    server's paths, a navigation to the query page, VoID and the API docs, and the language switch (which the file in
+    ``exports/``, in both languages, has not)."""
     from ..ontodoc import ontology_page
 
-    nav = [(path, f"{WORDS['en'][key]} · {WORDS['zh'][key]}") for path, key in ONTOLOGY_NAV]
-    return ontology_page(store, link=href, nav=nav)
+    nav = [(path, WORDS[lang][key]) for path, key in ONTOLOGY_NAV]
+    switch = [(code, name, _with_lang(here, code)) for code, name in (("en", "English"), ("zh", "中文"))]
+    return ontology_page(store, link=href, nav=nav, lang=lang, switch=switch)
 
 
 def not_found_page(store: GraphStore, iri: str, *, lang: str, here: str, graphs: bool = False) -> str:
