@@ -804,3 +804,15 @@ def test_the_served_ontology_page_takes_the_language_asked(served: Server, lang:
     assert re.search(rf'<a href="/query">{nav}', page), "the nav leads to the query page, in the page's language"
     other = "en" if lang == "zh" else "zh"
     assert f'href="/ontology?lang={other}" data-lang="{other}"' in page
+
+
+def test_a_named_query_chooses_its_view_by_its_header(tmp_path: Path) -> None:
+    """``#+ defaultView: timeline`` (as Wikidata's ``#defaultView:``) is read into the query and handed to the page."""
+    from kg.catalog import read_query
+
+    path = tmp_path / "dated.rq"
+    path.write_text("#+ summary: Dated\n#+ defaultView: Timeline\nSELECT ?d WHERE { ?s ?p ?d }\n", encoding="utf-8")
+    assert read_query(path).default_view == "timeline"
+    assert read_query(path).text.startswith("#+ summary")
+    path.write_text("#+ summary: Plain\nSELECT ?d WHERE { ?s ?p ?d }\n", encoding="utf-8")
+    assert read_query(path).default_view == ""
