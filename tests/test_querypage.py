@@ -816,3 +816,26 @@ def test_a_named_query_chooses_its_view_by_its_header(tmp_path: Path) -> None:
     assert read_query(path).text.startswith("#+ summary")
     path.write_text("#+ summary: Plain\nSELECT ?d WHERE { ?s ?p ?d }\n", encoding="utf-8")
     assert read_query(path).default_view == ""
+
+
+@pytest.mark.parametrize(("lang", "heading", "title", "other"), [
+    ("zh", "数据集（VoID）", "社交电商知识图谱", "Social e-commerce knowledge graph"),
+    ("en", "Dataset (VoID)", "Social e-commerce knowledge graph", "社交电商知识图谱"),
+])  # fmt: skip
+def test_void_answers_a_browser_with_a_page_and_programs_with_rdf(
+    served: Server, lang: str, heading: str, title: str, other: str
+) -> None:
+    """/.well-known/void: a page in the reader's language for a browser (the dataset's title in that language, its
+    parts linked to their pages on this server), Turtle for a program, the same statements either way."""
+    status, headers, body = call(origin(served) + f"/.well-known/void?lang={lang}", headers={"Accept": BROWSER_ACCEPT})
+    page = body.decode()
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in headers["content-security-policy"] and "accept" in headers["vary"].lower()
+    assert f"<h1>{heading}</h1>" in page and f"<td>{title}</td>" in page and other not in page.split("<main>")[1]
+    assert 'href="/graph/seed"' in page and "void:subset" in page and "<script" not in page
+    status, headers, body = call(origin(served) + "/.well-known/void", headers={})
+    assert status == 200 and headers["content-type"].startswith("text/turtle")
+    assert b"void:subset" in body or b"http://rdfs.org/ns/void#subset" in body
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

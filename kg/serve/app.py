@@ -351,8 +351,16 @@ class _Server:
         return page(body.decode("utf-8"), request, status=answer.status, csp=csp, headers=headers)
 
     async def void(self, request: Request) -> Response:
-        """The VoID description of the dataset, Turtle unless ``Accept`` asks for another RDF format."""
+        """The VoID description of the dataset: a page for a browser (in the reader's language), else Turtle unless
+        ``Accept`` asks for another RDF format."""
         endpoint = str(request.base_url).rstrip("/") + "/sparql"
+        if prefers_html(request.headers.get("accept", "")) and request.method == "GET":
+            here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            params = (("lang", language(request)), ("here", here))
+            job = Job("void", format="html", graph=endpoint, base=str(request.base_url), params=params)
+            answer = await self.pool.run(job)
+            body = answer.whole if answer.whole is not None else b"".join([piece async for piece in answer.body])
+            return page(body.decode("utf-8"), request, headers={"Vary": "Accept, Accept-Language, Cookie"})
         try:
             fmt = self.negotiate(request, "graph")
             job = Job("void", format=fmt, graph=endpoint, base=str(request.base_url))

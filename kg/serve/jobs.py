@@ -290,6 +290,13 @@ def _ontology(store: GraphStore, job: Job, sink: Sink) -> None:
 
 def _void(store: GraphStore, job: Job, sink: Sink) -> None:
     dataset = ox.NamedNode(job.base + VOID_PATH.lstrip("/") + "#dataset")
+    if job.format == "html":
+        from . import pages
+
+        given = dict(job.params)
+        triples = void_dataset(store, dataset, endpoint=job.graph or "")
+        _html(sink, pages.void_html(triples, lang=given.get("lang", "en"), here=given.get("here", VOID_PATH)))
+        return
     _write(Result.from_triples(void_dataset(store, dataset, endpoint=job.graph or "")), job, sink)
 
 
