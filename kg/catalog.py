@@ -73,6 +73,8 @@ class NamedQuery(NamedTuple):
     where the header has none. :func:`in_language` chooses between them. ``columns_zh`` are the Chinese titles of the
     columns a table shows people (``#+ columns_zh: {date: 日期, model: 模式}``), by the name of the variable they
     come from without its ``_en``/``_zh``.
+    ``default_view`` is the view the query page opens its answer on (``#+ defaultView: timeline``, as Wikidata's
+    ``#defaultView:``), empty to let the page choose.
     """
 
     name: str
@@ -85,6 +87,7 @@ class NamedQuery(NamedTuple):
     summary_zh: str = ""
     description_zh: str = ""
     columns_zh: tuple[tuple[str, str], ...] = ()
+    default_view: str = ""
 
 
 def in_language(query: NamedQuery, lang: str) -> tuple[str, str]:
@@ -177,6 +180,7 @@ def read_query(path: Path) -> NamedQuery:
         summary_zh=_text(header.get("summary_zh")),
         description_zh=_text(header.get("description_zh")),
         columns_zh=tuple(_mapping(header.get("columns_zh")).items()),
+        default_view=_text(header.get("defaultview")).lower(),
     )
 
 
@@ -326,6 +330,20 @@ def run_query(
     if is_query_name(name_or_sparql):
         result.titles = dict(query.columns_zh)
     return result
+
+
+def bound_text(store: GraphStore, query: NamedQuery, values: Mapping[str, str]) -> str:
+    """The SPARQL that runs for ``query`` with ``values``: its text with each parameter written in place, its ``#+``
+    header left out (what a person reads in an editor).
+
+    Raises:
+        KGError: as :func:`bind` does.
+    """
+    text = write_in_place(query.text, bind(store, query, values))
+    lines = text.splitlines(keepends=True)
+    while lines and (lines[0].startswith("#+") or not lines[0].strip()):
+        lines.pop(0)
+    return "".join(lines)
 
 
 def write_in_place(sparql: str, terms: Mapping[str, ox.NamedNode | ox.Literal]) -> str:

@@ -46,6 +46,34 @@ KINDS_ZH = {
     "datatype property": "数据属性",
     "annotation property": "注释属性",
 }
+#: The headings of the kinds (plural) in English.
+KINDS_PLURAL = {
+    "class": "Classes",
+    "object property": "Object properties",
+    "datatype property": "Datatype properties",
+    "annotation property": "Annotation properties",
+}
+#: The page's own words, in each language: the file in ``exports/`` shows both side by side, the served page the
+#: reader's one (``?lang``).
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Social e-commerce ontology", "prefix": "prefix", "definition": "definition",
+        "subclass of": "subclass of", "subproperty of": "subproperty of", "superclass of": "superclass of",
+        "superproperty of": "superproperty of", "domain": "domain", "range": "range", "inverse of": "inverse of",
+        "note": "note", "rules": "rules (SHACL)", "none": "none", "nodes of this class": "nodes of this class",
+        "statements using it": "statements using it", "other rules": "Rules on terms of other vocabularies only",
+        "language": "Language",
+        **{kind: kind for kind in KINDS_ZH}, **{f"{kind}:plural": words for kind, words in KINDS_PLURAL.items()},
+    },
+    "zh": {
+        "title": "社交电商本体", "prefix": "前缀", "definition": "定义", "subclass of": "上位类",
+        "subproperty of": "上位属性", "superclass of": "下位类", "superproperty of": "下位属性", "domain": "定义域",
+        "range": "值域", "inverse of": "逆属性", "note": "注释", "rules": "规则（SHACL）", "none": "无",
+        "nodes of this class": "此类的节点", "statements using it": "使用它的陈述",
+        "other rules": "仅涉及其他词汇的规则", "language": "语言",
+        **KINDS_ZH, **{f"{kind}:plural": words for kind, words in KINDS_ZH.items()},
+    },
+}  # fmt: skip
 
 #: How many nodes using a term the page links to.
 EXAMPLES = 12
@@ -152,7 +180,13 @@ def _describe(store: GraphStore, term: Term) -> None:
 
 
 def ontology_page(
-    store: GraphStore, *, link: Callable[[str], str] = str, title: str = "", nav: Sequence[tuple[str, str]] = ()
+    store: GraphStore,
+    *,
+    link: Callable[[str], str] = str,
+    title: str = "",
+    nav: Sequence[tuple[str, str]] = (),
+    lang: str | None = None,
+    switch: Sequence[tuple[str, str, str]] = (),
 ) -> str:
     """The ontology page as HTML text.
 
@@ -160,6 +194,9 @@ def ontology_page(
         link: the address of a node (its canonical IRI by default).
         nav: links to put above the page, as (address, words): the server's pages under ``kg serve``; none in the
             file of ``exports/``, which stands alone.
+        lang: ``en`` or ``zh`` for a page in that language alone (labels, definitions and the page's words), as
+            ``kg serve`` answers ``/ontology?lang=``; None for both side by side, as the file of ``exports/`` is.
+        switch: the language switch, as (code, name, address), beside the nav.
     """
     from .render import _environment
     from .shapes import shape_rules
@@ -178,12 +215,18 @@ def ontology_page(
         return f"#{known[iri].anchor}" if iri in known else link(iri)
 
     def name(iri: str) -> str:
-        return known[iri].label_en if iri in known and known[iri].label_en else curie(iri)
+        term = known.get(iri)
+        if term is None:
+            return curie(iri)
+        return (term.label_zh if lang == "zh" else "") or term.label_en or curie(iri)
 
     template = _environment().get_template("ontology.html.j2")
     return str(
         template.render(
-            title=title or "Social e-commerce ontology · 社交电商本体",
+            title=title or (WORDS[lang]["title"] if lang else "Social e-commerce ontology · 社交电商本体"),
+            lang=lang,
+            words=WORDS,
+            switch=switch,
             ontology=ONTOLOGY_IRI,
             terms=terms,
             other_rules=sorted(others.items()),
@@ -206,6 +249,7 @@ STYLE = (
     ".label-zh{color:#555;margin-left:.5rem}.meta{color:#666;font-size:.9rem;margin:0 0 .5rem}"
     "dl{display:grid;grid-template-columns:12rem 1fr;gap:.2rem 1rem;margin:0}dt{color:#666}dd{margin:0}"
     "dd ul{margin:0;padding-left:1.2rem}code{font-size:.9em}a{color:#1a5fb4}"
+    "#kg-lang a[aria-current=true]{color:#222;font-weight:700;text-decoration:none}"
 )
 
 

@@ -1,7 +1,8 @@
-"""Take docs/screenshot-query.png: the query page of ``kg serve`` with a CONSTRUCT drawn in its graph view.
+"""Take docs/screenshot-query.png: the query page of ``kg serve`` (``/query``) with a named query's answer drawn.
 
 Starts ``kg serve`` on a free loopback port, opens the page in Debian's Chromium through Playwright (every request to
-another host aborted), runs the query shown in the editor, waits for the graph to settle, and stops the server.
+another host aborted) at the address of a named query (model-profile of the content model, on its graph view: the
+address holds what is on screen), waits for the graph to settle, and stops the server.
 
     .venv/bin/python scripts/screenshot_query.py [--lang en|zh] [--output docs/screenshot-query.png]
 """
@@ -19,13 +20,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-QUERY = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX id: <https://w3id.org/sce/id/>
-CONSTRUCT { id:content ?p ?o . ?o a ?class } WHERE {
-  id:content ?p ?o .
-  FILTER (isIRI(?o) && ?p != rdf:type)
-  OPTIONAL { ?o a ?class }
-}"""
+#: The address shown, after ``/query?lang=…&``: a named query with its value, on the graph view.
+ADDRESS = "name=model-profile&model=content&view=graph"
 
 
 def free_port() -> int:
@@ -61,11 +57,9 @@ def screenshot(base: str, output: Path, lang: str) -> None:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"])
         context = browser.new_context(viewport={"width": 1280, "height": 1000}, device_scale_factor=1)
         context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
-        page = context.new_page()
-        page.goto(f"{base}/?lang={lang}")
+        page = context.new_page()  # a new context: nothing stored, the address alone says what to show
+        page.goto(f"{base}/query?lang={lang}&{ADDRESS}")
         page.wait_for_selector("body[data-ready='true']", state="attached")
-        page.evaluate("(text) => { window.kgQuery.yasgui.getTab().setQuery(text); }", QUERY)
-        page.click(".yasqe .yasqe_queryButton")
         page.wait_for_selector(".kg-graph-view[data-drawn='true']", state="attached", timeout=60_000)
         page.evaluate("() => window.kgQuery.graph().network.fit({animation: false})")
         page.wait_for_timeout(500)

@@ -15,6 +15,7 @@ vendor=kg/serve/static/vendor
 # package@version, then "file in the package -> file under $vendor"
 packages=(
     "@zazuko/yasgui@4.6.2|build/yasgui.min.js:yasgui/yasgui.min.js build/yasgui.min.css:yasgui/yasgui.min.css"
+    "chart.js@4.5.1|dist/chart.umd.min.js:chartjs/chart.umd.min.js LICENSE.md:chartjs/LICENSE.md"
     "swagger-ui-dist@5.35.0|swagger-ui-bundle.js:swagger-ui/swagger-ui-bundle.js swagger-ui.css:swagger-ui/swagger-ui.css LICENSE:swagger-ui/LICENSE NOTICE:swagger-ui/NOTICE swagger-ui-bundle.js.LICENSE.txt:swagger-ui/swagger-ui-bundle.js.LICENSE.txt"
 )
 
@@ -31,7 +32,7 @@ fi
 command -v npm >/dev/null || { echo "vendor: npm is needed to fetch the packages" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/out/yasgui" "$work/out/swagger-ui"
+mkdir -p "$work/out/yasgui" "$work/out/swagger-ui" "$work/out/chartjs"
 cp "$vendor/yasgui/LICENSE" "$work/out/yasgui/LICENSE"
 for entry in "${packages[@]}"; do
     spec=${entry%%|*}

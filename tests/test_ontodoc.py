@@ -243,3 +243,43 @@ def test_the_page_opens_offline_in_a_browser_with_both_languages(browser: Any) -
     assert page.evaluate("location.hash") == "#SocialChain"
     assert blocked == []
     context.close()
+
+
+#: The ontology page's own words in English (headings, field names): none may be on its Chinese page.
+ONTOLOGY_ENGLISH = (
+    "Social e-commerce ontology", "Classes", "Object properties", "Datatype properties", "Annotation properties",
+    "prefix", "definition", "subclass of", "subproperty of", "superclass of", "superproperty of", "domain", "range",
+    "inverse of", "note", "rules", "none", "nodes of this class", "statements using it", "class", "object property",
+    "Rules on terms of other vocabularies only", "Language",
+)  # fmt: skip
+
+
+def own_words(page: str) -> str:
+    """The words of ``page`` that are its own: its text without the parts that show data (IRIs and CURIEs in
+    ``code``, the SHACL rules' messages, the style, the language switch's names)."""
+    for pattern in (
+        r"<style>.*?</style>",
+        r"<code[^>]*>.*?</code>",
+        r'<dd class="rules">.*?</dd>',
+        r'<a [^>]*class="iri"[^>]*>.*?</a>',
+        r'<a href="[^"]*" data-lang="[^"]*"[^>]*>[^<]*</a>',
+    ):
+        page = re.sub(pattern, " ", page, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", page)
+    return html.unescape(text)  # fmt: skip
+
+
+def test_the_page_is_in_one_language_when_asked(store: Store) -> None:
+    """With a language, the page says everything of its own in it: headings, field names, kinds, labels and
+    definitions of the terms (English where a term has no Chinese); without one (the file of exports/), both."""
+    chinese = ontology_page(store, lang="zh", nav=[("/query", "查询页面")], switch=[("en", "English", "?lang=en")])
+    english = ontology_page(store, lang="en", nav=[("/query", "Query page")], switch=[("zh", "中文", "?lang=zh")])
+    words = own_words(chinese)
+    left = [w for w in ONTOLOGY_ENGLISH if re.search(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", words)]
+    assert left == [], f"English on the Chinese page: {left}"
+    assert '<html lang="zh-Hans">' in chinese and "<h1>社交电商本体</h1>" in chinese and "对象属性 (" in chinese
+    assert re.findall(r"[\u4e00-\u9fff]+", own_words(english)) == []
+    assert "<h2>Object properties (" in english and "social commerce model" in english
+    for page in (chinese, english, ontology_page(store)):
+        assert "propertyes" not in page and parsed(page).scripts == 0
+    assert 'data-lang="en" aria-current="false"' in chinese

@@ -202,7 +202,7 @@ def vary_of(headers: dict[str, str]) -> set[str]:
 @pytest.mark.parametrize(
     ("path", "accept", "varies"),
     [
-        ("/", "text/html", {"accept", "accept-language", "cookie"}),
+        ("/query", "text/html", {"accept-language", "cookie"}),
         ("/", "application/json", {"accept", "accept-language", "cookie"}),
         ("/docs", "text/html", {"accept-language", "cookie"}),
     ],
@@ -210,7 +210,7 @@ def vary_of(headers: dict[str, str]) -> set[str]:
 def test_the_query_page_and_the_docs_say_what_they_vary_by(
     served: str, path: str, accept: str, varies: set[str]
 ) -> None:
-    """/ is the query page or JSON by Accept, and both pages are written in the language of the cookie or of
+    """/query is the query page and / JSON for programs, and both pages are written in the language of the cookie or of
     Accept-Language: each says so in Vary, beside the Origin of CORS."""
     status, headers, _ = call(served + path, accept)
     assert status == 200 and vary_of(headers) >= varies | {"origin"}, headers.get("vary")
@@ -417,13 +417,14 @@ def test_a_node_page_lists_statements_with_their_sources_and_timeline(served: st
 SITE = {"/", "/ontology", "/.well-known/void", "/docs"}
 
 
-@pytest.mark.parametrize("path", ["/id/kuaishou", "/graph/seed", "/id/kuaishuo", "/ontology", "/"])
+@pytest.mark.parametrize("path", ["/id/kuaishou", "/graph/seed", "/id/kuaishuo", "/ontology", "/query"])
 def test_every_page_links_to_the_query_page_the_ontology_void_and_the_docs(served: str, path: str) -> None:
     """Node, graph, not-found, ontology and query pages all lead to the rest of the site; none sends a browser to
     /sparql (which answers it with Turtle)."""
     status, _, body = call(served + path, BROWSER)
     links = set(re.findall(r'href="([^"#]*)', body.decode()))
-    assert status in (200, 404) and SITE - {path} <= links and "/sparql" not in links, sorted(links)
+    assert status in (200, 404) and SITE - {path, "/"} <= links and "/sparql" not in links, sorted(links)
+    assert path == "/query" or "/query" in links or "/" in links
 
 
 def test_the_exported_ontology_page_links_to_no_server(store: Store) -> None:
@@ -450,12 +451,12 @@ def test_from_a_node_page_to_the_query_page_and_back_in_one_language(web: Browsi
     page = web.open(f"{served}/id/kuaishou?lang=zh")
     assert page.locator("h1").inner_text() == "快手"
     page.click("a.kg-home")
-    page.wait_for_url(f"{served}/")
+    page.wait_for_url(re.compile(re.escape(served) + "/(query)?$"))
     wait_ready(page)
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
     assert page.locator("#kg-header h1").inner_text() == "社交电商知识图谱"
     page.click("#kg-lang a[data-lang='en']")
-    page.wait_for_url(f"{served}/?lang=en")
+    page.wait_for_url(f"{served}/query?lang=en")
     wait_ready(page)
     labelled_results(page)
     link = page.locator(".yasr_results table a.iri[href='/id/content']").first
@@ -470,13 +471,13 @@ def test_from_a_node_page_to_the_query_page_and_back_in_one_language(web: Browsi
     node.wait_for_url(f"{served}/id/content")
     assert node.locator("h1").inner_text() == "content", "the language chosen on the query page holds"
     node.click("#kg-nav-query")
-    node.wait_for_url(f"{served}/")
+    node.wait_for_url(f"{served}/query")
     wait_ready(node)
     assert node.locator("html").get_attribute("lang") == "en"
     node.click("#kg-ontology-link")
     node.wait_for_url(f"{served}/ontology")
-    node.click("#kg-site-nav a[href='/']")
-    node.wait_for_url(f"{served}/")
+    node.click("#kg-site-nav a[href='/query']")
+    node.wait_for_url(f"{served}/query")
     assert web.blocked == [] and web.errors == []
 
 

@@ -98,7 +98,7 @@ def visit(browser: Any, server: Server, path: str, *, bypass_csp: bool = False) 
 
 @pytest.fixture
 def query_page(browser: Any, served: Server) -> Iterator[Visit]:  # noqa: F811
-    yield from visit(browser, served, "/?lang=en")
+    yield from visit(browser, served, "/query?lang=en")
 
 
 def set_query(page: Any, text: str) -> None:
@@ -140,7 +140,7 @@ class _Scripts(HTMLParser):
             self.styles.append(dict(attrs)["href"] or "")
 
 
-@pytest.mark.parametrize("path", ["/", "/docs"])
+@pytest.mark.parametrize("path", ["/query", "/docs"])
 def test_pages_for_browsers_run_only_scripts_of_this_server(served: Server, path: str) -> None:
     """Each page has the strict policy (script-src 'self'), every script a file of this server or JSON data, and each
     file it names is there."""
@@ -149,7 +149,8 @@ def test_pages_for_browsers_run_only_scripts_of_this_server(served: Server, path
     policy = headers["content-security-policy"]
     assert "script-src 'self';" in policy and "default-src 'none'" in policy and "connect-src 'self'" in policy
     assert "'unsafe-inline'" not in policy, "no page lets any inline style or script run without naming its hash"
-    assert ("'sha256-" in policy) == (path == "/"), "only the query page names inline styles (YASR's grips) by hash"
+    named = "only the query page names inline styles (YASR's grips) by hash"
+    assert ("'sha256-" in policy) == (path == "/query"), named
     parsed = _Scripts()
     parsed.feed(body.decode())
     assert parsed.scripts and all(s.get("src") or s.get("type") == "application/json" for s in parsed.scripts)
@@ -168,17 +169,20 @@ def test_other_clients_keep_the_json_index(served: Server) -> None:
 def test_the_vendored_files_are_the_published_ones() -> None:
     """Every vendored file matches its recorded sum (as scripts/vendor.sh checks them), with its licence beside it."""
     sums = [line.split("  ", 1) for line in (VENDOR / "SHA256SUMS").read_text().splitlines() if line.strip()]
-    assert {name for _, name in sums} >= {"yasgui/yasgui.min.js", "yasgui/LICENSE", "swagger-ui/LICENSE"}
+    assert {name for _, name in sums} >= {
+        "yasgui/yasgui.min.js", "yasgui/LICENSE", "swagger-ui/LICENSE", "chartjs/chart.umd.min.js", "chartjs/LICENSE.md"
+    }  # fmt: skip
     for digest, name in sums:
         assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest, name
     listed = (VENDOR / "VENDORED.md").read_text(encoding="utf-8")
     assert "`@zazuko/yasgui` | 4.6.2" in listed and "`swagger-ui-dist` | 5.35.0" in listed
+    assert "`chart.js` | 4.5.1" in listed
 
 
 # --- In the browser -------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/?lang=en", "/?lang=zh", "/docs"])
+@pytest.mark.parametrize("path", ["/query?lang=en", "/query?lang=zh", "/docs"])
 def test_pages_ask_no_other_host(browser: Any, served: Server, path: str) -> None:  # noqa: F811
     """Opened, typed into (where the class and property completers would ask the LOV API) and run: no request leaves
     the server. The policy is bypassed here, so that a request elsewhere would be made, and counted, rather than
@@ -277,7 +281,7 @@ def test_a_construct_opens_on_the_graph_view(
 ) -> None:
     """The Graph tab is chosen and named in the page's language; every node is drawn, labelled in that language, and
     the legend names the classes."""
-    for seen in visit(browser, served, f"/?lang={lang}"):
+    for seen in visit(browser, served, f"/query?lang={lang}"):
         page = seen.page
         set_query(page, MODELS_GRAPH)
         run_editor(page)
@@ -309,8 +313,18 @@ def test_a_describe_opens_on_the_graph_view(query_page: Visit, store: Store) -> 
     assert drawn_pixels(page) > 1000
 
 
+def links_between(store: Store, nodes: set[str]) -> set[tuple[str, str]]:
+    """The pairs of ``nodes`` that a statement of the graph links (types and loops aside)."""
+    values = " ".join(f"<{n}>" for n in sorted(nodes))
+    rows = store.query(
+        f"SELECT DISTINCT ?s ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?o {{ {values} }} ?s ?p ?o "
+        f"FILTER (?p != <{RDF.type}> && ?s != ?o) }}"
+    )
+    return {(row[0].value, row[1].value) for row in rows}
+
+
 def test_a_select_of_iris_draws_in_the_graph_view(query_page: Visit, store: Store) -> None:
-    """A SELECT opens on the table; its Graph tab draws each row's IRIs, linked from the first, by variable name."""
+    """A SELECT opens on the table; its Graph tab draws each row's IRIs, linked as the graph links them."""
     page = query_page.page
     select = (
         "PREFIX sce: <https://w3id.org/sce/ontology#>\n"
@@ -324,10 +338,39 @@ def test_a_select_of_iris_draws_in_the_graph_view(query_page: Visit, store: Stor
     rows = [(row[0].value, row[1].value) for row in store.query(select)]
     nodes = {iri for row in rows for iri in row}
     assert page.evaluate("() => window.kgQuery.graph().nodes.getIds()") == sorted(nodes)
-    edges = page.evaluate("() => window.kgQuery.graph().edges.get().map(e => [e.from, e.to, e.label])")
-    # one edge per distinct pair: a link two sources state comes back once from each source's graph
-    assert sorted(map(tuple, edges)) == sorted({(m, e, "?enterprise") for m, e in rows})
+    edges = page.evaluate("() => window.kgQuery.graph().edges.get().map(e => [e.from, e.to])")
+    assert {(a, b) for a, b in edges} == links_between(store, nodes) >= set(rows)
+    labels = page.evaluate("() => window.kgQuery.graph().edges.get().map(e => e.label)")
+    assert "represented by" in labels, "a link is named by its property"
+    assert page.locator(".kg-graph-no-links").count() == 0
     assert drawn_pixels(page) > 1000
+
+
+def test_the_graph_of_a_named_select_holds_the_node_it_asks_about(query_page: Visit, store: Store) -> None:
+    """model-profile for the content model: the graph view draws the model (which no row names) with the answer's
+    nodes and the graph's links between them; an answer whose nodes the graph does not link says so in one line."""
+    page = query_page.page
+    run_named(page, "model-profile", model="content")
+    wait_for_view(page, "table")
+    page.click(".yasr .select_graph")
+    page.wait_for_selector(".kg-graph-view[data-drawn='true']", state="attached", timeout=30_000)
+    ids = set(page.evaluate("() => window.kgQuery.graph().nodes.getIds()"))
+    content = "https://w3id.org/sce/id/content"
+    assert content in ids
+    edges = {(a, b) for a, b in page.evaluate("() => window.kgQuery.graph().edges.get().map(e => [e.from, e.to])")}
+    assert edges == links_between(store, ids) and any(content in pair for pair in edges)
+    set_query(
+        page,
+        "SELECT ?s WHERE { VALUES ?s { <https://w3id.org/sce/id/content> <http://www.w3.org/2002/07/owl#Thing> } }",
+    )
+    run_editor(page)
+    wait_for_view(page, "table")
+    page.click(".yasr .select_graph")
+    page.wait_for_selector(".kg-graph-no-links", state="attached", timeout=30_000)
+    assert (
+        page.locator(".kg-graph-no-links").inner_text() == "The graph holds no links between the nodes of this answer."
+    )
+    assert query_page.errors == []
 
 
 def run_named(page: Any, name: str, **values: str) -> None:
@@ -343,7 +386,12 @@ def test_a_named_query_runs_from_the_menu(query_page: Visit) -> None:
     run_named(page, "enterprise-model", enterprise="快手")
     wait_for_view(page, "table")
     assert iri_labels(page) == ["content"]
-    assert "内容型" in page.locator(".yasr_results table").inner_text()
+    table = page.locator(".yasr_results table").inner_text()
+    assert "内容型" not in table and "@" not in table, "one language, plain values: the model by its English label"
+    page.click(".yasr .tableControls .switch input")  # "Simple view" off: every column, quotes and tags
+    page.wait_for_function("() => document.querySelector('.yasr_results table').innerText.includes('内容型')")
+    assert "@zh-Hans" in page.locator(".yasr_results table").inner_text()
+    page.click(".yasr .tableControls .switch input")
     link = page.locator(".yasr_results table a.iri").first.get_attribute("href")
     assert link == "/id/content", "an IRI links to its page on this server"
     assert call(origin_of(query_page) + link, headers={"Accept": "text/html"})[0] == 200
@@ -393,7 +441,7 @@ def test_the_menu_speaks_the_pages_language(browser: Any, served: Server, lang: 
     summary, description = (
         (query.summary_zh, query.description_zh) if lang == "zh" else (query.summary, query.description)
     )
-    for seen in visit(browser, served, f"/?lang={lang}"):
+    for seen in visit(browser, served, f"/query?lang={lang}"):
         page = seen.page
         option = page.locator("#kg-named-select option[value='enterprise-model']")
         assert option.inner_text() == f"enterprise-model — {summary}"
@@ -439,7 +487,7 @@ def test_downloads_in_the_servers_formats(query_page: Visit, store: Store) -> No
 def test_payloads_in_labels_run_no_script(browser: Any, served: Server, bypass_csp: bool) -> None:  # noqa: F811
     """Labels, comments and IRIs carrying script, in the table and in the graph view, hovered and clicked: nothing
     runs, and the payloads show as text (even without the policy: the page writes them only as text)."""
-    for seen in visit(browser, served, "/?lang=en", bypass_csp=bypass_csp):
+    for seen in visit(browser, served, "/query?lang=en", bypass_csp=bypass_csp):
         page = seen.page
         set_query(page, f"SELECT ?s ?label WHERE {{ ?s ?p ?label FILTER(STRSTARTS(STR(?s), '{XSS}')) }}")
         run_editor(page)
@@ -501,5 +549,293 @@ def test_swagger_ui_shows_every_operation_offline(browser: Any, served: Server) 
         page.locator(".opblock-summary-path[data-path='/api/enterprise-model']").first.click()
         page.wait_for_selector(".parameters-container .parameter__name", timeout=10_000)
         assert "enterprise" in page.locator(".parameters-container").first.inner_text()
-        assert page.locator("#kg-query-link").get_attribute("href") == "/"
+        assert page.locator("#kg-query-link").get_attribute("href") == "/query"
         assert seen.blocked == [] and seen.errors == []
+
+
+# --- For analysts: plain values, the SPARQL that ran, addresses to share, views that fit ----------------------------
+
+TYPED = """PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+SELECT ?event_date ?fine_yuan ?address ?name WHERE {
+  VALUES (?event_date ?fine_yuan ?address ?name) {
+    ("2019-03-14"^^xsd:date 74565800 "https://example.org/a/b"^^xsd:anyURI "Huasheng Riji fined for pyramid selling"@en)
+    ("2021-03-03"^^xsd:date 1500000 "https://example.org/c" "Chengxin Youxuan fined by SAMR"@en)
+  }
+}"""
+
+
+def test_values_are_plain_whole_and_linked(query_page: Visit) -> None:
+    """Dates, numbers and words without quotes, tags or datatypes (one click away), never cut short; a web address is
+    a link; headers whole and readable; row numbers clear of the first cell."""
+    page = query_page.page
+    set_query(page, TYPED)
+    run_editor(page)
+    wait_for_view(page, "timeline")  # dated rows open on the timeline; the table is a click away
+    page.click(".yasr .select_table")
+    wait_for_view(page, "table")
+    cells = page.locator(".yasr_results tbody tr").first.locator("td").all_inner_texts()
+    assert [c.strip() for c in cells] == [
+        "1", "2019-03-14", "74565800", "example.org/a/b", "Huasheng Riji fined for pyramid selling"
+    ]  # fmt: skip
+    assert page.locator(".yasr_results a.url").first.get_attribute("href") == "https://example.org/a/b"
+    headers = page.locator(".yasr_results thead th").all_inner_texts()
+    assert [h.strip() for h in headers][1:] == ["event date", "fine yuan", "address", "name"]
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll('.yasr_results th, .yasr_results td')]
+            .filter(c => c.scrollWidth > c.clientWidth + 1 || c.innerText.includes('…')).map(c => c.innerText)"""
+    )
+    assert clipped == [], "nothing cut short"
+    gap = page.evaluate(
+        """() => { const text = (el) => { const r = document.createRange(); r.selectNodeContents(el);
+                                        return r.getBoundingClientRect(); };
+        const n = text(document.querySelector('.yasr_results tbody .rowNumber'));
+        const first = text(document.querySelector('.yasr_results tbody tr td:nth-child(2) span'));
+        return first.left - n.right; }"""
+    )
+    assert gap >= 4, f"the row number runs into the first cell ({gap} px apart)"
+    assert "Huasheng Riji fined for" in page.locator(".yasr_results tbody tr").first.inner_text()
+    page.click(".yasr .tableControls .switch input")
+    page.wait_for_function("() => document.querySelector('.yasr_results tbody').innerText.includes('@en')")
+    assert "xsd:date" in page.locator(".yasr_results tbody").inner_text()
+
+
+def test_a_named_query_puts_the_sparql_that_ran_in_the_editor(query_page: Visit) -> None:
+    """The editor shows the named query with its value in place (no header, no unused prefixes), and the address
+    names the query, its value and the view."""
+    page = query_page.page
+    run_named(page, "enterprise-model", enterprise="快手")
+    wait_for_view(page, "table")
+    text = page.evaluate("() => window.kgQuery.yasgui.getTab().getYasqe().getValue()")
+    assert "<https://w3id.org/sce/id/kuaishou>" in text and "?_enterprise_iri" not in text and "#+" not in text
+    assert text.startswith("PREFIX") and text.count("PREFIX") <= 3
+    address = page.evaluate("() => window.kgQuery.address()")
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(address).query) == {
+        "name": ["enterprise-model"], "enterprise": ["快手"], "view": ["table"], "lang": ["en"]
+    }  # fmt: skip
+    assert query_page.errors == []
+
+
+def shared_address(page: Any) -> str:
+    page.click("#kg-share-button")
+    page.wait_for_selector("#kg-share-address:not([hidden])")
+    return str(page.input_value("#kg-share-address"))
+
+
+def shown_rows(page: Any) -> list[str]:
+    selector = ".kg-timeline-item" if page.evaluate("document.body.dataset.drawn") == "timeline" else "tbody tr"
+    return [str(r) for r in page.locator(f".yasr_results {selector}").all_inner_texts()]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_shared_address_opens_the_same_answer_in_a_fresh_browser(
+    browser: Any,  # noqa: F811
+    served: Server,
+    lang: str,
+) -> None:
+    """The Share button gives the address of what is on screen: a named query with its value on its timeline, then
+    a typed query on its chart; each opened in a new browser context (nothing stored) shows the same rows in the same
+    view, in the same language."""
+    for seen in visit(browser, served, f"/query?lang={lang}"):
+        page = seen.page
+        run_named(page, "timeline", model="拼购型")
+        wait_for_view(page, "timeline")
+        first = shared_address(page), shown_rows(page)
+        set_query(page, COUNTS)
+        run_editor(page)
+        wait_for_view(page, "chart")
+        second = shared_address(page), page.evaluate("() => window.KgViews.Chart.current.labels")
+        assert seen.errors == []
+    for (address, rows), view in ((first, "timeline"), (second, "chart")):
+        assert urllib.parse.parse_qs(urllib.parse.urlsplit(address).query)["view"] == [view]
+        for fresh in visit(browser, served, address.removeprefix(origin(served))):
+            wait_for_view(fresh.page, view)
+            if view == "timeline":
+                fresh.page.wait_for_selector(".kg-timeline[data-drawn='true']", state="attached")
+                assert shown_rows(fresh.page) == rows and len(rows) > 3
+            else:
+                fresh.page.wait_for_selector(".kg-chart[data-drawn='true']", state="attached")
+                assert fresh.page.evaluate("() => window.KgViews.Chart.current.labels") == rows
+            assert fresh.page.locator("html").get_attribute("lang") == ("zh-Hans" if lang == "zh" else "en")
+            assert fresh.errors == [] and fresh.blocked == []
+
+
+COUNTS = """PREFIX sce: <https://w3id.org/sce/ontology#>
+SELECT ?model (COUNT(DISTINCT ?enterprise) AS ?enterprises) WHERE {
+  ?model a sce:SocialCommerceModel ; sce:representedBy ?enterprise .
+} GROUP BY ?model ORDER BY ?model"""
+
+
+def test_an_answer_opens_on_the_view_that_fits_it(query_page: Visit, store: Store) -> None:
+    """Dated rows open on the timeline, labelled numbers on the chart (bars, switchable to a line), the rest on the
+    table; each view can still be chosen by hand."""
+    page = query_page.page
+    set_query(page, COUNTS)
+    run_editor(page)
+    wait_for_view(page, "chart")
+    page.wait_for_selector(".kg-chart[data-drawn='true']", state="attached")
+    chart = page.evaluate("() => ({type: window.KgViews.Chart.current.type, data: window.KgViews.Chart.current.datasets"
+                          ".map(d => d.data), labels: window.KgViews.Chart.current.labels})")  # fmt: skip
+    counts = {row[0].value: int(row[1].value) for row in store.query(COUNTS)}
+    assert chart["type"] == "bar" and chart["data"] == [list(counts.values())]
+    assert sorted(chart["labels"]) == sorted(["content", "distribution", "group buying", "community group buying"])
+    assert drawn_chart(page) > 500
+    page.click(".kg-chart-controls button[data-type='line']")
+    page.wait_for_function("() => window.KgViews.Chart.current && window.KgViews.Chart.current.type === 'line'")
+    page.click(".yasr .select_table")
+    wait_for_view(page, "table")
+    run_named(page, "timeline", model="group buying")
+    wait_for_view(page, "timeline")
+    page.wait_for_selector(".kg-timeline[data-drawn='true']", state="attached")
+    years = page.locator(".kg-timeline-year").all_inner_texts()
+    assert years == sorted(years) and "2015" in years
+    assert "Pinduoduo" in page.locator(".kg-timeline").inner_text()
+    run_named(page, "models")
+    wait_for_view(page, "table")
+    assert query_page.errors == []
+
+
+def drawn_chart(page: Any) -> int:
+    return int(
+        page.evaluate(
+            """() => { const c = document.querySelector('.kg-chart canvas');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }"""
+        )
+    )
+
+
+# --- One language at a time ----------------------------------------------------------------------------------------
+
+#: The words the query page shows of its own, YASGUI's and DataTables' in English: none may be on the Chinese page.
+QUERY_PAGE_ENGLISH = (
+    "Simple view", "Ellipse", "Filter query results", "Page size", "Showing", "entries", "Table", "Graph", "Timeline",
+    "Chart", "Response", "Download as", "Download result", "Named queries", "Run", "Open in the editor", "Share",
+    "results", "seconds", "Query", "Ontology", "API docs", "Dataset", "Run query", "Share query", "Add tab",
+    "Close tab", "New Tab", "Rename Tab", "Copy Tab", "Close other tabs", "required", "optional", "All", "Bars",
+    "Line", "Text", "Language", "SPARQL endpoint", "Choose a named query", "Settings", "Open settings",
+    "Clear endpoint", "Request method", "Accept Headers", "Arguments", "Default Graphs", "Named Graphs", "help",
+)  # fmt: skip
+#: Where a page shows data (answers, SPARQL, identifiers of queries and parameters), not words of its own.
+DATA_PARTS = (
+    ".yasr_results tbody, .yasr_results canvas, .kg-timeline-what, .kg-timeline-date, .CodeMirror, #kg-named-select, "
+    "#kg-params label > span:first-child, #kg-named-description, .kg-endpoint, .kg-graph-canvas, script, style, "
+    "#kg-lang a[data-lang]"
+)
+
+
+def words_shown(page: Any) -> str:
+    """Every text and title, placeholder and aria-label of the page outside the parts that show data, hidden or not."""
+    return str(
+        page.evaluate(
+            """(data) => { const body = document.body.cloneNode(true);
+            body.querySelectorAll(data).forEach(e => e.remove());
+            const attributes = [...body.querySelectorAll('[title], [placeholder], [aria-label]')].flatMap(e =>
+                ['title', 'placeholder', 'aria-label'].map(a => e.getAttribute(a))
+                .filter(v => v && !/^[a-z]+\\/[a-z0-9.+-]+$/.test(v)));  // a media type is no word
+            return body.textContent + '\\n' + attributes.join('\\n') + '\\n' + document.title; }""",
+            DATA_PARTS,
+        )
+    )
+
+
+def show_every_control(page: Any) -> str:
+    """Run a query whose answer every view but the timeline takes, open each view, a second tab, the tab menu; then a
+    dated answer on the timeline. The words shown on the way (the table's controls) and at the end."""
+    set_query(page, COUNTS)
+    run_editor(page)
+    wait_for_view(page, "chart")
+    for view in ("table", "graph", "response", "chart"):
+        page.click(f".yasr .select_{view}")
+        page.wait_for_selector(f"body[data-drawn='{view}']", state="attached", timeout=30_000)
+    page.click(".yasr .select_table")
+    wait_for_view(page, "table")
+    page.click(".yasgui .addTab")
+    page.wait_for_function("() => document.querySelectorAll('.yasgui .tabsList .tab').length === 2")
+    page.locator(".yasgui .tabsList .tab a").first.click()
+    page.locator(".yasgui .tabsList .tab a").first.click(button="right")
+    page.wait_for_selector(".yasgui .context-menu", state="attached")
+    on_the_way = words_shown(page)
+    page.keyboard.press("Escape")
+    run_named(page, "timeline", model="拼购型")
+    wait_for_view(page, "timeline")
+    page.wait_for_selector(".kg-timeline[data-drawn='true']", state="attached")
+    return on_the_way + "\n" + words_shown(page)
+
+
+def test_the_chinese_query_page_shows_no_english_word_of_its_own(browser: Any, served: Server) -> None:  # noqa: F811
+    """With ?lang=zh, after every view, a second tab and the tab menu: none of the page's, YASGUI's or DataTables'
+    English words is left; then the switch to English and back names the tabs in the language chosen."""
+    for seen in visit(browser, served, "/query?lang=zh"):
+        page = seen.page
+        shown = show_every_control(page)
+        left = [w for w in QUERY_PAGE_ENGLISH if re.search(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", shown)]
+        assert left == [], f"English on the Chinese page: {left}"
+        assert "筛选查询结果" in shown and "简洁视图" in shown and "时间线" in shown and "图表" in shown
+        page.click("#kg-lang a[data-lang='en']")
+        page.wait_for_selector("html[lang='en'] body[data-ready='true']", state="attached", timeout=30_000)
+        wait_for_view(page, "timeline")
+        tabs = page.locator(".yasgui .tabsList .tab a").all_inner_texts()
+        assert [t.split("\n")[0].strip() for t in tabs][:2] == ["Query", "Query 1"], tabs
+        page.click("#kg-lang a[data-lang='zh']")
+        page.wait_for_selector("html[lang='zh-Hans'] body[data-ready='true']", state="attached", timeout=30_000)
+        tabs = page.locator(".yasgui .tabsList .tab a").all_inner_texts()
+        assert [t.split("\n")[0].strip() for t in tabs][:2] == ["查询", "查询 1"], tabs
+        assert seen.errors == []
+
+
+def test_the_english_query_page_shows_no_chinese_word_of_its_own(browser: Any, served: Server) -> None:  # noqa: F811
+    """With ?lang=en, the same controls: no Chinese outside the data (the language switch's 中文 aside)."""
+    for seen in visit(browser, served, "/query?lang=en"):
+        page = seen.page
+        shown = show_every_control(page)
+        assert re.findall(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+", shown) == []
+        assert all(w in shown for w in ("Simple view", "Filter query results", "Timeline", "Chart", "Share"))
+        assert seen.errors == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "nav"), [("zh", "社交电商本体", "查询"), ("en", "Social e-commerce ontology", "Query")]
+)
+def test_the_served_ontology_page_takes_the_language_asked(served: Server, lang: str, heading: str, nav: str) -> None:
+    """/ontology?lang= answers in that language, its nav and language switch keeping the page."""
+    status, _, body = call(origin(served) + f"/ontology?lang={lang}", headers={"Accept": "text/html"})
+    page = body.decode()
+    assert status == 200 and f"<h1>{heading}</h1>" in page and "propertyes" not in page
+    assert re.search(rf'<a href="/query">{nav}', page), "the nav leads to the query page, in the page's language"
+    other = "en" if lang == "zh" else "zh"
+    assert f'href="/ontology?lang={other}" data-lang="{other}"' in page
+
+
+def test_a_named_query_chooses_its_view_by_its_header(tmp_path: Path) -> None:
+    """``#+ defaultView: timeline`` (as Wikidata's ``#defaultView:``) is read into the query and handed to the page."""
+    from kg.catalog import read_query
+
+    path = tmp_path / "dated.rq"
+    path.write_text("#+ summary: Dated\n#+ defaultView: Timeline\nSELECT ?d WHERE { ?s ?p ?d }\n", encoding="utf-8")
+    assert read_query(path).default_view == "timeline"
+    assert read_query(path).text.startswith("#+ summary")
+    path.write_text("#+ summary: Plain\nSELECT ?d WHERE { ?s ?p ?d }\n", encoding="utf-8")
+    assert read_query(path).default_view == ""
+
+
+@pytest.mark.parametrize(("lang", "heading", "title", "other"), [
+    ("zh", "数据集（VoID）", "社交电商知识图谱", "Social e-commerce knowledge graph"),
+    ("en", "Dataset (VoID)", "Social e-commerce knowledge graph", "社交电商知识图谱"),
+])  # fmt: skip
+def test_void_answers_a_browser_with_a_page_and_programs_with_rdf(
+    served: Server, lang: str, heading: str, title: str, other: str
+) -> None:
+    """/.well-known/void: a page in the reader's language for a browser (the dataset's title in that language, its
+    parts linked to their pages on this server), Turtle for a program, the same statements either way."""
+    status, headers, body = call(origin(served) + f"/.well-known/void?lang={lang}", headers={"Accept": BROWSER_ACCEPT})
+    page = body.decode()
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in headers["content-security-policy"] and "accept" in headers["vary"].lower()
+    assert f"<h1>{heading}</h1>" in page and f"<td>{title}</td>" in page and other not in page.split("<main>")[1]
+    assert 'href="/graph/seed"' in page and "void:subset" in page and "<script" not in page
+    status, headers, body = call(origin(served) + "/.well-known/void", headers={})
+    assert status == 200 and headers["content-type"].startswith("text/turtle")
+    assert b"void:subset" in body or b"http://rdfs.org/ns/void#subset" in body
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

@@ -24,7 +24,14 @@ from starlette.datastructures import URL
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.responses import (
+    FileResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -66,6 +73,12 @@ class Settings:
     strict: bool = False
 
 
+def _asks_for_text(request: Request) -> bool:
+    """Whether a request to ``/api/NAME`` asks for the query's SPARQL itself (``Accept: application/sparql-query``)
+    rather than its answer."""
+    return request.headers.get("accept", "").split(";")[0].strip().lower() == QUERY
+
+
 def create_app(pool: Pool, settings: Settings, *, mcp: ASGIApp | None = None) -> ASGIApp:
     """The application answering with ``pool``'s workers: Starlette's, with queries from clients other than browsers
     taking the short way (:mod:`kg.serve.direct`), and the MCP endpoint ``mcp`` (see :mod:`kg.mcp`) at ``/mcp``."""
@@ -76,6 +89,7 @@ def create_app(pool: Pool, settings: Settings, *, mcp: ASGIApp | None = None) ->
         Route("/api/{name}", server.api, methods=["GET"]),
         Route("/openapi.json", server.openapi, methods=["GET"]),
         Route("/", server.index, methods=["GET"]),
+        Route("/query", server.query_page, methods=["GET"]),
         Route("/docs", server.docs, methods=["GET"]),
         Route("/id/{rest:path}", server.resource, methods=["GET", "HEAD"]),
         Route("/graph/{rest:path}", server.resource, methods=["GET", "HEAD"]),
@@ -353,6 +367,8 @@ class _Server:
             kind = query_form(query.text)
         except KGError as error:
             raise HTTPError(404, str(error)) from None
+        if _asks_for_text(request):
+            return await self.answer(Job("named-text", name, params=tuple(values)), request=request)
         fmt = self.negotiate(request, kind)
         return await self.answer(Job("named", name, format=fmt, params=tuple(values)), request=request)
 
@@ -384,8 +400,16 @@ class _Server:
         return page(body.decode("utf-8"), request, status=answer.status, csp=csp, headers=headers)
 
     async def void(self, request: Request) -> Response:
-        """The VoID description of the dataset, Turtle unless ``Accept`` asks for another RDF format."""
+        """The VoID description of the dataset: a page for a browser (in the reader's language), else Turtle unless
+        ``Accept`` asks for another RDF format."""
         endpoint = str(request.base_url).rstrip("/") + "/sparql"
+        if prefers_html(request.headers.get("accept", "")) and request.method == "GET":
+            here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            params = (("lang", language(request)), ("here", here))
+            job = Job("void", format="html", graph=endpoint, base=str(request.base_url), params=params)
+            answer = await self.pool.run(job)
+            body = answer.whole if answer.whole is not None else b"".join([piece async for piece in answer.body])
+            return page(body.decode("utf-8"), request, headers={"Vary": "Accept, Accept-Language, Cookie"})
         try:
             fmt = self.negotiate(request, "graph")
             job = Job("void", format=fmt, graph=endpoint, base=str(request.base_url))
@@ -411,11 +435,18 @@ class _Server:
     async def openapi(self, request: Request) -> Response:
         return JSONResponse(openapi(str(request.base_url).rstrip("/")))
 
+    async def query_page(self, request: Request) -> Response:
+        """The query page, in the reader's language (varying by the language cookie and ``Accept-Language``)."""
+        response = await query_page(request)
+        response.headers["Vary"] = "Accept-Language, Cookie"
+        return response
+
     async def index(self, request: Request) -> Response:
-        """The query page for a browser, in the reader's language; for other clients, where things are. Either way
-        the answer varies by ``Accept``, and the page by the language cookie and ``Accept-Language``."""
+        """For a browser, the way to the query page (``/query``, with the address's query string); for other clients,
+        where things are. Either way the answer varies by ``Accept``."""
         if prefers_html(request.headers.get("accept", "")):
-            response = await query_page(request)
+            target = "/query" + (f"?{request.url.query}" if request.url.query else "")
+            response: Response = RedirectResponse(target, status_code=303)
         else:
             response = JSONResponse(
                 {
@@ -424,6 +455,7 @@ class _Server:
                     "api": "/api/{name}",
                     "openapi": "/openapi.json",
                     "docs": "/docs",
+                    "query": "/query",
                 }
             )
         response.headers["Vary"] = "Accept, Accept-Language, Cookie"

@@ -45,10 +45,10 @@ class Job:
     """One request for a worker.
 
     Attributes:
-        kind: ``query``, ``named``, ``describe``, ``void``, ``update``, ``graph-get``, ``graph-head`` (whether the
-            graph is there, without its triples), ``dataset-get`` (every graph), ``graph-put``, ``graph-post``,
-            ``graph-delete``; for the pages: ``node``, ``graph-page``, ``ontology``; ``mcp``, a call of an MCP tool
-            (see :mod:`kg.mcp`).
+        kind: ``query``, ``named``, ``named-text`` (a named query's SPARQL with its values in place), ``describe``,
+            ``void``, ``update``, ``graph-get``, ``graph-head`` (whether the graph is there, without its triples),
+            ``dataset-get`` (every graph), ``graph-put``, ``graph-post``, ``graph-delete``; for the pages: ``node``,
+            ``graph-page``, ``ontology``; ``mcp``, a call of an MCP tool (see :mod:`kg.mcptools`).
         text: the SPARQL, the named query's name, the body of a graph-store write, or the IRI of a node's page.
         format: the writer to use (a name in WRITERS, or ``html`` for a page), or the media type of a body written.
         graph: the graph of a graph-store request or graph page (None: the default graph); the endpoint's URL for
@@ -110,6 +110,19 @@ def _named(store: GraphStore, job: Job, sink: Sink) -> None:
     if job.text not in catalog():
         raise HTTPError(404, f"no named query {job.text!r}; /openapi.json lists them")
     _write(run_query(store, job.text, dict(job.params)), job, sink)
+
+
+def _named_text(store: GraphStore, job: Job, sink: Sink) -> None:
+    """The SPARQL a named query runs with the job's values (``application/sparql-query``), for the query page's
+    editor: what is shown is what ran."""
+    from ..catalog import bound_text, catalog
+
+    query = catalog().get(job.text)
+    if query is None:
+        raise HTTPError(404, f"no named query {job.text!r}; /openapi.json lists them")
+    text = bound_text(store, query, dict(job.params))
+    sink.start(200, "application/sparql-query; charset=utf-8")
+    sink.write(text.encode())
 
 
 def _update(store: GraphStore, job: Job, sink: Sink) -> None:
@@ -314,13 +327,21 @@ def _ontology(store: GraphStore, job: Job, sink: Sink) -> None:
     from . import pages
 
     if job.format == "html":
-        _html(sink, pages.ontology_html(store))
+        given = dict(job.params)
+        _html(sink, pages.ontology_html(store, lang=given.get("lang", "en"), here=given.get("here", "/ontology")))
     else:
         _graph_get(store, Job("graph-get", format=job.format, graph=GRAPH.ontology), sink)
 
 
 def _void(store: GraphStore, job: Job, sink: Sink) -> None:
     dataset = ox.NamedNode(job.base + VOID_PATH.lstrip("/") + "#dataset")
+    if job.format == "html":
+        from . import pages
+
+        given = dict(job.params)
+        triples = void_dataset(store, dataset, endpoint=job.graph or "")
+        _html(sink, pages.void_html(triples, lang=given.get("lang", "en"), here=given.get("here", VOID_PATH)))
+        return
     _write(Result.from_triples(void_dataset(store, dataset, endpoint=job.graph or "")), job, sink)
 
 
@@ -334,6 +355,7 @@ def _examples(store: GraphStore, job: Job, sink: Sink) -> None:
 _JOBS: dict[str, Any] = {
     "query": _query,
     "named": _named,
+    "named-text": _named_text,
     "describe": _describe,
     "mcp": _mcp,
     "void": _void,

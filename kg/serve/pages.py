@@ -21,7 +21,7 @@ http(s) address, never as anything a browser would run.
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +61,8 @@ WORDS: dict[str, dict[str, str]] = {
         "No name in the graph comes close; the SPARQL endpoint can look for it.", "triples": "triples",
         "derived": "Derived from", "nodes": "Nodes described in it", "more": "and more (the first {n} are listed)",
         "graphs": "Named graphs", "event": "Event", "date": "Date", "kind": "Kind", "founded": " is founded",
+        "void_intro": "This dataset described in the VoID vocabulary. Programs get the same statements as RDF (Turtle, "
+        "JSON-LD, N-Triples …) from this address by their Accept header.",
     },
     "zh": {
         "site": "社交电商知识图谱", "ontology": "本体", "void": "数据集（VoID）", "sparql": "查询（SPARQL）",
@@ -76,6 +78,8 @@ WORDS: dict[str, dict[str, str]] = {
         "none_close": "图中没有相近的名称；可以用 SPARQL 端点查找。", "triples": "条三元组",
         "derived": "来源", "nodes": "其中描述的节点", "more": "等（仅列出前 {n} 个）", "graphs": "命名图",
         "event": "事件", "date": "日期", "kind": "类型", "founded": "成立",
+        "void_intro": "用 VoID 词汇描述的本数据集。程序按 Accept 请求头从同一地址获得同样的陈述"
+        "（Turtle、JSON-LD、N-Triples 等 RDF 格式）。",
     },
 }  # fmt: skip
 
@@ -393,16 +397,51 @@ def graph_page(store: GraphStore, graph: str, *, lang: str, here: str) -> str:
 
 
 #: The served ontology page's links to the rest of the site (the page is bilingual, so are they).
-ONTOLOGY_NAV = (("/", "sparql"), ("/.well-known/void", "void"), ("/docs", "docs"))
+ONTOLOGY_NAV = (("/query", "sparql"), ("/.well-known/void", "void"), ("/docs", "docs"))
 
 
-def ontology_html(store: GraphStore) -> str:
-    """The ontology page (:func:`kg.ontodoc.ontology_page`) with its links pointing at this server's paths, and a
-    navigation to the query page, VoID and the API docs (which the file in ``exports/`` has not)."""
+def ontology_html(store: GraphStore, *, lang: str = "en", here: str = "/ontology") -> str:
+    """The ontology page (:func:`kg.ontodoc.ontology_page`) in ``lang`` alone, with its links pointing at this
+    server's paths, a navigation to the query page, VoID and the API docs, and the language switch (which the file in
+    ``exports/``, in both languages, has not)."""
     from ..ontodoc import ontology_page
 
-    nav = [(path, f"{WORDS['en'][key]} · {WORDS['zh'][key]}") for path, key in ONTOLOGY_NAV]
-    return ontology_page(store, link=href, nav=nav)
+    nav = [(path, WORDS[lang][key]) for path, key in ONTOLOGY_NAV]
+    switch = [(code, name, _with_lang(here, code)) for code, name in (("en", "English"), ("zh", "中文"))]
+    return ontology_page(store, link=href, nav=nav, lang=lang, switch=switch)
+
+
+def void_html(triples: Sequence[ox.Triple], *, lang: str, here: str) -> str:
+    """The VoID description (:func:`kg.serve.jobs.void_dataset`) as a page: one table per thing described (the dataset
+    and its parts), a row per statement, IRIs as links; programs get the same statements as RDF by ``Accept``."""
+    void = "http://rdfs.org/ns/void#"
+
+    def short(iri: str) -> str:
+        return "void:" + iri.removeprefix(void) if iri.startswith(void) else curie(iri)
+
+    def tag(triple: ox.Triple) -> str:
+        return (triple.object.language or "").lower() if isinstance(triple.object, ox.Literal) else ""
+
+    # A text in the other language is left out where the page's language has one for the same property.
+    in_own = {t.predicate for t in triples if tag(t).startswith(lang)}
+
+    def other_language(triple: ox.Triple) -> bool:
+        return bool(tag(triple)) and not tag(triple).startswith(lang) and triple.predicate in in_own
+
+    things: dict[str, list[tuple[str, str, str]]] = {}
+    for triple in triples:
+        if other_language(triple):
+            continue
+        subject = triple.subject.value if isinstance(triple.subject, ox.NamedNode) else str(triple.subject)
+        value = triple.object
+        link = href(value.value) if isinstance(value, ox.NamedNode) else ""
+        if isinstance(value, ox.NamedNode):
+            shown = short(value.value)
+        else:
+            shown = value.value if isinstance(value, ox.Literal) else str(value)
+        things.setdefault(subject, []).append((short(triple.predicate.value), shown, link))
+    described = [(curie(s) if not s.startswith("_:") else s, sorted(rows)) for s, rows in things.items()]
+    return _render("void.html.j2", lang, here, title=WORDS[lang]["void"], described=described)
 
 
 def not_found_page(store: GraphStore, iri: str, *, lang: str, here: str, graphs: bool = False) -> str:

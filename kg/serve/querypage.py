@@ -1,4 +1,4 @@
-"""The query page at ``/`` and the API docs at ``/docs``, for browsers.
+"""The query page at ``/query`` and the API docs at ``/docs``, for browsers.
 
 The query page is YASGUI (vendored, ``static/vendor/yasgui``) asking this server's ``/sparql``, with the named queries
 of ``queries/`` as a menu whose form runs ``/api/NAME`` (their summaries and descriptions in the page's language),
@@ -82,6 +82,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_class": "(no class)",
         "language": "Language",
         "docs_title": "The HTTP API of the social e-commerce knowledge graph",
+        "share": "Share",
+        "share_hint": "The address of what is on screen: open it anywhere for the same answer.",
+        "copied": "Address copied",
+        "timeline": "Timeline",
+        "chart": "Chart",
+        "bar": "Bars",
+        "line": "Line",
+        "no_links": "The graph holds no links between the nodes of this answer.",
+        "undated": "no date",
+        "tab_pattern": "Query",
     },
     "zh": {
         "title": "查询社交电商知识图谱",
@@ -106,6 +116,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "failed": "服务器返回",
         "nodes": "个节点",
         "results": "{n} 条结果",
+        "response_time": "响应用时 {s} 秒",
         "results_time": "{n} 条结果，用时 {s} 秒",
         "too_many": "节点太多，此处不绘制；表格和下载包含全部：",
         "links": "条连接",
@@ -118,10 +129,111 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_class": "(无类别)",
         "language": "语言",
         "docs_title": "社交电商知识图谱的 HTTP API",
+        "share": "分享",
+        "share_hint": "当前所见内容的地址：在任何地方打开都得到同样的结果。",
+        "copied": "地址已复制",
+        "timeline": "时间线",
+        "chart": "图表",
+        "bar": "柱状",
+        "line": "折线",
+        "no_links": "图谱中没有连接本结果各节点的关系。",
+        "undated": "无日期",
+        "tab_pattern": "查询",
     },
 }
 
-#: The query the editor starts with, after the known prefixes: the four models with their labels.
+#: YASGUI's and YASR's own words (4.6.2) as a reader meets them, and what the Chinese page says instead. The page
+#: translates them where they are drawn (``static/query.js``), around the vendored bundle, which stays as published.
+YASGUI_ZH = {
+    "Simple view": "简洁视图",
+    "Ellipse": "截断长文本",
+    "Filter query results": "筛选查询结果",
+    "Page size: ": "每页行数：",
+    "All": "全部",
+    "Run query": "运行查询",
+    "Share query": "分享查询",
+    "Add tab": "新建标签页",
+    "Add a new tab": "新建标签页",
+    "Close tab": "关闭标签页",
+    "New Tab": "新建标签页",
+    "Rename Tab": "重命名标签页",
+    "Copy Tab": "复制标签页",
+    "Close Tab": "关闭标签页",
+    "Close other tabs": "关闭其他标签页",
+    "Undo close Tab": "撤销关闭标签页",
+    "Download result": "下载结果",
+    "Download Results": "下载结果",
+    "Download not supported": "不支持下载",
+    "Show all": "全部显示",
+    "Shorten": "缩短",
+    "cannot render result": "无法显示结果",
+    "Unable to get response from endpoint. Possible reasons:": "无法从端点获得响应。可能的原因：",
+    "Try query in a new browser window": "在新的浏览器窗口中重试查询",
+    "Incorrect endpoint URL": "端点地址有误",
+    "Endpoint is down": "端点不可用",
+    "CORS-enabled": "已启用 CORS",
+    "Response": "原始响应",
+    "Table": "表格",
+    "Query": "查询",
+    "SPARQL endpoint": "SPARQL 端点",
+    "Settings": "设置",
+    "Open settings": "打开设置",
+    "Close settings": "关闭设置",
+    "Clear endpoint": "清除端点",
+    "Request method": "请求方法",
+    "Accept Headers": "Accept 请求头",
+    "Ask / Select": "ASK / SELECT",
+    "Construct / Describe": "CONSTRUCT / DESCRIBE",
+    "Arguments": "参数",
+    "Header Arguments": "请求头参数",
+    "Default Graphs": "默认图",
+    "Named Graphs": "命名图",
+    "Delete": "删除",
+    "Remove": "移除",
+    'Press "enter" to add this endpoint': "按回车键添加此端点",
+    "This plugin doesn't have a help reference yet. Please contact the maintainer to fix this": "此视图暂无帮助文档",
+}
+#: YASGUI's words with a value inside, as patterns (``{0}`` the value) and their Chinese.
+YASGUI_ZH_PATTERNS = {
+    "^([0-9]+) results? in ([0-9.]+) seconds?$": "{0} 条结果，用时 {1} 秒",
+    "^([0-9]+) results?$": "{0} 条结果",
+    "^Response in ([0-9.]+) seconds?$": "响应用时 {0} 秒",
+    "^Shows (.+) view$": "显示{0}视图",
+    "^View documentation of (.+)$": "查看{0}的文档",
+    "^Query ([0-9]+)$": "查询 {0}",
+}
+#: DataTables' words (the table's pages and counts) in Chinese; English is its own.
+DATATABLES_ZH = {
+    "sEmptyTable": "表中没有数据",
+    "sInfo": "第 _START_ 至 _END_ 行，共 _TOTAL_ 行",
+    "sInfoEmpty": "共 0 行",
+    "sInfoFiltered": "（从 _MAX_ 行中筛选）",
+    "sLengthMenu": "每页 _MENU_ 行",
+    "sLoadingRecords": "加载中…",
+    "sProcessing": "处理中…",
+    "sSearch": "搜索：",
+    "sZeroRecords": "没有匹配的结果",
+    "oPaginate": {"sFirst": "«", "sLast": "»", "sNext": "›", "sPrevious": "‹"},
+    "oAria": {"sSortAscending": "：升序排列", "sSortDescending": "：降序排列"},
+}
+
+#: Column headers of the named queries' answers in Chinese, by variable name without its language suffix (``_en``,
+#: ``_zh``); a name not listed shows as written, its underscores as spaces.
+COLUMNS_ZH = {
+    "enterprise": "企业", "dimension": "维度", "name": "名称", "model": "模式", "text": "文本", "via": "经由",
+    "url": "网址", "category": "品类", "source_title": "来源标题", "value": "值", "tie": "关系纽带", "role": "角色",
+    "place": "地点", "parent": "母公司", "node": "节点", "item": "条目", "event": "事件", "date": "日期",
+    "class": "类别", "channel": "渠道", "chain": "路径", "source": "来源", "shared": "共有", "operates": "运营",
+    "kind": "类型",
+    "in": "所属", "definition": "定义", "broader": "上位", "ticker": "股票代码", "status": "状态",
+    "seed_wording": "种子原文", "seed_spelling": "种子拼写", "relation": "关系", "publisher": "发布者",
+    "published": "发布日期", "property": "属性", "models": "模式", "model_a": "模式甲", "model_b": "模式乙",
+    "missing": "缺少", "matched": "匹配", "listed": "上市", "length": "长度", "graph": "图", "fine_yuan": "罚款（元）",
+    "evidence": "证据", "authority": "处罚机关", "label": "名称", "from_links": "来自的连接", "to_links": "指向的连接",
+    "content": "内容型", "distribution": "分销型", "group_buying": "拼购型", "community_group_buying": "社区团购型",
+}  # fmt: skip
+
+#: The query the editor starts with, after the prefixes it uses: the four models with their labels.
 START_QUERY = """SELECT ?model ?label WHERE {
   ?model a sce:SocialCommerceModel ;
          rdfs:label ?label .
@@ -148,11 +260,13 @@ def _environment() -> Any:
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined)
 
 
-def _formats() -> dict[str, list[dict[str, str]]]:
-    """The server's formats for each kind of result: name, label, media type and file ending."""
+def _formats(lang: str) -> dict[str, list[dict[str, str]]]:
+    """The server's formats for each kind of result: name, label (in ``lang`` where it is a word), media type and file
+    ending."""
+    labels = {**FORMAT_LABELS, "table": "文本"} if lang == "zh" else FORMAT_LABELS
     return {
         kind: [
-            {"name": w.name, "label": FORMAT_LABELS.get(w.name, w.name), "media": w.media_type, "ending": w.endings[0]}
+            {"name": w.name, "label": labels.get(w.name, w.name), "media": w.media_type, "ending": w.endings[0]}
             for w in WRITERS.values()
             if kind in w.kinds
         ]
@@ -174,6 +288,7 @@ def _queries(lang: str) -> list[dict[str, Any]]:
             "description": in_language(q, lang)[1],
             "kind": query_form(q.text),
             "text": q.text,
+            "view": q.default_view,
             "parameters": [{"name": p.name, "kind": p.kind, "required": p.required} for p in q.parameters],
         }
         for q in catalog().values()
@@ -195,19 +310,36 @@ def _pages() -> dict[str, Any]:
     return {"base": BASE, "spaces": SPACES}
 
 
+def used_prefixes(query: str) -> str:
+    r"""The ``PREFIX`` lines of the known prefixes that ``query`` uses, and no others (the editor does not open on a
+    page of them).
+
+    >>> used_prefixes("SELECT ?m WHERE { ?m a sce:SocialCommerceModel }")
+    'PREFIX sce: <https://w3id.org/sce/ontology#>\n'
+    """
+    import re
+
+    return "".join(
+        f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items() if re.search(rf"(?<![\w:]){name}:", query)
+    )
+
+
 def config(request: Request, lang: str) -> dict[str, Any]:
-    """What the query page's scripts need: endpoint, words, prefixes, named queries, formats, class styles, where the
-    pages of IRIs are."""
-    prefixes = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
+    """What the query page's scripts need: endpoint, words (its own, YASGUI's and DataTables' in the page's
+    language), prefixes, named queries, formats, class styles, where the pages of IRIs are."""
     return {
         "endpoint": str(request.url_for("sparql")),
         "api": str(request.base_url).rstrip("/") + "/api/",
         "lang": lang,
         "strings": STRINGS[lang],
+        "ui": YASGUI_ZH if lang == "zh" else {},
+        "ui_patterns": YASGUI_ZH_PATTERNS if lang == "zh" else {},
+        "datatables": DATATABLES_ZH if lang == "zh" else None,
+        "columns": COLUMNS_ZH if lang == "zh" else {},
         "prefixes": PREFIXES,
-        "start": prefixes + "\n" + START_QUERY,
+        "start": used_prefixes(START_QUERY) + "\n" + START_QUERY,
         "queries": _queries(lang),
-        "formats": _formats(),
+        "formats": _formats(lang),
         "styles": _styles(),
         "pages": _pages(),
     }

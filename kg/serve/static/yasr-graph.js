@@ -102,7 +102,7 @@
   function termKey(term) { return term.type === "bnode" ? "_:" + term.value : term.value; }
   function isNode(term) { return term && (term.type === "uri" || term.type === "bnode"); }
 
-  function collect(results) {
+  function collect(results, extra, found) {
     var nodes = {};
     var edges = {};
     function node(term) {
@@ -131,18 +131,43 @@
         }
       });
     } else {
+      // A SELECT: its nodes, each with the row's other values; the links between them come from the graph (links()).
       var vars = results.getVariables();
       bindings.forEach(function (b) {
         var inRow = vars.filter(function (v) { return isNode(b[v]); });
         if (!inRow.length) return;
         var first = node(b[inRow[0]]);
-        inRow.slice(1).forEach(function (v) { link(first, node(b[v]), "?" + v, "?" + v); });
+        inRow.slice(1).forEach(function (v) { node(b[v]); });
         vars.forEach(function (v) {
           if (b[v] && !isNode(b[v])) first.literals.push(["?" + v, b[v].value, b[v]["xml:lang"] || ""]);
         });
       });
+      (extra || []).forEach(function (iri) { node({ type: "uri", value: iri }); });
+      (found || []).forEach(function (b) { link(node(b.s), node(b.o), b.p.value, null); });
     }
     return { nodes: nodes, edges: Object.keys(edges).map(function (k) { return edges[k]; }) };
+  }
+
+  // The nodes a query asks about: the graph's IRIs written in it (<…/id/x> or id:x), as a named query's value is.
+  function askedAbout(text) {
+    var found = [];
+    var base = config.prefixes.id;
+    var full = new RegExp("<(" + base.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&") + "[^>\\s]+)>", "g");
+    var match;
+    while ((match = full.exec(text))) found.push(match[1]);
+    var short = /(^|[^\w:])id:([A-Za-z0-9_][A-Za-z0-9_.-]*[A-Za-z0-9_]|[A-Za-z0-9_])/g;
+    while ((match = short.exec(text))) found.push(base + match[2]);
+    return found.filter(function (iri, i) { return found.indexOf(iri) === i && SAFE_IRI.test(iri); });
+  }
+  // The statements of the graph that link two of ``iris`` (types aside), as SPARQL JSON bindings of ?s ?p ?o.
+  function links(iris) {
+    var safe = iris.filter(function (iri) { return SAFE_IRI.test(iri); }).slice(0, 400);
+    if (safe.length < 2) return Promise.resolve([]);
+    var values = safe.map(function (iri) { return "<" + iri + ">"; }).join(" ");
+    return post("SELECT DISTINCT ?s ?p ?o WHERE { VALUES ?s { " + values + " } VALUES ?o { " + values + " } " +
+      "?s ?p ?o FILTER (?p != <" + RDF_TYPE + "> && ?s != ?o) }").then(function (json) {
+      return json.results.bindings;
+    });
   }
 
   // --- Styles: the renderer's colours and shapes by class --------------------------------------------------------------
@@ -233,7 +258,21 @@
 
   KgGraph.prototype.draw = function () {
     var self = this;
-    var data = collect(this.yasr.results);
+    var results = this.yasr.results;
+    if (results.getType() === "ttl") return this.drawData(collect(results));
+    // A SELECT: its nodes and the node the query asks about, linked as the graph links them.
+    var query = window.kgQuery ? window.kgQuery.yasgui.getTab().getYasqe().getValue() : "";
+    var extra = askedAbout(query);
+    var iris = Object.keys(collect(results).nodes).filter(function (id) { return id.indexOf("_:") !== 0; });
+    return links(iris.concat(extra)).catch(function () { return []; }).then(function (found) {
+      var data = collect(results, extra, found);
+      data.select = true;
+      return self.drawData(data);
+    });
+  };
+
+  KgGraph.prototype.drawData = function (data) {
+    var self = this;
     var ids = Object.keys(data.nodes);
     var iris = ids.filter(function (id) { return data.nodes[id].iri; });
     var predicates = data.edges.map(function (e) { return e.predicate; }).concat(
@@ -337,6 +376,10 @@
 
     view.querySelector(".kg-graph-counts").textContent =
       ids.length + " " + t.nodes + " · " + data.edges.length + " " + t.links;
+    if (data.select && !data.edges.length && ids.length > 1) {
+      var none = el("p", t.no_links, "kg-graph-no-links");
+      view.appendChild(none);
+    }
 
     // Legend
     legend.appendChild(el("h2", t.classes));
