@@ -26,7 +26,7 @@ from .errors import KGError
 from .names import normalise, pick
 from .results import Result
 from .stores import GraphStore
-from .vocab import LABEL_PROPERTIES, OWL, RDFS, SCE, curie
+from .vocab import LABEL_PROPERTIES, OWL, PROV, RDFS, SCE, SCHEMA, SKOS, curie
 
 #: The kinds of match, best first; a node's rank is the index of its best.
 MATCHES = ("exact", "prefix", "contains", "closest")
@@ -53,6 +53,19 @@ SELECT DISTINCT ?node ?model WHERE {
     FILTER (isIRI(?node) && ?link != rdf:type)
 }
 """
+#: Names of the standard vocabularies' classes that the graph uses without labelling them.
+STANDARD_CLASSES: dict[str, tuple[str, str]] = {
+    PROV.Entity: ("source document", "来源文献"),
+    SCHEMA.CreativeWork: ("creative work", "作品"),
+    SCHEMA.GovernmentOrganization: ("government organisation", "政府机构"),
+    OWL.Class: ("class", "类"),
+    OWL.ObjectProperty: ("object property", "对象属性"),
+    OWL.DatatypeProperty: ("datatype property", "数据属性"),
+    OWL.AnnotationProperty: ("annotation property", "注释属性"),
+    OWL.FunctionalProperty: ("functional property", "函数型属性"),
+    SKOS.Concept: ("concept", "概念"),
+    SKOS.ConceptScheme: ("concept scheme", "概念体系"),
+}
 #: Classes that say nothing to a reader about what a node is.
 BARE_CLASSES = frozenset({OWL.NamedIndividual, RDFS.Resource, OWL.Thing})
 
@@ -136,9 +149,18 @@ class Index:
         return cls(entries)
 
     def label(self, iri: str, lang: str) -> str:
-        """The label of ``iri`` in ``lang`` (a class's, a model's), else its CURIE."""
+        """The label of ``iri`` in ``lang`` (a class's, a model's); a standard class by its name; else its CURIE.
+
+        >>> from kg.stores import open_store
+        >>> Index.of(open_store()).label(PROV.Entity, "zh-Hans")
+        '来源文献'
+        """
         entry = self.entries.get(iri)
-        return entry.label(lang) if entry is not None else curie(iri)
+        if entry is not None:
+            return entry.label(lang)
+        if iri in STANDARD_CLASSES:
+            return STANDARD_CLASSES[iri][1 if lang.lower().startswith("zh") else 0]
+        return curie(iri)
 
     def find(self, text: str, *, limit: int = LIMIT, closest: bool = True) -> list[Hit]:
         """The nodes ``text`` names, best first: exact, then prefix, then contains, then (with ``closest``) the

@@ -66,7 +66,8 @@ class Job:
     Attributes:
         kind: ``query``, ``named``, ``describe``, ``void``, ``update``, ``graph-get``, ``graph-head`` (whether the
             graph is there, without its triples), ``graph-put``, ``graph-post``, ``graph-delete``; for the pages:
-            ``node``, ``graph-page``, ``ontology``.
+            ``node``, ``graph-page``, ``ontology``, ``browse`` (home, search, suggest, browse, timeline: text names
+            which).
         text: the SPARQL, the named query's name, the body of a graph-store write, or the IRI of a node's page.
         format: the writer to use (a name in WRITERS, or ``html`` for a page), or the media type of a body written.
         graph: the graph of a graph-store request or graph page (None: the default graph); the endpoint's URL for
@@ -274,6 +275,12 @@ def _ontology(store: GraphStore, job: Job, sink: Sink) -> None:
         _graph_get(store, Job("graph-get", format=job.format, graph=GRAPH.ontology), sink)
 
 
+def _browse(store: GraphStore, job: Job, sink: Sink) -> None:
+    from . import browse
+
+    browse.perform(store, job, sink)
+
+
 def _void(store: GraphStore, job: Job, sink: Sink) -> None:
     dataset = ox.NamedNode(job.base + VOID_PATH.lstrip("/") + "#dataset")
     _write(Result.from_triples(void_dataset(store, dataset, endpoint=job.graph or "")), job, sink)
@@ -396,6 +403,7 @@ _JOBS: dict[str, Any] = {
     "node": _node,
     "graph-page": _graph_page,
     "ontology": _ontology,
+    "browse": _browse,
     "update": _update,
     "graph-get": _graph_get,
     "graph-head": _graph_head,

@@ -60,6 +60,7 @@ WORDS: dict[str, dict[str, str]] = {
         "No name in the graph comes close; the SPARQL endpoint can look for it.", "triples": "triples",
         "derived": "Derived from", "nodes": "Nodes described in it", "more": "and more (the first {n} are listed)",
         "graphs": "Named graphs", "event": "Event", "date": "Date", "kind": "Kind", "founded": " is founded",
+        "search_nav": "Search", "browse_nav": "Browse", "overview_nav": "Overview",
     },
     "zh": {
         "site": "社交电商知识图谱", "ontology": "本体", "void": "数据集（VoID）", "sparql": "查询（SPARQL）",
@@ -75,6 +76,7 @@ WORDS: dict[str, dict[str, str]] = {
         "none_close": "图中没有相近的名称；可以用 SPARQL 端点查找。", "triples": "条三元组",
         "derived": "来源", "nodes": "其中描述的节点", "more": "等（仅列出前 {n} 个）", "graphs": "命名图",
         "event": "事件", "date": "日期", "kind": "类型", "founded": "成立",
+        "search_nav": "搜索", "browse_nav": "分面浏览", "overview_nav": "全图概览",
     },
 }  # fmt: skip
 
@@ -392,7 +394,7 @@ def graph_page(store: GraphStore, graph: str, *, lang: str, here: str) -> str:
 
 
 #: The served ontology page's links to the rest of the site (the page is bilingual, so are they).
-ONTOLOGY_NAV = (("/", "sparql"), ("/.well-known/void", "void"), ("/docs", "docs"))
+ONTOLOGY_NAV = (("/query", "sparql"), ("/.well-known/void", "void"), ("/docs", "docs"))
 
 
 def ontology_html(store: GraphStore) -> str:
