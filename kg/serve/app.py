@@ -355,8 +355,9 @@ class _Server:
 
     async def index(self, request: Request) -> Response:
         """The home page for a browser, in the reader's language; for other clients, where things are. Either way
-        the answer varies by ``Accept``, and the page by the language cookie and ``Accept-Language``."""
-        if prefers_html(request.headers.get("accept", "")):
+        the answer varies by ``Accept``, and the page by the language cookie and ``Accept-Language``. The home page's
+        figures as JSON are at ``/?format=json``."""
+        if prefers_html(request.headers.get("accept", "")) or "format" in request.query_params:
             response = await self.browse(request)
         else:
             response = JSONResponse(
