@@ -111,10 +111,7 @@ def test_the_home_page_names_the_four_models_in_both_languages_and_counts_right(
                      ("社区团购型", "community group buying")]  # fmt: skip
     events = count(served, "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a sce:MarketEvent }")
     enterprises = count(served, "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a sce:Enterprise }")
-    sources = count(
-        served,
-        f'SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER STRSTARTS(STR(?g), "{SCE_SOURCES}") }}',
-    )
+    sources = count(served, SOURCES)
     assert (home["figures"]["events"], home["figures"]["enterprises"], home["figures"]["sources"]) == (
         events, enterprises, sources,
     )  # fmt: skip
@@ -123,7 +120,11 @@ def test_the_home_page_names_the_four_models_in_both_languages_and_counts_right(
     assert content["enterprises"] == count(served, CONTENT_ENTERPRISES)
 
 
-SCE_SOURCES = "https://w3id.org/sce/graph/source/"
+SOURCES = """
+SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {
+    GRAPH ?g { ?s ?p ?o } FILTER STRSTARTS(STR(?g), "https://w3id.org/sce/graph/source/")
+}
+"""
 CONTENT_ENTERPRISES = """
 SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a sce:Enterprise . { id:content ?p ?e } UNION { ?e ?p id:content } }
 """
