@@ -295,3 +295,59 @@ def test_payload_labels_in_suggestions_and_pages_are_only_text(browser: Any, ser
     assert all(h.startswith(("/", "http://", "https://")) and not h.startswith("//") for h in hrefs), hrefs
     context.close()
     assert blocked == []
+
+
+# --- The overview -----------------------------------------------------------------------------------------------------
+
+
+def test_the_overview_puts_each_dimension_of_each_model_in_one_row(served: str) -> None:
+    from kg.render import CLASS_STYLES
+
+    view = get_json(f"{served}/overview?lang=en")
+    seed_order = ("group-buying", "distribution", "content", "community-group-buying")
+    assert [m["iri"] for m in view["models"]] == [ID.term(m) for m in seed_order]
+    rows = {r["key"]: r for r in view["rows"]}
+    assert list(rows)[:2] == ["hasForm", "hasSocialChain"] and "representedBy" in rows
+    targets = [[i["label"] for i in cell] for cell in rows["targets"]["cells"]]
+    assert "price-sensitive users" in targets[0] and "price-sensitive users" in targets[3]
+    price = next(i for i in rows["targets"]["cells"][0] if i["label"] == "price-sensitive users")
+    assert price["shared"] == 2
+    for glyph in view["legend"]:  # one colour and one shape per class, the renderer's
+        assert (glyph["colour"], glyph["shape"]) == CLASS_STYLES[glyph["cls"]], glyph
+    sources = count(served, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a prov:Entity }")
+    assert view["folded"]["sources"] == sources and view["folded"]["events"] > 20
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_two_labels_of_the_overviews_first_view_overlap(browser: Any, served: str, lang: str) -> None:  # noqa: F811
+    """At 1366×900, the bounding boxes of the labels in the first view (the models, the nodes, the legend) are
+    measured in Chromium: no two intersect, and the page has a legend with the renderer's colours."""
+    context, blocked = offline_context(browser, server=served, viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(f"{served}/overview?lang={lang}")
+    boxes = page.eval_on_selector_all(
+        "#kg-overview a.kg-node, #kg-overview-legend li, #kg-overview th",
+        """els => els.map(e => { const r = e.getBoundingClientRect();
+              return [r.left, r.top, r.right, r.bottom, e.textContent.trim()]; })
+             .filter(b => b[1] < 900 && b[3] > 0 && b[2] > b[0])""",
+    )
+    labels = [b for b in boxes if not any(b is not other and _inside(b, other) for other in boxes)]
+    assert len(labels) > 40
+    overlaps = [
+        (a[4], b[4]) for i, a in enumerate(labels) for b in labels[i + 1 :]
+        if a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
+    ]  # fmt: skip
+    assert overlaps == []
+    legend = page.eval_on_selector_all("#kg-overview-legend li[data-colour]", "els => els.length")
+    assert legend >= 8
+    assert page.locator("#kg-folded").get_attribute("open") is None  # folded until asked
+    page.click("#kg-folded summary")
+    assert page.locator("#kg-folded li").first.is_visible()
+    context.close()
+    assert blocked == []
+
+
+def _inside(box: list[Any], other: list[Any]) -> bool:
+    """Whether ``other`` holds ``box`` (a header cell holds its link): only the innermost labels are compared."""
+    return other[0] <= box[0] and other[1] <= box[1] and other[2] >= box[2] and other[3] >= box[3] and box != other

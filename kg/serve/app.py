@@ -42,7 +42,7 @@ FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 #: The pages of :mod:`kg.serve.browse` besides the home page: each a page for people and JSON for programs.
-BROWSE_PATHS = ("/search", "/suggest", "/browse", "/timeline")
+BROWSE_PATHS = ("/search", "/suggest", "/browse", "/timeline", "/overview")
 #: The files the pages use (scripts, styles, vendored libraries with their licences), served at ``/static``.
 STATIC = Path(__file__).parent / "static"
 
@@ -379,8 +379,8 @@ class _Server:
         return response
 
     async def browse(self, request: Request) -> Response:
-        """A page of :mod:`kg.serve.browse` (home, search, suggest, browse, timeline): HTML for a browser, JSON for a
-        program (by ``Accept``, or ``?format=json``/``html``); suggestions are always JSON."""
+        """A page of :mod:`kg.serve.browse` (home, search, suggest, browse, timeline, overview): HTML for a browser,
+        JSON for a program (by ``Accept``, or ``?format=json``/``html``); suggestions are always JSON."""
         name = _path(request).strip("/") or "home"
         wanted = request.query_params.get("format", "")
         if wanted not in ("", "json", "html"):

@@ -59,6 +59,11 @@ WORDS: dict[str, dict[str, str]] = {
         "timeline_of": "Timeline: {name}", "timeline_all": "Timeline of social e-commerce", "founded": " is founded",
         "seed": "seed document", "curation": "curation notes", "ontology_graph": "ontology",
         "sources_graph": "source records", "more_values": "{n} more", "search_button": "Search",
+        "overview_lede": "The four models side by side, one row per dimension; a node that models share is marked "
+        "with how many share it. Click any node for its page.",
+        "legend": "Legend", "shared_key": "shared by this many models", "events_n": "events: {n}",
+        "folded": "Folded away: {sources} sources, {events} dated events, {identifiers} external identifiers",
+        "identifiers": "external identifiers (Wikidata)",
     },
     "zh": {
         "home": "首页", "search": "搜索", "search_hint": "搜索任意名称：拼多多、快手、Aauto Faster……",
@@ -81,6 +86,10 @@ WORDS: dict[str, dict[str, str]] = {
         "timeline_of": "时间线：{name}", "timeline_all": "社交电商时间线", "founded": "成立",
         "seed": "源文档", "curation": "整理说明", "ontology_graph": "本体",
         "sources_graph": "来源记录", "more_values": "另有 {n} 项", "search_button": "搜索",
+        "overview_lede": "四种模式并列，每行一个维度；多个模式共有的节点标出共有的模式数。点击任一节点打开其页面。",
+        "legend": "图例", "shared_key": "共有此节点的模式数", "events_n": "{n} 个事件",
+        "folded": "已折叠：{sources} 个来源、{events} 个有日期的事件、{identifiers} 个外部标识符",
+        "identifiers": "个外部标识符（Wikidata）",
     },
 }  # fmt: skip
 
@@ -420,4 +429,22 @@ def _web(url: str) -> str:
     return url if url.startswith(("https://", "http://")) else ""
 
 
-BUILDERS = {"home": home, "search": search_page, "suggest": suggest, "browse": browse, "timeline": timeline}
+def overview_page(store: GraphStore, asked: Sequence[tuple[str, str]], lang: str) -> dict[str, Any]:
+    """The whole graph's first view (:mod:`kg.overview`): the models side by side, one row per dimension."""
+    from dataclasses import asdict
+
+    from ..overview import overview
+
+    view = overview(store, lang=tag_of(lang), href=href)
+    title = WORDS[lang]["overview"]
+    return {"template": "overview.html.j2", "title": title, "view": view, "json": asdict(view)}
+
+
+BUILDERS = {
+    "overview": overview_page,
+    "home": home,
+    "search": search_page,
+    "suggest": suggest,
+    "browse": browse,
+    "timeline": timeline,
+}

@@ -394,7 +394,7 @@ def graph_page(store: GraphStore, graph: str, *, lang: str, here: str) -> str:
 
 
 #: The served ontology page's links to the rest of the site (the page is bilingual, so are they).
-ONTOLOGY_NAV = (("/query", "sparql"), ("/.well-known/void", "void"), ("/docs", "docs"))
+ONTOLOGY_NAV = (("/", "site"), ("/query", "sparql"), ("/.well-known/void", "void"), ("/docs", "docs"))
 
 
 def ontology_html(store: GraphStore) -> str:
