@@ -13,14 +13,18 @@ from click.testing import CliRunner
 from kg.cli import main
 
 README = Path(__file__).parent.parent / "README.md"
+#: The pages whose console blocks are run as the README's are.
+RUN_PAGES = (README, README.parent / "docs" / "browse.md")
 #: The terminal width the README's examples were written at.
 README_COLUMNS = "120"
 
 
 def console_examples() -> list[tuple[str, list[str]]]:
-    """Each ``$ kg …`` command of the README's console blocks, with the lines it is shown to print."""
+    """Each ``$ kg …`` command of the console blocks of the README (and of docs/browse.md), with the lines it is
+    shown to print."""
     examples: list[tuple[str, list[str]]] = []
-    for block in re.findall(r"```console\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL):
+    text = "\n".join(page.read_text(encoding="utf-8") for page in RUN_PAGES)
+    for block in re.findall(r"```console\n(.*?)```", text, re.DOTALL):
         for line in block.splitlines():
             if line.startswith("$ "):
                 examples.append((line[2:], []))
