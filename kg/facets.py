@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .search import BARE_CLASSES, Index, index
+from .search import BARE_CLASSES, Index, index, size_of
 from .stores import GraphStore
 
 #: The facets, in the order pages show them.
@@ -92,7 +92,7 @@ _KEPT: dict[int, tuple[int, Facets]] = {}
 
 def facets(store: GraphStore) -> Facets:
     """The facets of ``store``, built on first use and kept while the store keeps its size."""
-    size = len(store)
+    size = size_of(store)
     kept = _KEPT.get(id(store))
     if kept is not None and kept[0] == size:
         return kept[1]

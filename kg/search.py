@@ -249,9 +249,16 @@ def checked(text: str) -> str:
 _KEPT: dict[int, tuple[int, Index]] = {}
 
 
+def size_of(store: GraphStore) -> int:
+    """How many statements ``store`` holds, as cheaply as it can tell (the embedded engine counts its quads, journal
+    included, in about a tenth of the time the store's own count takes): what tells a changed store."""
+    engine = getattr(store, "engine", None)
+    return len(engine) if engine is not None else len(store)
+
+
 def index(store: GraphStore) -> Index:
     """The index of ``store``, built on first use and kept while the store keeps its size."""
-    size = len(store)
+    size = size_of(store)
     kept = _KEPT.get(id(store))
     if kept is not None and kept[0] == size:
         return kept[1]

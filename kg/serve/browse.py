@@ -402,11 +402,12 @@ def timeline(store: GraphStore, asked: Sequence[tuple[str, str]], lang: str) -> 
         )
     items = list({json.dumps(i, sort_keys=True): i for i in items}.values())
     focus = enterprise_iri or model_iri
-    heading = words["timeline_of"].format(name=index(store).label(focus, tag)) if focus else words["timeline_all"]
+    names = index(store)
+    heading = words["timeline_of"].format(name=names.label(focus, tag)) if focus else words["timeline_all"]
     models = [
-        {"label": index(store).label(m, tag), "href": "/timeline?" + urllib.parse.urlencode({"model": curie(m)}),
+        {"label": names.label(m, tag), "href": "/timeline?" + urllib.parse.urlencode({"model": curie(m)}),
          "current": m == model_iri and not enterprise_iri}
-        for m in sorted((m for m in index(store).entries if SCE.SocialCommerceModel in index(store).entries[m].classes),
+        for m in sorted((m for m, e in names.entries.items() if SCE.SocialCommerceModel in e.classes),
                         key=_model_order)
     ]  # fmt: skip
     years: dict[str, list[dict[str, str]]] = {}
