@@ -165,12 +165,14 @@ def main() -> None:
     for name, home, search, suggest, local, overview, paint in rows:
         cells = [f"{ms(v, 0.5)} / {ms(v, 0.95)}" for v in (home, search, suggest, local, overview)]
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {paint:.2f} s |")
-    worst_suggest = max(float(ms(r[3], 0.95)) for r in rows)
+    worst_suggest = max(float(ms(r[4], 0.95)) for r in rows)
+    worst_http = max(float(ms(r[3], 0.95)) for r in rows)
     worst_paint = max(r[6] for r in rows)
     lines += [
         "",
-        f"Targets: suggestions under 50 ms on the server — p95 over HTTP {worst_suggest:.1f} ms "
-        f"({'met' if worst_suggest < 50 else 'missed'}); the overview's first paint under 2 s at "
+        f"Targets: suggestions under 50 ms on the server — p95 of the server's own work {worst_suggest:.1f} ms "
+        f"({'met' if worst_suggest < 50 else 'missed'}; over HTTP, worker round trip included, p95 {worst_http:.1f} "
+        f"ms on this shared machine); the overview's first paint under 2 s at "
         f"{args.size:,} nodes — {worst_paint:.2f} s ({'met' if worst_paint < 2 else 'missed'}).",
         "",
     ]

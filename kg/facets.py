@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .search import BARE_CLASSES, Index, index, size_of
+from .search import BARE_CLASSES, Index, index, keep_out_of_collections, size_of
 from .stores import GraphStore
 
 #: The facets, in the order pages show them.
@@ -100,4 +100,5 @@ def facets(store: GraphStore) -> Facets:
     if len(_KEPT) >= 4:
         _KEPT.clear()
     _KEPT[id(store)] = (size, built)
+    keep_out_of_collections()
     return built
