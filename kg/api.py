@@ -81,6 +81,21 @@ class Graph:
         lang = lang or self.lang
         return self._ours(describe(self.store, self.resolve(word), lang=lang), lang)
 
+    def search(self, text: str, /, *, limit: int = 20, lang: str | None = None) -> Result:
+        """The nodes ``text`` names, best first: exact, prefix, contains, then the closest names; one row per node
+        (``node``, ``name``, ``matched``, ``match``, ``class``, ``model``).
+
+        Raises:
+            KGError: ``text`` is empty or too long, or ``limit`` is not positive.
+
+        >>> [row[0].value for row in open().search("拼多", limit=1)]
+        ['https://w3id.org/sce/id/pinduoduo']
+        """
+        from .search import as_result, search
+
+        lang = lang or self.lang
+        return self._ours(as_result(search(self.store, text, limit=limit), lang=lang), lang)
+
     def queries(self) -> dict[str, NamedQuery]:
         """The named queries, by name."""
         return catalog()

@@ -414,7 +414,7 @@ def test_a_node_page_lists_statements_with_their_sources_and_timeline(served: st
 
 # --- The browsing loop: node pages, the query page, the ontology ----------------------------------------------------
 
-SITE = {"/", "/ontology", "/.well-known/void", "/docs"}
+SITE = {"/", "/query", "/ontology", "/.well-known/void", "/docs"}
 
 
 @pytest.mark.parametrize("path", ["/id/kuaishou", "/graph/seed", "/id/kuaishuo", "/ontology", "/query"])
@@ -446,12 +446,16 @@ def labelled_results(page: Any) -> None:
 
 
 def test_from_a_node_page_to_the_query_page_and_back_in_one_language(web: Browsing, served: str) -> None:
-    """Clicking only: a node page in Chinese → the site title → the query page, in Chinese (the cookie is shared) →
-    English there → a result's link → its node page, in English → the nav's query link → the query page again."""
+    """Clicking only: a node page in Chinese → the site title (the home page) → the query page, in Chinese (the cookie
+    is shared) → English there → a result's link → its node page, in English → the nav's query link → the query page
+    again."""
     page = web.open(f"{served}/id/kuaishou?lang=zh")
     assert page.locator("h1").inner_text() == "快手"
     page.click("a.kg-home")
-    page.wait_for_url(re.compile(re.escape(served) + "/(query)?$"))
+    page.wait_for_url(f"{served}/")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"  # the home page, in the reader's language
+    page.click("#kg-nav-query")
+    page.wait_for_url(f"{served}/query")
     wait_ready(page)
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
     assert page.locator("#kg-header h1").inner_text() == "社交电商知识图谱"

@@ -1,4 +1,4 @@
-"""Commands that ask the graph: queries, query, sparql, describe."""
+"""Commands that ask the graph: queries, query, sparql, describe, search."""
 
 from __future__ import annotations
 
@@ -130,3 +130,19 @@ def describe_command(app: App, term: str, fmt: str | None, output: str | None, l
 
     store = app.store()
     emit(describe(store, resolve(store, term), lang=lang), fmt=fmt, output=output, lang=lang, store=store)
+
+
+@main.command("search")
+@click.argument("text")
+@click.option(
+    "--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many nodes."
+)
+@output_options
+@pass_app
+def search_command(app: App, text: str, limit: int, fmt: str | None, output: str | None, lang: str) -> None:
+    """Find nodes by any of their names, in either language: exact matches first, then names that start with TEXT,
+    then names that contain it, then the closest names. One row per node, with its class and model."""
+    from ..search import as_result, search
+
+    store = app.store()
+    emit(as_result(search(store, text, limit=limit), lang=lang), fmt=fmt, output=output, lang=lang, store=store)

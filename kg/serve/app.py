@@ -28,7 +28,6 @@ from starlette.responses import (
     FileResponse,
     JSONResponse,
     PlainTextResponse,
-    RedirectResponse,
     Response,
     StreamingResponse,
 )
@@ -57,6 +56,8 @@ NEGOTIATED = frozenset({"query", "named", "describe", "graph-get", "graph-head"}
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
+#: The pages of :mod:`kg.serve.browse` besides the home page: each a page for people and JSON for programs.
+BROWSE_PATHS = ("/search", "/suggest", "/browse", "/timeline", "/overview")
 #: The files the pages use (scripts, styles, vendored libraries with their licences), served at ``/static``.
 STATIC = Path(__file__).parent / "static"
 
@@ -90,6 +91,7 @@ def create_app(pool: Pool, settings: Settings, *, mcp: ASGIApp | None = None) ->
         Route("/openapi.json", server.openapi, methods=["GET"]),
         Route("/", server.index, methods=["GET"]),
         Route("/query", server.query_page, methods=["GET"]),
+        *(Route(path, server.browse, methods=["GET"]) for path in BROWSE_PATHS),
         Route("/docs", server.docs, methods=["GET"]),
         Route("/id/{rest:path}", server.resource, methods=["GET", "HEAD"]),
         Route("/graph/{rest:path}", server.resource, methods=["GET", "HEAD"]),
@@ -442,11 +444,11 @@ class _Server:
         return response
 
     async def index(self, request: Request) -> Response:
-        """For a browser, the way to the query page (``/query``, with the address's query string); for other clients,
-        where things are. Either way the answer varies by ``Accept``."""
-        if prefers_html(request.headers.get("accept", "")):
-            target = "/query" + (f"?{request.url.query}" if request.url.query else "")
-            response: Response = RedirectResponse(target, status_code=303)
+        """The home page for a browser, in the reader's language; for other clients, where things are. Either way
+        the answer varies by ``Accept``, and the page by the language cookie and ``Accept-Language``. The home page's
+        figures as JSON are at ``/?format=json``."""
+        if prefers_html(request.headers.get("accept", "")) or "format" in request.query_params:
+            response = await self.browse(request)
         else:
             response = JSONResponse(
                 {
@@ -461,6 +463,27 @@ class _Server:
         response.headers["Vary"] = "Accept, Accept-Language, Cookie"
         return response
 
+    async def browse(self, request: Request) -> Response:
+        """A page of :mod:`kg.serve.browse` (home, search, suggest, browse, timeline, overview): HTML for a browser,
+        JSON for a program (by ``Accept``, or ``?format=json``/``html``); suggestions are always JSON."""
+        name = _path(request).strip("/") or "home"
+        wanted = request.query_params.get("format", "")
+        if wanted not in ("", "json", "html"):
+            raise HTTPError(400, f"format {wanted!r} is not json or html")
+        html = wanted == "html" or (not wanted and prefers_html(request.headers.get("accept", "")))
+        fmt = "html" if html and name != "suggest" else "json"
+        here = header_path(_path(request)) + (f"?{request.url.query}" if request.url.query else "")
+        asked = [(k, v) for k, v in request.query_params.multi_items() if k not in ("lang", "here", "format")]
+        params = (*asked, ("lang", language(request)), ("here", here))
+        answer = await self.pool.run(Job("browse", name, format=fmt, params=params))
+        body = answer.whole if answer.whole is not None else b"".join([piece async for piece in answer.body])
+        headers = {"Vary": "Accept, Accept-Language, Cookie"}
+        if "ETag" in answer.headers:
+            headers["ETag"] = answer.headers["ETag"]
+        if fmt == "json":
+            return Response(body, media_type="application/json", headers=headers)
+        return page(body.decode("utf-8"), request, headers=headers)
+
     async def docs(self, request: Request) -> Response:
         """The API docs, in the reader's language: one page whatever ``Accept`` says, varying by language only."""
         response = await docs_page(request)
@@ -474,7 +497,9 @@ class _Server:
         try:
             if _path(request).startswith(("/id/", "/graph/", "/ontology")) and request.method in ("GET", "HEAD"):
                 return await self.resource(request)
-            raise HTTPError(404, "nothing is at this path; / is the query page, /openapi.json lists the API")
+            raise HTTPError(
+                404, "nothing is at this path; / is the home page, /query the query page, /openapi.json lists the API"
+            )
         except HTTPError as missing:
             return await _error(request, missing)
 

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from .jobs import Job
 
 #: The kinds of job whose answers may be kept: reads of the store (not the pages, which are made for each reader).
-READS = frozenset({"query", "named", "describe", "void", "graph-get"})
+READS = frozenset({"query", "named", "describe", "void", "graph-get", "browse"})
 
 
 @dataclass(frozen=True)

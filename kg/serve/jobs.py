@@ -48,7 +48,8 @@ class Job:
         kind: ``query``, ``named``, ``named-text`` (a named query's SPARQL with its values in place), ``describe``,
             ``void``, ``update``, ``graph-get``, ``graph-head`` (whether the graph is there, without its triples),
             ``dataset-get`` (every graph), ``graph-put``, ``graph-post``, ``graph-delete``; for the pages: ``node``,
-            ``graph-page``, ``ontology``; ``mcp``, a call of an MCP tool (see :mod:`kg.mcptools`).
+            ``graph-page``, ``ontology``, ``browse`` (home, search, suggest, browse, timeline: text names which);
+            ``mcp``, a call of an MCP tool (see :mod:`kg.mcptools`).
         text: the SPARQL, the named query's name, the body of a graph-store write, or the IRI of a node's page.
         format: the writer to use (a name in WRITERS, or ``html`` for a page), or the media type of a body written.
         graph: the graph of a graph-store request or graph page (None: the default graph); the endpoint's URL for
@@ -333,6 +334,17 @@ def _ontology(store: GraphStore, job: Job, sink: Sink) -> None:
         _graph_get(store, Job("graph-get", format=job.format, graph=GRAPH.ontology), sink)
 
 
+def _browse(store: GraphStore, job: Job, sink: Sink) -> None:
+    from . import browse  # the pages' templates (Jinja): only a worker asked for a page loads them
+
+    try:
+        media, body = browse.answer(store, job.text, job.format or "html", job.params)
+    except KGError as error:
+        raise HTTPError(404 if "named" in str(error) else 400, str(error)) from None
+    sink.start(200, media)
+    sink.write(body)
+
+
 def _void(store: GraphStore, job: Job, sink: Sink) -> None:
     dataset = ox.NamedNode(job.base + VOID_PATH.lstrip("/") + "#dataset")
     if job.format == "html":
@@ -363,6 +375,7 @@ _JOBS: dict[str, Any] = {
     "node": _node,
     "graph-page": _graph_page,
     "ontology": _ontology,
+    "browse": _browse,
     "update": _update,
     "graph-get": _graph_get,
     "dataset-get": _dataset_get,

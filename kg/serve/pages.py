@@ -63,6 +63,7 @@ WORDS: dict[str, dict[str, str]] = {
         "graphs": "Named graphs", "event": "Event", "date": "Date", "kind": "Kind", "founded": " is founded",
         "void_intro": "This dataset described in the VoID vocabulary. Programs get the same statements as RDF (Turtle, "
         "JSON-LD, N-Triples …) from this address by their Accept header.",
+        "search_nav": "Search", "browse_nav": "Browse", "overview_nav": "Overview",
     },
     "zh": {
         "site": "社交电商知识图谱", "ontology": "本体", "void": "数据集（VoID）", "sparql": "查询（SPARQL）",
@@ -80,6 +81,7 @@ WORDS: dict[str, dict[str, str]] = {
         "event": "事件", "date": "日期", "kind": "类型", "founded": "成立",
         "void_intro": "用 VoID 词汇描述的本数据集。程序按 Accept 请求头从同一地址获得同样的陈述"
         "（Turtle、JSON-LD、N-Triples 等 RDF 格式）。",
+        "search_nav": "搜索", "browse_nav": "分面浏览", "overview_nav": "全图概览",
     },
 }  # fmt: skip
 
@@ -397,7 +399,7 @@ def graph_page(store: GraphStore, graph: str, *, lang: str, here: str) -> str:
 
 
 #: The served ontology page's links to the rest of the site (the page is bilingual, so are they).
-ONTOLOGY_NAV = (("/query", "sparql"), ("/.well-known/void", "void"), ("/docs", "docs"))
+ONTOLOGY_NAV = (("/", "site"), ("/query", "sparql"), ("/.well-known/void", "void"), ("/docs", "docs"))
 
 
 def ontology_html(store: GraphStore, *, lang: str = "en", here: str = "/ontology") -> str:
