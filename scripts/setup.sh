@@ -4,9 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(raptor2-utils chromium virtuoso-opensource-7-bin fonts-noto-cjk default-jdk-headless curl libreoffice-calc-nogui npm)
+debs=(raptor2-utils chromium virtuoso-opensource-7-bin fonts-noto-cjk default-jdk-headless curl libreoffice-calc-nogui)
 # Debian's own python3 needs python3-venv for a virtual environment; other Pythons carry venv themselves.
 "${PYTHON:-python3}" -c "import ensurepip, venv" 2>/dev/null || debs+=(python3-venv)
+# npx runs Comunica in the tests; a machine with Node.js from elsewhere has it already (and Debian's npm would conflict).
+command -v npx >/dev/null || debs+=(npm)
 missing=()
 for pkg in "${debs[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
