@@ -1,12 +1,51 @@
 #!/usr/bin/env bash
-# Set up everything kg needs on a fresh Debian machine: system packages, a virtual environment, the package itself.
-# Safe to run again: it installs only what is missing.
+# Set up what kg needs on a fresh Debian machine. Safe to run again: it installs only what is missing.
+#   bash scripts/setup.sh --run   what running kg needs: a virtual environment in .venv with kg and its libraries
+#   bash scripts/setup.sh         that, and everything the tests run: Debian packages (Chromium, Java, Virtuoso,
+#                                 LibreOffice), the test tools, grlc in .venv-grlc, Comunica in .node-comunica
 set -euo pipefail
 cd "$(dirname "$0")/.."
+python=${PYTHON:-python3}
+
+# pip_install LOG ARGS...: pip, quiet, its output shown only when it fails.
+pip_install() {
+    local log
+    log=$(mktemp)
+    if ! "$@" >"$log" 2>&1; then
+        grep -v "^WARNING: Location" "$log" >&2
+        echo "setup: pip failed (see above)" >&2
+        exit 1
+    fi
+    rm -f "$log"
+}
+
+make_venv() {
+    if ! "$python" -c "import ensurepip, venv" 2>/dev/null && ! dpkg-query -W -f='${Status}' python3-venv 2>/dev/null | grep -q "ok installed"; then
+        # Debian's own python3 needs python3-venv for a virtual environment; other Pythons carry venv themselves.
+        sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+    fi
+    [ -x .venv/bin/python ] || "$python" -m venv .venv
+}
+
+if [ "${1:-}" = "--run" ]; then
+    make_venv
+    # The full setup's marker says the test tools are there too, and they include everything running needs.
+    if [ ! -x .venv/bin/kg ] || { [ ! -f .venv/.installed-run ] && [ ! -f .venv/.installed ]; } \
+        || { [ -f .venv/.installed-run ] && [ pyproject.toml -nt .venv/.installed-run ]; }; then
+        echo "setup: installing kg and its libraries into .venv" >&2
+        pip_install .venv/bin/python -m pip install -q -e .
+        touch .venv/.installed-run
+    fi
+    .venv/bin/python -m compileall -q kg >/dev/null
+    exit 0
+fi
 
 debs=(raptor2-utils chromium virtuoso-opensource-7-bin fonts-noto-cjk default-jdk-headless curl libreoffice-calc-nogui)
 # Debian's own python3 needs python3-venv for a virtual environment; other Pythons carry venv themselves.
-"${PYTHON:-python3}" -c "import ensurepip, venv" 2>/dev/null || debs+=(python3-venv)
+"$python" -c "import ensurepip, venv" 2>/dev/null || debs+=(python3-venv)
 # npx runs Comunica in the tests; a machine with Node.js from elsewhere has it already (and Debian's npm would conflict).
 command -v npx >/dev/null || debs+=(npm)
 missing=()
@@ -21,10 +60,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-python=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
-    "$python" -m venv .venv
-fi
+make_venv
 needed=(.venv/bin/kg .venv/bin/pytest .venv/bin/ruff .venv/bin/mypy .venv/bin/oxigraph)
 ready=yes
 for tool in "${needed[@]}"; do [ -x "$tool" ] || ready=no; done
