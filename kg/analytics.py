@@ -425,8 +425,8 @@ def similar(store: GraphStore, word: str, *, top: int = 10, lang: str = "en") ->
     Rows: ``node``, ``class``, ``jaccard`` (0–1), ``shared`` (the shared neighbours, each with the link's label).
 
     >>> from kg.stores import open_store
-    >>> [row[0].value for row in similar(open_store(), "Pinduoduo", top=3)]  # Aikucun shares its seat, Shanghai
-    ['https://w3id.org/sce/id/taobao-deals', 'https://w3id.org/sce/id/aikucun', 'https://w3id.org/sce/id/suning-pingou']
+    >>> [row[0].value for row in similar(open_store(), "Pinduoduo", top=3)]  # Temu shares its parent, PDD Holdings
+    ['https://w3id.org/sce/id/temu', 'https://w3id.org/sce/id/aikucun', 'https://w3id.org/sce/id/suning-pingou']
     """
     if top < 1:
         raise KGError(f"--top must be at least 1, not {top}")

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from .errors import KGError
+from .lang import is_chinese
 from .names import normalise, pick
 from .results import Result
 from .stores import GraphStore
@@ -310,11 +311,17 @@ def suggestions(store: GraphStore, text: str, *, lang: str = "en", limit: int = 
     ]
 
 
+#: The Chinese titles of the columns a table shows.
+TITLES_ZH = {
+    "node": "节点", "name": "名称", "matched": "匹配的名称", "match": "匹配方式", "class": "类别", "model": "模式",
+}  # fmt: skip
+
+
 def as_result(hits: Iterable[Hit], *, lang: str = "en") -> Result:
     """The hits as a SELECT result: ``node``, ``name`` (in ``lang``), ``matched``, ``match`` (in ``lang``),
     ``class``, ``model`` (the models' CURIEs joined by ", " when a node belongs to several). Tables leave ``name``
     out: they show each node by its label already."""
-    words = dict(zip(MATCHES, MATCH_WORDS["zh-Hans" if lang.lower().startswith("zh") else "en"], strict=True))
+    words = dict(zip(MATCHES, MATCH_WORDS["zh-Hans" if is_chinese(lang) else "en"], strict=True))
     rows = []
     for hit in hits:
         model: ox.NamedNode | ox.Literal | None = None
@@ -333,4 +340,4 @@ def as_result(hits: Iterable[Hit], *, lang: str = "en") -> Result:
             )
         )
     names = ["node", "name", "matched", "match", "class", "model"]
-    return Result.select(names, rows, shown=[n for n in names if n != "name"])
+    return Result.select(names, rows, shown=[n for n in names if n != "name"], titles=TITLES_ZH)

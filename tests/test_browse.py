@@ -101,6 +101,7 @@ def test_a_browser_at_the_root_gets_the_home_page_and_a_program_what_it_got_befo
         assert path in page.links, path
     assert get_json(served + "/") == {
         "sparql": "/sparql", "store": "/store", "api": "/api/{name}", "openapi": "/openapi.json", "docs": "/docs",
+        "query": "/query",
     }  # fmt: skip
 
 

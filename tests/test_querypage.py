@@ -427,7 +427,7 @@ def test_the_language_switch_changes_words_and_labels(query_page: Visit) -> None
     assert page.input_value("input[data-param='enterprise']") == "快手"
     page.wait_for_selector("#kg-names option[value='快手']", state="attached", timeout=10_000)
     assert page.locator("#kg-names option[value='Kuaishou']").count() == 0, "the names offered are in Chinese"
-    page.goto(origin_of(query_page) + "/")
+    page.goto(origin_of(query_page) + "/query")
     page.wait_for_selector("body[data-ready='true']", state="attached", timeout=30_000)
     assert page.locator("html").get_attribute("lang") == "zh-Hans", "the cookie remembers the language"
     assert query_page.errors == []

@@ -164,6 +164,8 @@ def comparable(term: Any, *, concatenated: bool = False) -> Any:
         return None if term.value == "" else ("concat", tuple(sorted(re.split(r", |; ", term.value))))
     if term.datatype.value.rsplit("#", 1)[-1] in _NUMERIC:
         return ("number", Decimal(term.value))
+    if term.datatype.value.endswith("#boolean"):  # "1" and "true" are one value (Virtuoso writes 1 and 0)
+        return ("boolean", term.value.strip() in ("1", "true"))
     return ("literal", term.value, (term.language or "").lower(), term.datatype.value)
 
 

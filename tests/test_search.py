@@ -131,9 +131,9 @@ def test_kg_search_prints_one_row_per_node_with_class_and_model() -> None:
     result = CliRunner().invoke(main, ["search", "拼多", "-n", "2", "--lang", "zh-Hans", "-f", "table"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == ["node", "matched", "match", "class", "model"]
+    assert lines[0].split() == ["节点", "匹配的名称", "匹配方式", "类别", "模式"]  # one language: titles too
     assert lines[2].split() == ["拼多多", "拼多多", "开头一致", "企业", "拼购型"]
-    assert lines[-1] == "(2 rows)"
+    assert lines[-1] == "（共 2 行）"
 
 
 def test_kg_search_as_json_names_the_node_and_how_it_matched() -> None:

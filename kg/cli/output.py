@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import click
 
 from ..errors import KGError, shown
-from ..files import atomic_output
+from ..files import atomic_output, check_target
 from ..lang import SPELLINGS, hint, tag
 from ..names import labeller
 from ..results import WRITERS, Result, WriteOptions, default_format, format_for_ending
@@ -110,6 +110,7 @@ def choose_format(result: Result, fmt: str | None, output: str | None, *, listin
     if fmt:
         return fmt
     if output:
+        check_target(Path(output))  # a folder, device or fifo is refused for what it is, before its name is read
         ending = Path(output).suffix
         by_ending = format_for_ending(ending)
         if by_ending is None:

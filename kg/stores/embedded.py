@@ -17,7 +17,7 @@ alone (see :mod:`kg.stores.locks`). A reader that finds a killed load's journal 
 >>> sorted(iri.rsplit("/", 1)[1] for iri, _ in store.graphs() if "/graph/source/" not in iri)
 ['curation', 'ontology', 'seed', 'sources']
 >>> sum("/graph/source/" in iri for iri, _ in store.graphs())  # one graph per public source
-45
+96
 >>> store.ask("ASK { id:kuaishou a sce:Enterprise }")
 True
 """
