@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .search import BARE_CLASSES, Index, index, keep_out_of_collections, size_of
+from .search import BARE_CLASSES, Index, index, kept
 from .stores import GraphStore
 
 #: The facets, in the order pages show them.
@@ -92,13 +92,4 @@ _KEPT: dict[int, tuple[int, Facets]] = {}
 
 def facets(store: GraphStore) -> Facets:
     """The facets of ``store``, built on first use and kept while the store keeps its size."""
-    size = size_of(store)
-    kept = _KEPT.get(id(store))
-    if kept is not None and kept[0] == size:
-        return kept[1]
-    built = Facets.of(store)
-    if len(_KEPT) >= 4:
-        _KEPT.clear()
-    _KEPT[id(store)] = (size, built)
-    keep_out_of_collections()
-    return built
+    return kept(store, _KEPT, Facets.of)

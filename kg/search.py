@@ -17,8 +17,9 @@ so that a reader can tell Kuaishou the enterprise from a form of the same name.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -248,6 +249,7 @@ def checked(text: str) -> str:
 
 #: Indexes kept per store (by identity and size, so that a store changed by a write is indexed again).
 _KEPT: dict[int, tuple[int, Index]] = {}
+Built = TypeVar("Built")
 
 
 def size_of(store: GraphStore) -> int:
@@ -259,14 +261,19 @@ def size_of(store: GraphStore) -> int:
 
 def index(store: GraphStore) -> Index:
     """The index of ``store``, built on first use and kept while the store keeps its size."""
+    return kept(store, _KEPT, Index.of)
+
+
+def kept(store: GraphStore, cache: dict[int, tuple[int, Built]], build: Callable[[GraphStore], Built]) -> Built:
+    """What ``build`` makes of ``store``, kept in ``cache`` (a few stores at most) while the store keeps its size."""
     size = size_of(store)
-    kept = _KEPT.get(id(store))
-    if kept is not None and kept[0] == size:
-        return kept[1]
-    built = Index.of(store)
-    if len(_KEPT) >= 4:
-        _KEPT.clear()
-    _KEPT[id(store)] = (size, built)
+    held = cache.get(id(store))
+    if held is not None and held[0] == size:
+        return held[1]
+    built = build(store)
+    if len(cache) >= 4:
+        cache.clear()
+    cache[id(store)] = (size, built)
     keep_out_of_collections()
     return built
 
