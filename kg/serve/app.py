@@ -412,22 +412,19 @@ class _Server:
             answer = await self.pool.run(job)
             body = answer.whole if answer.whole is not None else b"".join([piece async for piece in answer.body])
             return page(body.decode("utf-8"), request, headers={"Vary": "Accept, Accept-Language, Cookie"})
-        try:
-            fmt = self.negotiate(request, "graph")
-            job = Job("void", format=fmt, graph=endpoint, base=str(request.base_url))
-            response = await self.answer(job, head=request.method == "HEAD")
-        except HTTPError as error:
-            raise _varied(error, {"Vary": "Accept"}) from None
-        response.headers["Vary"] = "Accept"
-        return response
+        return await self.described(request, "void", endpoint)
 
     async def examples(self, request: Request) -> Response:
         """The named queries as SPARQL examples (SHACL's ``sh:SPARQLExecutable``), Turtle unless ``Accept`` asks for
         another RDF format."""
-        endpoint = str(request.base_url).rstrip("/") + "/sparql"
+        return await self.described(request, "examples", str(request.base_url).rstrip("/") + "/sparql")
+
+    async def described(self, request: Request, kind: str, endpoint: str) -> Response:
+        """A description of this service made by the job ``kind`` (VoID, the examples), in the RDF format ``Accept``
+        asks for (Turtle by default), naming ``endpoint``; the answer varies by ``Accept``, errors included."""
         try:
             fmt = self.negotiate(request, "graph")
-            job = Job("examples", format=fmt, graph=endpoint, base=str(request.base_url))
+            job = Job(kind, format=fmt, graph=endpoint, base=str(request.base_url))
             response = await self.answer(job, head=request.method == "HEAD")
         except HTTPError as error:
             raise _varied(error, {"Vary": "Accept"}) from None
