@@ -704,6 +704,89 @@ def drawn_chart(page: Any) -> int:
     )
 
 
+#: A typed answer with three series: a count, the same count doubled (its scale) and a share of 1 (another scale).
+SHARES = """PREFIX sce: <https://w3id.org/sce/ontology#>
+SELECT ?model (COUNT(DISTINCT ?e) AS ?enterprises) (2 * COUNT(DISTINCT ?e) AS ?doubled)
+       (COUNT(DISTINCT ?e) / 1000.0 AS ?share_of_1000) WHERE {
+  ?model a sce:SocialCommerceModel ; sce:representedBy ?e .
+} GROUP BY ?model ORDER BY ?model"""
+
+
+def chart_said(page: Any) -> dict[str, Any]:
+    """What the chart on screen says: its series' titles and axes, the title across, the titles of its value axes."""
+    page.wait_for_selector(".kg-chart[data-drawn='true']", state="attached", timeout=30_000)
+    return dict(
+        page.evaluate(
+            """() => { const c = window.KgViews.Chart.current; const scales = c.chart.options.scales;
+            return {titles: c.datasets.map(d => d.label), axes: c.datasets.map(d => d.yAxisID), across: c.across,
+                    sides: Object.keys(scales).filter(k => k !== 'x').map(k => [k, scales[k].position,
+                           scales[k].title.text])}; }"""
+        )
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_chart_speaks_the_pages_language_and_gives_each_scale_its_axis(
+    browser: Any,  # noqa: F811
+    served: Server,
+    lang: str,
+) -> None:
+    """market-size on its chart: the series and the axes are titled as the CLI titles the columns (``#+ columns_zh``
+    in Chinese, the variables in English); the value in 亿元 and the normalised yuan (10⁸ apart) each on an axis of
+    its own. The language switch keeps the query and the view, and says the chart in the other language."""
+    titles = dict(catalog()["market-size"].columns_zh)
+    said = {"zh": [titles["value"], titles["normalised"], titles["year"]], "en": ["value", "normalised", "year"]}
+    other = "en" if lang == "zh" else "zh"
+    for seen in visit(browser, served, f"/query?lang={lang}&name=market-size&view=chart"):
+        page = seen.page
+        wait_for_view(page, "chart")
+        chart = chart_said(page)
+        assert chart["titles"] == said[lang][:2] and chart["across"] == said[lang][2]
+        assert chart["axes"] == ["y", "y2"]
+        assert chart["sides"] == [["y", "left", said[lang][0]], ["y2", "right", said[lang][1]]]
+        switch = page.locator(f"#kg-lang a[data-lang='{other}']").get_attribute("href") or ""
+        assert urllib.parse.parse_qs(urllib.parse.urlsplit(switch).query) == {
+            "name": ["market-size"], "view": ["chart"], "lang": [other]
+        }  # fmt: skip
+        page.click(f"#kg-lang a[data-lang='{other}']")
+        page.wait_for_selector(f"html[lang='{'zh-Hans' if other == 'zh' else 'en'}']", state="attached")
+        wait_for_view(page, "chart")
+        assert chart_said(page)["titles"] == said[other][:2]
+        assert seen.errors == []
+
+
+def test_a_typed_answer_keeps_its_variables_and_parts_its_scales(query_page: Visit) -> None:
+    """The reader's own SPARQL: the series are titled by its variables; two of one scale share the left axis, the
+    share (a hundred times smaller) has the right one; a single series has a single axis."""
+    page = query_page.page
+    set_query(page, SHARES)
+    run_editor(page)
+    wait_for_view(page, "chart")
+    chart = chart_said(page)
+    assert chart["titles"] == ["enterprises", "doubled", "share of 1000"]
+    assert chart["axes"] == ["y", "y", "y2"]
+    assert chart["sides"] == [["y", "left", "enterprises · doubled"], ["y2", "right", "share of 1000"]]
+    set_query(page, COUNTS)
+    run_editor(page)
+    page.wait_for_function("() => window.KgViews.Chart.current && window.KgViews.Chart.current.datasets.length === 1")
+    assert chart_said(page)["sides"] == [["y", "left", "enterprises"]]
+    assert query_page.errors == []
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", ["Search", "Browse", "Timeline", "Overview"]), ("zh", ["搜索", "分面浏览", "时间线", "全图概览"])
+])  # fmt: skip
+def test_the_query_pages_header_has_the_sites_links(served: Server, lang: str, words: list[str]) -> None:
+    """The header links the site's pages as the home page's does, in the page's language, and each answers."""
+    status, _headers, body = call(origin(served) + f"/query?lang={lang}", headers={"Accept": "text/html"})
+    assert status == 200
+    page = body.decode()
+    for target, word in zip(["search", "browse", "timeline", "overview"], words, strict=True):
+        assert re.search(rf'<a id="kg-nav-{target}" href="/{target}">{word}</a>', page), target
+        assert call(origin(served) + f"/{target}?lang={lang}", headers={"Accept": "text/html"})[0] == 200
+    assert '<a id="kg-home-link" href="/">' in page
+
+
 # --- One language at a time ----------------------------------------------------------------------------------------
 
 #: The words the query page shows of its own, YASGUI's and DataTables' in English: none may be on the Chinese page.
@@ -714,6 +797,9 @@ QUERY_PAGE_ENGLISH = (
     "Close tab", "New Tab", "Rename Tab", "Copy Tab", "Close other tabs", "required", "optional", "All", "Bars",
     "Line", "Text", "Language", "SPARQL endpoint", "Choose a named query", "Settings", "Open settings",
     "Clear endpoint", "Request method", "Accept Headers", "Arguments", "Default Graphs", "Named Graphs", "help",
+    "First", "Last", "Next", "Previous", "Activate to sort", "pagination", "No data available", "syntax error",
+    "found", "expected one of", "the end of the query", "This line is invalid", "Search", "Browse", "Overview",
+    "Response in",
 )  # fmt: skip
 #: Where a page shows data (answers, SPARQL, identifiers of queries and parameters), not words of its own.
 DATA_PARTS = (
@@ -738,9 +824,42 @@ def words_shown(page: Any) -> str:
     )
 
 
+#: A query the server refuses (its message one the page knows), and one with an empty answer.
+UNFINISHED = "SELECT * WHERE { ?s ?p ?o "
+EMPTY = "SELECT * WHERE { ?s ?p ?o } LIMIT 0"
+#: What the browser logs of the refused query.
+REFUSED = "Failed to load resource: the server responded with a status of 400 (Bad Request)"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        UNFINISHED,
+        "SELECT ?x WHERE { BIND(?y AS ?x) BIND(1 AS ?x) }",
+        "",
+        "SELECT * { SERVICE <http://example.org/> {} }",
+    ],
+)
+def test_each_refusal_of_the_server_has_one_chinese_pattern(served: Server, query: str) -> None:
+    """The server's message for a query it refuses matches exactly one of the page's patterns (the page tries them in
+    no set order), and the Chinese it becomes keeps no English word but SPARQL's own."""
+    from kg.serve.querypage import YASGUI_ZH, YASGUI_ZH_PATTERNS
+
+    status, _headers, body = call(origin(served) + "/sparql?" + urllib.parse.urlencode({"query": query}))
+    message = body.decode().strip()
+    assert status == 400
+    matching = [(p, zh) for p, zh in YASGUI_ZH_PATTERNS.items() if re.search(p, message)]
+    assert len(matching) == 1, (message, matching)
+    pattern, chinese = matching[0]
+    values = re.search(pattern, message).groups()  # type: ignore[union-attr]
+    said = re.sub(r"\{(\d)\}", lambda m: YASGUI_ZH.get(values[int(m[1])], values[int(m[1])]), chinese)
+    assert re.findall(r"[a-z]{3,}", said.replace("allow-service", "")) == [], said
+
+
 def show_every_control(page: Any) -> str:
-    """Run a query whose answer every view but the timeline takes, open each view, a second tab, the tab menu; then a
-    dated answer on the timeline. The words shown on the way (the table's controls) and at the end."""
+    """Run a query whose answer every view but the timeline takes, open each view, a second tab, the tab menu; in it a
+    query the server refuses and one with an empty answer; then a dated answer on the timeline. The words shown on the
+    way (the table's controls, its pages, the error) and at the end."""
     set_query(page, COUNTS)
     run_editor(page)
     wait_for_view(page, "chart")
@@ -756,6 +875,12 @@ def show_every_control(page: Any) -> str:
     page.wait_for_selector(".yasgui .context-menu", state="attached")
     on_the_way = words_shown(page)
     page.keyboard.press("Escape")
+    for query in (UNFINISHED, EMPTY):  # an answer the server refuses, then an empty one, in the second tab
+        set_query(page, query)
+        page.evaluate("() => { delete document.body.dataset.drawn; }")
+        run_editor(page)
+        page.wait_for_selector("body[data-drawn]", state="attached", timeout=30_000)
+        on_the_way += "\n" + words_shown(page)
     run_named(page, "timeline", model="拼购型")
     wait_for_view(page, "timeline")
     page.wait_for_selector(".kg-timeline[data-drawn='true']", state="attached")
@@ -780,7 +905,7 @@ def test_the_chinese_query_page_shows_no_english_word_of_its_own(browser: Any, s
         page.wait_for_selector("html[lang='zh-Hans'] body[data-ready='true']", state="attached", timeout=30_000)
         tabs = page.locator(".yasgui .tabsList .tab a").all_inner_texts()
         assert [t.split("\n")[0].strip() for t in tabs][:2] == ["查询", "查询 1"], tabs
-        assert seen.errors == []
+        assert seen.errors == [REFUSED], "nothing failed but the query the server refuses"
 
 
 def test_the_english_query_page_shows_no_chinese_word_of_its_own(browser: Any, served: Server) -> None:  # noqa: F811
@@ -790,7 +915,7 @@ def test_the_english_query_page_shows_no_chinese_word_of_its_own(browser: Any, s
         shown = show_every_control(page)
         assert re.findall(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+", shown) == []
         assert all(w in shown for w in ("Simple view", "Filter query results", "Timeline", "Chart", "Share"))
-        assert seen.errors == []
+        assert seen.errors == [REFUSED], "nothing failed but the query the server refuses"
 
 
 @pytest.mark.parametrize(

@@ -191,9 +191,13 @@ YASGUI_ZH = {
     "Delete": "删除",
     "Remove": "移除",
     'Press "enter" to add this endpoint': "按回车键添加此端点",
+    "pagination": "分页",
+    "This line is invalid. Expected:": "此行有误，应为：",
+    "the end of the query": "查询末尾",
     "This plugin doesn't have a help reference yet. Please contact the maintainer to fix this": "此视图暂无帮助文档",
 }
-#: YASGUI's words with a value inside, as patterns (``{0}`` the value) and their Chinese.
+#: YASGUI's words with a value inside, as patterns (``{0}`` the value; a value that is one of :data:`YASGUI_ZH`'s words
+#: is said in Chinese too) and their Chinese. The page tries them in no set order: no two may match the same words.
 YASGUI_ZH_PATTERNS = {
     "^([0-9]+) results? in ([0-9.]+) seconds?$": "{0} 条结果，用时 {1} 秒",
     "^([0-9]+) results?$": "{0} 条结果",
@@ -201,6 +205,19 @@ YASGUI_ZH_PATTERNS = {
     "^Shows (.+) view$": "显示{0}视图",
     "^View documentation of (.+)$": "查看{0}的文档",
     "^Query ([0-9]+)$": "查询 {0}",
+    # The server's refusals of a query (kg.sparqltext, pyoxigraph's parser) as the error view shows them.
+    "^query:([0-9]+):([0-9]+): syntax error: found (.+), expected one of (.+)$": (
+        "查询第 {0} 行第 {1} 列语法错误：遇到 {2}，应为其中之一：{3}"
+    ),
+    "^query:([0-9]+):([0-9]+): syntax error: found ((?:(?!, expected one of ).)+)$": (
+        "查询第 {0} 行第 {1} 列语法错误：遇到 {2}"
+    ),
+    "^query:([0-9]+): syntax error: no SELECT, ASK, CONSTRUCT or DESCRIBE$": (
+        "查询第 {0} 行语法错误：没有 SELECT、ASK、CONSTRUCT 或 DESCRIBE"
+    ),
+    "^query:([0-9]+):([0-9]+): SERVICE would reach out to the network; pass --allow-service to permit it$": (
+        "查询第 {0} 行第 {1} 列：SERVICE 会访问外部网络；服务须以 --allow-service 启动才允许"
+    ),
 }
 #: DataTables' words (the table's pages and counts) in Chinese; English is its own.
 DATATABLES_ZH = {
@@ -214,7 +231,16 @@ DATATABLES_ZH = {
     "sSearch": "搜索：",
     "sZeroRecords": "没有匹配的结果",
     "oPaginate": {"sFirst": "«", "sLast": "»", "sNext": "›", "sPrevious": "‹"},
-    "oAria": {"sSortAscending": "：升序排列", "sSortDescending": "：降序排列"},
+    "oAria": {
+        "sSortAscending": "：升序排列",
+        "sSortDescending": "：降序排列",
+        "orderable": "：点击排序",
+        "orderableReverse": "：点击反向排序",
+        "orderableRemove": "：点击取消排序",
+        "paginate": {"first": "第一页", "last": "最后一页", "next": "下一页", "previous": "上一页", "number": ""},
+    },
+    "entries": {"_": "行", "1": "行"},
+    "lengthLabels": {"-1": "全部"},
 }
 
 #: Column headers of the named queries' answers in Chinese, by variable name without its language suffix (``_en``,
@@ -277,8 +303,9 @@ def _formats(lang: str) -> dict[str, list[dict[str, str]]]:
 @cache
 def _queries(lang: str) -> list[dict[str, Any]]:
     """The named queries as the menu shows them, their summaries and descriptions in ``lang`` (English where a query
-    has no Chinese)."""
+    has no Chinese), and, in Chinese, the titles of their columns (``#+ columns_zh``), as the CLI's tables have them."""
     from ..catalog import catalog, in_language
+    from ..lang import is_chinese
     from ..sparqltext import query_form
 
     return [
@@ -289,6 +316,7 @@ def _queries(lang: str) -> list[dict[str, Any]]:
             "kind": query_form(q.text),
             "text": q.text,
             "view": q.default_view,
+            "columns": dict(q.columns_zh) if is_chinese(lang) else {},
             "parameters": [{"name": p.name, "kind": p.kind, "required": p.required} for p in q.parameters],
         }
         for q in catalog().values()
@@ -355,10 +383,11 @@ async def query_page(request: Request) -> Response:
     from markupsafe import Markup
 
     from ..render import script_json
+    from .pages import WORDS
 
     lang = language(request)
     data = Markup(script_json(config(request, lang)))
-    return page(_html("query.html.j2", lang, config_json=data), request, csp=QUERY_CSP)
+    return page(_html("query.html.j2", lang, config_json=data, w=WORDS[lang]), request, csp=QUERY_CSP)
 
 
 async def docs_page(request: Request) -> Response:

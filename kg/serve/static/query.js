@@ -41,10 +41,22 @@
     return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
       .replace(/'/g, "&#39;");
   }
-  // A column's header: its words in the page's language where the page has them, else the variable's name with spaces.
+  // A column's header: the named query's own title for it in the page's language (its "#+ columns_zh", as the CLI's
+  // tables say it), else the page's word for it, else the variable's name with spaces. The chart's legend and axes
+  // say the same (yasr-views.js asks here).
   function header(name) {
     var base = name.replace(/_(en|zh)$/, "");
-    return config.columns[base] || config.columns[name] || base.replace(/_/g, " ");
+    var own = namedColumns();
+    return own[base] || own[name] || config.columns[base] || config.columns[name] || base.replace(/_/g, " ");
+  }
+  window.KgViews.title = header;
+  // The column titles of the named query the current tab ran last ({} for the reader's own SPARQL, and while YASGUI
+  // draws what it kept before this page has its tabs and menu).
+  function namedColumns() {
+    if (!yasgui || !runs || !byName) return {};
+    var last = lastRun();
+    var q = last && last.name && byName[last.name];
+    return (q && q.columns) || {};
   }
   // In the simple view a column that holds a node's name in one language (``model_en``, ``model_zh``) is left out
   // where the node's own column (``model``, shown by its label in the page's language) is there, and where its sibling

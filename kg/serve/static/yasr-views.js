@@ -1,7 +1,8 @@
 // The query page's "Timeline" (时间线) and "Chart" (图表) views: YASR plugins for SELECT answers. The timeline lists
 // the rows in date order under their years, each row's values in the page's language (IRIs by their labels, linked to
 // their pages; web addresses as links). The chart draws each numeric column against the row's label as bars or a line
-// (Chart.js, vendored at /static/vendor/chartjs). The page chooses one of them when an answer fits it (query.js), or a
+// (Chart.js, vendored at /static/vendor/chartjs), each series named by its column's title in the page's language, a
+// series of another scale (a count beside a share, 亿元 beside yuan) on a second axis of its own. The page chooses one of them when an answer fits it (query.js), or a
 // named query names it (#+ defaultView: timeline). Data is written into the page only as text (textContent, canvas).
 (function () {
   "use strict";
@@ -93,9 +94,10 @@
     });
     return iris;
   }
+  // A view's icon: not a <span>, which YASR hides in a narrow window (under 768 px it shows icons alone).
   function icon(letters) {
     var wrap = document.createElement("div");
-    wrap.appendChild(el("span", letters, "kg-view-icon"));
+    wrap.appendChild(el("b", letters, "kg-view-icon"));
     return wrap;
   }
 
@@ -166,6 +168,46 @@
     if (this.chart) this.chart.destroy();
     this.chart = null;
     Chart.current = null;
+
+  // A column's title in the page's language: the page's (query.js sets it: the named query's titles), else the
+  // variable's name without its language suffix, its underscores as spaces.
+  function titleOf(v) {
+    return window.KgViews.title ? window.KgViews.title(v) : v.replace(/_(en|zh)$/, "").replace(/_/g, " ");
+  }
+  // The size of a series: its largest value, whatever the sign (0 when it has none).
+  function magnitude(set) {
+    return set.data.reduce(function (most, n) { return n === null || isNaN(n) ? most : Math.max(most, Math.abs(n)); }, 0);
+  }
+  // The axis of each series: the first on the left ("y"); a series ten times larger or smaller than the first on an
+  // axis of its own on the right ("y2"), where every series of its scale joins it; at most these two.
+  var APART = 1;  // orders of magnitude (log10) between two series that do not share an axis
+  function scaleAxes(datasets) {
+    var sizes = datasets.map(function (set) { return Math.log10(magnitude(set) || 1); });
+    var right = null;
+    return sizes.map(function (size, i) {
+      if (i === 0 || Math.abs(size - sizes[0]) < APART) return "y";
+      if (right === null) right = size;
+      return Math.abs(size - right) <= Math.abs(size - sizes[0]) ? "y2" : "y";
+    });
+  }
+  // The numbers of an axis as the page's language writes them short (12,643 亿 → 1.3万亿; 1,264,300,000,000 → 1.3T).
+  var SHORT = new Intl.NumberFormat(config.lang === "zh" ? "zh-CN" : "en", { notation: "compact", maximumFractionDigits: 2 });
+  function axis(datasets, id, type, position) {
+    var on = datasets.filter(function (set) { return set.yAxisID === id; });
+    return {
+      position: position,
+      beginAtZero: type === "bar",
+      title: { display: true, text: on.map(function (set) { return set.label; }).join(" · ") },
+      ticks: { callback: function (value) { return SHORT.format(value); } },
+      grid: { drawOnChartArea: position === "left" },
+    };
+  }
+  // The chart's axes: the rows' labels across, titled by their column; one or two value axes titled by their series.
+  function scales(datasets, type, across) {
+    var out = { x: { title: { display: !!across, text: across } }, y: axis(datasets, "y", type, "left") };
+    if (datasets.some(function (set) { return set.yAxisID === "y2"; })) out.y2 = axis(datasets, "y2", type, "right");
+    return out;
+  }
   };
   Chart.prototype.draw = function (persistent) {
     var self = this;
@@ -204,12 +246,15 @@
       });
       var datasets = numbers.map(function (v, i) {
         return {
-          label: v.replace(/_/g, " "),
+          label: titleOf(v),
+          variable: v,
           data: rows.map(function (b) { return b[v] ? Number(b[v].value) : null; }),
           backgroundColor: PALETTE[i % PALETTE.length],
           borderColor: PALETTE[i % PALETTE.length],
         };
       });
+      var axes = scaleAxes(datasets);
+      datasets.forEach(function (set, i) { set.yAxisID = axes[i]; });
       if (self.chart) self.chart.destroy();
       self.chart = new window.Chart(canvas, {
         type: type,
@@ -218,14 +263,56 @@
           animation: false,
           maintainAspectRatio: false,
           plugins: { legend: { display: datasets.length > 1 } },
-          scales: { y: { beginAtZero: type === "bar" } },
+          scales: scales(datasets, type, titleOf(label)),
         },
       });
-      Chart.current = { chart: self.chart, type: type, labels: labels, datasets: datasets };
+      Chart.current = { chart: self.chart, type: type, labels: labels, datasets: datasets, across: titleOf(label) };
       view.setAttribute("data-drawn", "true");
     });
   };
   Chart.current = null;
 
-  window.KgViews = { Timeline: Timeline, Chart: Chart, fitsTimeline: fitsTimeline, fitsChart: fitsChart };
+  // A column's title in the page's language: the page's (query.js sets it: the named query's titles), else the
+  // variable's name without its language suffix, its underscores as spaces.
+  function titleOf(v) {
+    return window.KgViews.title ? window.KgViews.title(v) : v.replace(/_(en|zh)$/, "").replace(/_/g, " ");
+  }
+  // The size of a series: its largest value, whatever the sign (0 when it has none).
+  function magnitude(set) {
+    return set.data.reduce(function (most, n) { return n === null || isNaN(n) ? most : Math.max(most, Math.abs(n)); }, 0);
+  }
+  // The axis of each series: the first on the left ("y"); a series ten times larger or smaller than the first on an
+  // axis of its own on the right ("y2"), where every series of its scale joins it; at most these two.
+  var APART = 1;  // orders of magnitude (log10) between two series that do not share an axis
+  function scaleAxes(datasets) {
+    var sizes = datasets.map(function (set) { return Math.log10(magnitude(set) || 1); });
+    var right = null;
+    return sizes.map(function (size, i) {
+      if (i === 0 || Math.abs(size - sizes[0]) < APART) return "y";
+      if (right === null) right = size;
+      return Math.abs(size - right) <= Math.abs(size - sizes[0]) ? "y2" : "y";
+    });
+  }
+  // The numbers of an axis as the page's language writes them short (12,643 亿 → 1.3万亿; 1,264,300,000,000 → 1.3T).
+  var SHORT = new Intl.NumberFormat(config.lang === "zh" ? "zh-CN" : "en", { notation: "compact", maximumFractionDigits: 2 });
+  function axis(datasets, id, type, position) {
+    var on = datasets.filter(function (set) { return set.yAxisID === id; });
+    return {
+      position: position,
+      beginAtZero: type === "bar",
+      title: { display: true, text: on.map(function (set) { return set.label; }).join(" · ") },
+      ticks: { callback: function (value) { return SHORT.format(value); } },
+      grid: { drawOnChartArea: position === "left" },
+    };
+  }
+  // The chart's axes: the rows' labels across, titled by their column; one or two value axes titled by their series.
+  function scales(datasets, type, across) {
+    var out = { x: { title: { display: !!across, text: across } }, y: axis(datasets, "y", type, "left") };
+    if (datasets.some(function (set) { return set.yAxisID === "y2"; })) out.y2 = axis(datasets, "y2", type, "right");
+    return out;
+  }
+
+  window.KgViews = {
+    Timeline: Timeline, Chart: Chart, fitsTimeline: fitsTimeline, fitsChart: fitsChart, scaleAxes: scaleAxes, title: null,
+  };
 })();
