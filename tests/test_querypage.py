@@ -773,6 +773,29 @@ def test_a_typed_answer_keeps_its_variables_and_parts_its_scales(query_page: Vis
     assert query_page.errors == []
 
 
+def test_the_address_holds_the_kind_of_chart_chosen(browser: Any, served: Server) -> None:  # noqa: F811
+    """A chart switched to a line says so in its address (&chart=line); that address opens on the line in a fresh
+    browser, and switched back to bars the address says bars."""
+    for seen in visit(browser, served, "/query?lang=en&name=market-size&view=chart"):
+        page = seen.page
+        wait_for_view(page, "chart")
+        assert "chart" not in urllib.parse.parse_qs(urllib.parse.urlsplit(shared_address(page)).query)
+        page.click(".kg-chart-controls button[data-type='line']")
+        page.wait_for_function("() => window.KgViews.Chart.current.type === 'line'")
+        address = shared_address(page)
+        assert urllib.parse.parse_qs(urllib.parse.urlsplit(address).query)["chart"] == ["line"]
+        for fresh in visit(browser, served, address.removeprefix(origin(served))):
+            wait_for_view(fresh.page, "chart")
+            fresh.page.wait_for_selector(".kg-chart[data-drawn='true']", state="attached")
+            assert fresh.page.evaluate("() => window.KgViews.Chart.current.type") == "line"
+            fresh.page.click(".kg-chart-controls button[data-type='bar']")
+            fresh.page.wait_for_function("() => window.KgViews.Chart.current.type === 'bar'")
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(shared_address(fresh.page)).query)
+            assert query["chart"] == ["bar"] and query["view"] == ["chart"]
+            assert fresh.errors == []
+        assert seen.errors == []
+
+
 @pytest.mark.parametrize(("lang", "words"), [
     ("en", ["Search", "Browse", "Timeline", "Overview"]), ("zh", ["搜索", "分面浏览", "时间线", "全图概览"])
 ])  # fmt: skip
@@ -799,7 +822,7 @@ QUERY_PAGE_ENGLISH = (
     "Clear endpoint", "Request method", "Accept Headers", "Arguments", "Default Graphs", "Named Graphs", "help",
     "First", "Last", "Next", "Previous", "Activate to sort", "pagination", "No data available", "syntax error",
     "found", "expected one of", "the end of the query", "This line is invalid", "Search", "Browse", "Overview",
-    "Response in",
+    "Response in", "True", "False",
 )  # fmt: skip
 #: Where a page shows data (answers, SPARQL, identifiers of queries and parameters), not words of its own.
 DATA_PARTS = (
@@ -858,8 +881,8 @@ def test_each_refusal_of_the_server_has_one_chinese_pattern(served: Server, quer
 
 def show_every_control(page: Any) -> str:
     """Run a query whose answer every view but the timeline takes, open each view, a second tab, the tab menu; in it a
-    query the server refuses and one with an empty answer; then a dated answer on the timeline. The words shown on the
-    way (the table's controls, its pages, the error) and at the end."""
+    query the server refuses, one with an empty answer and an ASK; then a dated answer on the timeline. The words
+    shown on the way (the table's controls, its pages, the error, the yes) and at the end."""
     set_query(page, COUNTS)
     run_editor(page)
     wait_for_view(page, "chart")
@@ -875,7 +898,7 @@ def show_every_control(page: Any) -> str:
     page.wait_for_selector(".yasgui .context-menu", state="attached")
     on_the_way = words_shown(page)
     page.keyboard.press("Escape")
-    for query in (UNFINISHED, EMPTY):  # an answer the server refuses, then an empty one, in the second tab
+    for query in (UNFINISHED, EMPTY, "ASK { ?s ?p ?o }"):  # a refused query, an empty answer, a yes, in the 2nd tab
         set_query(page, query)
         page.evaluate("() => { delete document.body.dataset.drawn; }")
         run_editor(page)

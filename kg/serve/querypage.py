@@ -192,6 +192,8 @@ YASGUI_ZH = {
     "Remove": "移除",
     'Press "enter" to add this endpoint': "按回车键添加此端点",
     "pagination": "分页",
+    "True": "是",
+    "False": "否",
     "This line is invalid. Expected:": "此行有误，应为：",
     "the end of the query": "查询末尾",
     "This plugin doesn't have a help reference yet. Please contact the maintainer to fix this": "此视图暂无帮助文档",

@@ -348,7 +348,14 @@
   // --- The address: always what is on screen ---------------------------------------------------------------------------
   // /query?name=NAME&PARAM=VALUE…&view=VIEW for a named query, /query?query=SPARQL&view=VIEW for the editor's own, with
   // ?lang= where the reader chose it. Opening it anywhere runs the same query and opens the same view.
-  var RESERVED = ["query", "name", "view", "lang"];
+  // On the chart, &chart=bar or &chart=line where the reader chose the kind of chart (else the answer chooses).
+  var RESERVED = ["query", "name", "view", "chart", "lang"];
+  var CHART_TYPES = ["bar", "line"];
+  function chartChosen() {
+    var plugin = tab() && yasr().plugins.chart;
+    var chosen = plugin && plugin.persistentConfig && plugin.persistentConfig.type;
+    return CHART_TYPES.indexOf(chosen) >= 0 ? chosen : null;
+  }
   function address(last, view) {
     var params = new URLSearchParams();
     if (last && last.name) {
@@ -358,6 +365,7 @@
       params.append("query", last.query);
     }
     if (view && last) params.append("view", view);
+    if (view === "chart" && last && chartChosen()) params.append("chart", chartChosen());
     return params;
   }
   function showAddress(last, view) {
@@ -536,6 +544,11 @@
   }
   var given = new URLSearchParams(location.search);
   var givenView = given.get("view");
+  // An address that opens on the chart says which kind it is (or leaves it to the answer), whatever this browser kept.
+  if (givenView === "chart") {
+    var givenChart = CHART_TYPES.indexOf(given.get("chart")) >= 0 ? given.get("chart") : undefined;
+    yasr().storePluginConfig("chart", { type: givenChart });
+  }
   var last = lastRun();
   if (given.get("name") && byName[given.get("name")]) {
     var values = [];
