@@ -931,6 +931,29 @@ def test_the_chinese_query_page_shows_no_english_word_of_its_own(browser: Any, s
         assert seen.errors == [REFUSED], "nothing failed but the query the server refuses"
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"), [("zh", "此行有误，应为其中之一："), ("en", "This line is invalid. Expected:")]
+)
+def test_the_editors_tooltip_on_a_wrong_line_speaks_the_pages_language(
+    browser: Any,  # noqa: F811
+    served: Server,
+    lang: str,
+    said: str,
+) -> None:
+    """The editor marks a line it cannot parse; the tooltip over the mark is in the page's language (the tokens it
+    expects are SPARQL's own)."""
+    for seen in visit(browser, served, f"/query?lang={lang}"):
+        page = seen.page
+        set_query(page, "SELECT * WHERE { ?s ?p }")
+        page.hover(".parseErrorIcon")
+        page.wait_for_selector(".yasqe_tooltip", state="visible")
+        page.wait_for_function(
+            "(said) => document.querySelector('.yasqe_tooltip').innerText.startsWith(said)", arg=said
+        )
+        assert "VAR1" in page.locator(".yasqe_tooltip").inner_text()
+        assert seen.errors == []
+
+
 def test_the_english_query_page_shows_no_chinese_word_of_its_own(browser: Any, served: Server) -> None:  # noqa: F811
     """With ?lang=en, the same controls: no Chinese outside the data (the language switch's 中文 aside)."""
     for seen in visit(browser, served, "/query?lang=en"):

@@ -37,8 +37,16 @@ GRIP_STYLES = (
     "sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk=",  # the grips' rules
     "sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg=",  # *{cursor:col-resize!important} while dragging
 )
-#: The query page's policy: the shared one, with the grips' two styles named by their hashes; nothing else inline.
-QUERY_CSP = CSP.replace("style-src 'self'", "style-src 'self' " + " ".join(f"'{h}'" for h in GRIP_STYLES))
+#: The one style attribute of YASQE 4.6.2: the editor's tooltip over a line it cannot parse underlines each token it
+#: expects (``<strong style='text-decoration:underline'>``), by the hash of the attribute's value. Only a policy with
+#: ``'unsafe-hashes'`` lets a style attribute in by its hash (CSP Level 3); no other attribute passes.
+TOOLTIP_STYLES = ("sha256-EntWS0hFrz2vH7susM+dPUxvHlL6sBswmM8K80E5oUk=",)  # text-decoration:underline
+#: The query page's policy: the shared one, with the grips' two styles and the tooltip's attribute named by their
+#: hashes; nothing else inline.
+QUERY_CSP = CSP.replace(
+    "style-src 'self'",
+    "style-src 'self' 'unsafe-hashes' " + " ".join(f"'{h}'" for h in GRIP_STYLES + TOOLTIP_STYLES),
+)
 
 #: Short names of the server's formats for the download buttons (the writers' names otherwise).
 FORMAT_LABELS = {
@@ -194,7 +202,7 @@ YASGUI_ZH = {
     "pagination": "分页",
     "True": "是",
     "False": "否",
-    "This line is invalid. Expected:": "此行有误，应为：",
+    "This line is invalid. Expected:": "此行有误，应为其中之一：",
     "the end of the query": "查询末尾",
     "This plugin doesn't have a help reference yet. Please contact the maintainer to fix this": "此视图暂无帮助文档",
 }

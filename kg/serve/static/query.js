@@ -219,8 +219,11 @@
     return null;
   }
   var ATTRIBUTES = ["title", "placeholder", "aria-label"];
-  // Only YASGUI's controls: never a cell of an answer, which is data, shown as the graph holds it.
+  // Only YASGUI's controls: never a cell of an answer, which is data, shown as the graph holds it; in the editor only
+  // the tooltip of a line it finds wrong.
   var DATA = ".yasr_results table, .kg-graph-view, .kg-views, .CodeMirror-code, #kg-named, #kg-downloads";
+  var WORDS_IN_DATA = ".yasqe_tooltip";
+  function isData(element) { return !!element.closest(DATA) && !element.closest(WORDS_IN_DATA); }
   function translate(root) {
     if (!Object.keys(config.ui).length) return;
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
@@ -228,13 +231,13 @@
     while (walker.nextNode()) texts.push(walker.currentNode);
     texts.forEach(function (node) {
       var parent = node.parentElement;
-      if (!parent || parent.closest(DATA)) return;
+      if (!parent || isData(parent)) return;
       var words = translated(node.nodeValue);
       if (words !== null && words !== node.nodeValue) node.nodeValue = words;
     });
     var elements = root.nodeType === 1 ? [root].concat(Array.prototype.slice.call(root.querySelectorAll("*"))) : [];
     elements.forEach(function (element) {
-      if (element.closest(DATA)) return;
+      if (isData(element)) return;
       ATTRIBUTES.forEach(function (name) {
         var value = element.getAttribute(name);
         var words = value && translated(value);
