@@ -757,7 +757,8 @@ def test_the_chart_speaks_the_pages_language_and_gives_each_scale_its_axis(
 
 def test_a_typed_answer_keeps_its_variables_and_parts_its_scales(query_page: Visit) -> None:
     """The reader's own SPARQL: the series are titled by its variables; two of one scale share the left axis, the
-    share (a hundred times smaller) has the right one; a single series has a single axis."""
+    share (a thousand times smaller) has the right one; a single series has a single axis, a count's stepping by
+    whole numbers."""
     page = query_page.page
     set_query(page, SHARES)
     run_editor(page)
@@ -770,6 +771,10 @@ def test_a_typed_answer_keeps_its_variables_and_parts_its_scales(query_page: Vis
     run_editor(page)
     page.wait_for_function("() => window.KgViews.Chart.current && window.KgViews.Chart.current.datasets.length === 1")
     assert chart_said(page)["sides"] == [["y", "left", "enterprises"]]
+    run_named(page, "shared-categories")  # counts of two at most: Chart.js alone would step by 0.2
+    page.wait_for_function("() => window.KgViews.Chart.current && window.KgViews.Chart.current.across === 'category'")
+    ticks = page.evaluate("() => window.KgViews.Chart.current.chart.scales.y.ticks.map(t => t.value)")
+    assert len(ticks) > 1 and all(float(t).is_integer() for t in ticks), f"counts step by whole numbers: {ticks}"
     assert query_page.errors == []
 
 

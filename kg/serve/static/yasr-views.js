@@ -198,9 +198,13 @@
       position: position,
       beginAtZero: type === "bar",
       title: { display: true, text: on.map(function (set) { return set.label; }).join(" · ") },
-      ticks: { callback: function (value) { return SHORT.format(value); } },
+      ticks: { callback: function (value) { return SHORT.format(value); }, precision: counts(on) ? 0 : undefined },
       grid: { drawOnChartArea: position === "left" },
     };
+  }
+  // Whether the series hold whole numbers only (counts): their axis then steps by whole numbers, never 0.2.
+  function counts(datasets) {
+    return datasets.every(function (set) { return set.data.every(function (n) { return n === null || Number.isInteger(n); }); });
   }
   // The chart's axes: the rows' labels across, titled by their column; one or two value axes titled by their series.
   function scales(datasets, type, across) {
@@ -301,9 +305,13 @@
       position: position,
       beginAtZero: type === "bar",
       title: { display: true, text: on.map(function (set) { return set.label; }).join(" · ") },
-      ticks: { callback: function (value) { return SHORT.format(value); } },
+      ticks: { callback: function (value) { return SHORT.format(value); }, precision: counts(on) ? 0 : undefined },
       grid: { drawOnChartArea: position === "left" },
     };
+  }
+  // Whether the series hold whole numbers only (counts): their axis then steps by whole numbers, never 0.2.
+  function counts(datasets) {
+    return datasets.every(function (set) { return set.data.every(function (n) { return n === null || Number.isInteger(n); }); });
   }
   // The chart's axes: the rows' labels across, titled by their column; one or two value axes titled by their series.
   function scales(datasets, type, across) {
