@@ -2,10 +2,11 @@
 
 The query page is YASGUI (vendored, ``static/vendor/yasgui``) asking this server's ``/sparql``, with the named queries
 of ``queries/`` as a menu whose form runs ``/api/NAME`` (their summaries and descriptions in the page's language),
-results as YASR's table (IRIs shown by their labels in the reader's language) and as a graph drawn with vis-network in
-the renderer's look (``static/yasr-graph.js``), and downloads in every format the server writes. The API docs are
-Swagger UI (vendored, ``static/vendor/swagger-ui``) over ``/openapi.json``. Neither page asks any other host for
-anything.
+results as YASR's table (IRIs shown by their labels in the reader's language, columns titled as the CLI titles them),
+as a graph drawn with vis-network in the renderer's look (``static/yasr-graph.js``), as a timeline or a chart
+(``static/yasr-views.js``), and downloads in every format the server writes. Its header links the site's pages.
+The API docs are Swagger UI (vendored, ``static/vendor/swagger-ui``) over ``/openapi.json``. Neither page asks any
+other host for anything.
 
 Both pages come from templates with autoescape. Their scripts are static files and the data they need travels in a
 ``<script type="application/json">`` element, so the strict policy of :mod:`kg.serve.web` holds: ``script-src 'self'``,
