@@ -32,4 +32,4 @@ def stats_command(app: App, fmt: str | None, output: str | None, lang: str) -> N
     from ..stats import stats
 
     store = app.store()
-    emit(stats(store, lang=lang).result(), fmt=fmt, output=output, lang=lang, store=store, listing=True)
+    emit(stats(store, lang=lang).result(lang), fmt=fmt, output=output, lang=lang, store=store, listing=True)

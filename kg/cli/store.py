@@ -100,7 +100,7 @@ def graphs_command(app: App, fmt: str | None, output: str | None, lang: str) -> 
     """List the named graphs of the store with their triple counts ("" is the default graph)."""
     from ..stats import graph_listing
 
-    emit(graph_listing(_opened(app)), fmt=fmt, output=output, lang=lang, store=None, listing=True)
+    emit(graph_listing(_opened(app), lang), fmt=fmt, output=output, lang=lang, store=None, listing=True)
 
 
 @main.command("drop")
