@@ -42,6 +42,13 @@
       var words = translated(node.nodeValue);
       if (words !== null && words !== node.nodeValue) node.nodeValue = words;
     });
+    if (has("required")) {  // the word Swagger UI's stylesheet writes after the name of a required parameter
+      Array.prototype.forEach.call(root.querySelectorAll(".parameter__name.required"), function (element) {
+        if (element.getAttribute("data-kg-required") !== config.ui.required) {
+          element.setAttribute("data-kg-required", config.ui.required);
+        }
+      });
+    }
     Array.prototype.forEach.call(root.querySelectorAll("[title], [placeholder], [aria-label]"), function (element) {
       if (element.closest("#kg-lang")) return;
       ATTRIBUTES.forEach(function (name) {
