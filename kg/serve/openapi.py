@@ -22,7 +22,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from ..catalog import NamedQuery, Parameter, catalog, in_language
+from ..catalog import NamedQuery, catalog, in_language
 from ..lang import is_chinese
 from ..results import WRITERS
 from ..sparqltext import query_form
@@ -113,19 +113,6 @@ TAGS_ZH = {
     "timeline": "时间线",
     "users": "用户",
 }
-#: The kinds of parameter in Chinese.
-KINDS_ZH = {
-    "iri": "IRI",
-    "literal": "文本",
-    "integer": "整数",
-    "decimal": "小数",
-    "double": "浮点数",
-    "float": "浮点数",
-    "number": "数字",
-    "boolean": "布尔值",
-    "date": "日期",
-    "datetime": "日期时间",
-}
 
 
 def openapi(server: str, lang: str = "en") -> dict[str, Any]:
@@ -143,16 +130,6 @@ def openapi(server: str, lang: str = "en") -> dict[str, Any]:
 @cache
 def _paths(lang: str) -> dict[str, Any]:
     return {f"/api/{q.name}": {"get": _operation(q, lang)} for q in catalog().values()}
-
-
-def _parameter_zh(parameter: Parameter) -> str:
-    """What a parameter is, in Chinese: its name, kind, and whether it may be left out.
-
-    >>> _parameter_zh(Parameter("model", "__model_iri", "iri", False))
-    'model（IRI，可选）'
-    """
-    optional = "" if parameter.required else "，可选"
-    return f"{parameter.name}（{KINDS_ZH.get(parameter.kind, parameter.kind)}{optional}）"
 
 
 def _operation(query: NamedQuery, lang: str = "en") -> dict[str, Any]:
@@ -180,9 +157,7 @@ def _operation(query: NamedQuery, lang: str = "en") -> dict[str, Any]:
                 "name": p.name,
                 "in": "query",
                 "required": p.required,
-                "description": words["iri"].format(_parameter_zh(p) if chinese else p.describe())
-                if p.kind == "iri"
-                else (_parameter_zh(p) if chinese else p.describe()),
+                "description": words["iri"].format(p.describe(lang)) if p.kind == "iri" else p.describe(lang),
                 "schema": _SCHEMAS.get(p.kind, {"type": "string"}),
             }
             for p in query.parameters
