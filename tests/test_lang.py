@@ -178,3 +178,17 @@ def test_messages_about_results_speak_one_language(runner: CliRunner, tmp_path: 
         warnings = [line for line in said.splitlines() if line.startswith(("kg: warning: ", "kg: error: "))]
         assert len(warnings) == 3  # the prefixes programs read stay as they are: --data, load, load --strict
         assert ("光秃模式（id:bare）" if lang == CHINESE else "Bare (id:bare)") in said  # the node by its name in lang
+
+
+@pytest.mark.parametrize("name", ["enterprises", "enterprise-parents", "social-ties"])
+def test_a_named_query_names_its_nodes_in_the_language_asked_for(runner: CliRunner, name: str) -> None:
+    """The models (and chains) these queries list are named in Chinese in a Chinese table, in English in an English
+    one."""
+    for lang, foreign in ((CHINESE, english_words), (ENGLISH, chinese_words)):
+        result = runner.invoke(main, ["query", name, "-f", "markdown", "--lang", lang])
+        assert result.exit_code == 0, result.output
+        lines = [[cell.strip() for cell in line.strip("|").split("|")] for line in result.stdout.splitlines()]
+        titles, rows = lines[0], lines[2:]
+        column = titles.index("模式" if lang == CHINESE else "model")
+        models = {row[column] for row in rows if row[column]}
+        assert models and [m for m in models if foreign(m)] == [], (lang, models)
