@@ -46,6 +46,21 @@ _PARAM = re.compile(r"[?$](__?)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
+#: The kinds of parameter in Chinese.
+KINDS_ZH = {
+    "iri": "IRI",
+    "literal": "文本",
+    "integer": "整数",
+    "decimal": "小数",
+    "double": "浮点数",
+    "float": "浮点数",
+    "number": "数字",
+    "boolean": "布尔值",
+    "date": "日期",
+    "datetime": "日期时间",
+}
+
+
 class Parameter(NamedTuple):
     """A parameter of a named query.
 
@@ -61,8 +76,15 @@ class Parameter(NamedTuple):
     kind: str
     required: bool
 
-    def describe(self) -> str:
-        """``model (iri)``, with ``optional`` added when it may be left out."""
+    def describe(self, lang: str = "en") -> str:
+        """``model (iri)``, with ``optional`` added when it may be left out; in Chinese when ``lang`` is.
+
+        >>> optional = Parameter("model", "__model_iri", "iri", False)
+        >>> optional.describe(), optional.describe("zh-Hans")
+        ('model (iri, optional)', 'model（IRI，可选）')
+        """
+        if is_chinese(lang):
+            return f"{self.name}（{KINDS_ZH.get(self.kind, self.kind)}{'' if self.required else '，可选'}）"
         return f"{self.name} ({self.kind}{', optional' if not self.required else ''})"
 
 
@@ -410,7 +432,7 @@ def listing(folder: Path | None = None, lang: str = "en") -> Result:
         (
             ox.Literal(q.name),
             ox.Literal(in_language(q, lang)[0]),
-            ox.Literal(", ".join(p.describe() for p in q.parameters)),
+            ox.Literal(("、" if is_chinese(lang) else ", ").join(p.describe(lang) for p in q.parameters)),
         )
         for q in catalog(folder).values()
     ]

@@ -13,6 +13,8 @@ figure: GMV, 2021-01/2021-03: 118559.4 RMB million
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 import pyoxigraph as ox
 
 from .lang import is_chinese
@@ -34,6 +36,22 @@ WORDS_ZH = {
     "name": "名称",
     "also": "又名",
     "definition": "定义",
+}
+#: The languages of names in the heading, in Chinese, by tag.
+LANGUAGES_ZH = {"en": "英文", "zh-Hans": "中文"}
+#: Which way a statement goes (the ``direction`` column), in Chinese: out of the node, or into it.
+DIRECTIONS_ZH = {"out": "出边", "in": "入边"}
+#: The units figures are given in, as a reader of Chinese counts: by how much to multiply, and the Chinese unit (a unit
+#: the sources write in Chinese already is shown as it is).
+UNITS_ZH = {
+    "RMB trillion": (1, "万亿元"),
+    "RMB billion": (10, "亿元"),
+    "billion yuan": (10, "亿元"),
+    "RMB million": (1, "百万元"),
+    "million yuan": (1, "百万元"),
+    "US$ billion": (10, "亿美元"),
+    "US$ million": (1, "百万美元"),
+    "million": (100, "万"),
 }
 #: The Chinese titles of the columns people read.
 TITLES_ZH = {"direction": "方向", "property": "属性", "value": "值", "source": "来源", "url": "网址"}
@@ -93,16 +111,26 @@ def describe(store: GraphStore, iri: str, *, lang: str = "en") -> Result:
     graph was derived from (its label in ``lang``) with its web address where it has one.
     """
     result = store.query(DESCRIBE, substitutions={"node": ox.NamedNode(iri), "language": ox.Literal(lang)})
-    described = Result.select(
-        result.vars[1:],
-        [row[1:] for row in result.stream()],
-        shown=["direction", "property", "value", "source", "url"],
-        titles=TITLES_ZH,
-    )
-    described.heading = heading(described, lang=lang) + "".join(
-        line + "\n" for line in figure_lines(store, iri, lang=lang)
-    )
+    names = result.vars[1:]
+    rows = [row[1:] for row in result.stream()]
+    shown = ["direction", "property", "value", "source", "url"]
+    described = Result.select(names, rows, shown=shown, titles=TITLES_ZH)
+    lines = heading(described, lang=lang) + "".join(line + "\n" for line in figure_lines(store, iri, lang=lang))
+    if is_chinese(lang):  # the direction in words a reader of Chinese reads
+        at = names.index("direction")
+        rows = [(*row[:at], _direction_zh(row[at]), *row[at + 1 :]) for row in rows]
+        described = Result.select(names, rows, shown=shown, titles=TITLES_ZH)
+    described.heading = lines
     return described
+
+
+def _direction_zh(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> ox.Literal | None:
+    """The direction ``term`` ("out" or "in") in Chinese.
+
+    >>> _direction_zh(ox.Literal("in"))
+    <Literal value=入边 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>
+    """
+    return ox.Literal(DIRECTIONS_ZH.get(str_value(term), str_value(term))) if term is not None else None
 
 
 def figure_lines(store: GraphStore, iri: str, *, lang: str = "en") -> list[str]:
@@ -115,10 +143,27 @@ def figure_lines(store: GraphStore, iri: str, *, lang: str = "en") -> list[str]:
     for row in store.query(FIGURES, substitutions=bound).records():
         what = f"{str_value(row.get('measure'))}, {str_value(row['period'])}"
         amount = f"{str_value(row['value'])} {str_value(row['unit'])}"
+        if is_chinese(lang):
+            amount = amount_zh(str_value(row["value"]), str_value(row["unit"]))
         lines += [f"{word('figure')}: {what}: {amount}", f"  — {str_value(row.get('source'))}"]
     for row in store.query(DISAGREEMENTS, substitutions=bound).records():
         lines.append(f"{word('sources differ')}: {str_value(row.get('disagreement'))}")
     return lines
+
+
+def amount_zh(value: str, unit: str) -> str:
+    """An amount as a reader of Chinese counts it: in 亿 rather than billions.
+
+    >>> amount_zh("10", "billion yuan"), amount_zh("1667.6", "RMB billion"), amount_zh("3.2", "万人")
+    ('100 亿元', '16676 亿元', '3.2 万人')
+    """
+    times, chinese = UNITS_ZH.get(unit, (1, unit))
+    try:
+        number = Decimal(value) * times
+    except InvalidOperation:
+        return f"{value} {chinese}"
+    text = format(number, "f")
+    return f"{text.rstrip('0').rstrip('.') if '.' in text else text} {chinese}"
 
 
 def heading(result: Result, *, lang: str = "en") -> str:
@@ -147,5 +192,10 @@ def heading(result: Result, *, lang: str = "en") -> str:
         name = {RDFS.label: "name", SKOS.altLabel: "also", SKOS.definition: "definition"}.get(prop)
         if name:
             language = language_of(value)
-            lines.append(f"{word(name)} ({language}): {value.value}" if language else f"{word(name)}: {value.value}")
+            if language and is_chinese(lang):
+                lines.append(f"{word(name)}（{LANGUAGES_ZH.get(language, language)}）: {value.value}")
+            else:
+                lines.append(
+                    f"{word(name)} ({language}): {value.value}" if language else f"{word(name)}: {value.value}"
+                )
     return "\n".join([curie(node), *lines, ""])

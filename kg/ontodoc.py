@@ -201,7 +201,7 @@ def ontology_page(
     from .render import _environment
     from .shapes import shape_rules
 
-    rules = shape_rules(store)
+    rules = shape_rules(store, lang or "en")
     terms = ontology_terms(store, rules=rules)
     known = {t.iri: t for t in terms}
     shown = {rule for t in terms for rule in t.rules}

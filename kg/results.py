@@ -683,14 +683,33 @@ def _picked(row: Row, chosen: Sequence[Column]) -> Row:
     return tuple(next((row[i] for i in c.sources if row[i] is not None), None) for c in chosen)
 
 
-def _cells(rows: Iterable[Row], labels: Labeller | None) -> Iterator[list[str]]:
+def _cells(rows: Iterable[Row], labels: Labeller | None, lang: str = "en") -> Iterator[list[str]]:
     """Rows as text, IRIs shown by their labels when ``labels`` is given (looked up a batch at a time), else as
-    CURIEs."""
+    CURIEs; true and false as a reader of ``lang`` says them (是, 否 in Chinese).
+
+    >>> rows = [(ox.Literal("false", datatype=ox.NamedNode(XSD.boolean)), ox.Literal("false"))]
+    >>> list(_cells(rows, None, "zh-Hans")), list(_cells(rows, None))
+    ([['否', 'false']], [['false', 'false']])
+    """
+    said = _YES_NO_ZH if is_chinese(lang) else {}
     for batch in _batches(iter(rows), 200):
         iris = sorted({v.value for row in batch for v in row if isinstance(v, ox.NamedNode)})
         names = labels(iris) if labels else {}
         for row in batch:
-            yield [names.get(v.value) or curie(v.value) if isinstance(v, ox.NamedNode) else str_value(v) for v in row]
+            yield [_cell(v, names, said) for v in row]
+
+
+#: How a reader of Chinese says an xsd:boolean's value.
+_YES_NO_ZH = {"true": "是", "1": "是", "false": "否", "0": "否"}
+
+
+def _cell(value: Term | None, names: Mapping[str, str], said: Mapping[str, str]) -> str:
+    """One value as text for people: an IRI by its label (else its CURIE), a boolean in words of ``said``."""
+    if isinstance(value, ox.NamedNode):
+        return names.get(value.value) or curie(value.value)
+    if said and isinstance(value, ox.Literal) and value.datatype.value == XSD.boolean:
+        return said.get(value.value, value.value)
+    return str_value(value)
 
 
 def write_table(result: Result, out: IO[bytes], options: WriteOptions) -> None:
@@ -703,7 +722,7 @@ def write_table(result: Result, out: IO[bytes], options: WriteOptions) -> None:
         out.write(result.heading.encode())
     headers, rows = _headers_and_rows(result, options)
     table = Table(headers, width=options.width, layout=options.layout, lang=options.lang)
-    for line in table.lines(_cells(rows, options.labels)):
+    for line in table.lines(_cells(rows, options.labels, options.lang)):
         out.write(line.encode() + b"\n")
 
 
@@ -723,7 +742,7 @@ def write_markdown(result: Result, out: IO[bytes], options: WriteOptions) -> Non
 
     headers, rows = _headers_and_rows(result, options)
     out.write(line(headers) + ("| " + " | ".join("---" for _ in headers) + " |\n").encode())
-    for cells in _cells(rows, options.labels):
+    for cells in _cells(rows, options.labels, options.lang):
         out.write(line(cells))
 
 
@@ -746,7 +765,7 @@ def write_html(result: Result, out: IO[bytes], options: WriteOptions) -> None:
             f"\n</head>\n<body>\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
         ).encode()
     )
-    for cells in _cells(rows, options.labels):
+    for cells in _cells(rows, options.labels, options.lang):
         out.write(("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>\n").encode())
     out.write(b"</tbody>\n</table>\n</body>\n</html>\n")
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from .lang import is_chinese
 from .results import Term
 from .stores import GraphStore
 from .vocab import PREFIXES, RDF, SCE, SH, SHAPE, SHAPES_FILE, curie, ontology_dir
@@ -35,6 +36,37 @@ SUBJECT_CLASSES = "SELECT DISTINCT ?class WHERE { ?node ?property ?value . ?node
 OBJECT_CLASSES = "SELECT DISTINCT ?class WHERE { ?value ?property ?node . ?node a ?class }"
 #: How many targets a node shape's words name before "and N more".
 MANY = 4
+#: The fixed phrases that say a node shape without a message of its own, in each language.
+PHRASES = {
+    "en": {
+        "every": "every {}",
+        "subjects": "everything that has a {}",
+        "objects": "everything that is a value of {}",
+        "selected": "what its SPARQL target selects",
+        "a": "a {}",
+        "iri": "named by an IRI",
+        "more": "{} more",
+        "checks": "checks {}",
+        "must": ": each must be {}",
+        "and": " and ",
+        "comma": ", ",
+        "constrains": "constrains {}",
+    },
+    "zh": {
+        "every": "每个 {}",
+        "subjects": "所有带有 {} 的节点",
+        "objects": "所有作为 {} 取值的节点",
+        "selected": "其 SPARQL 目标所选的节点",
+        "a": "{}",
+        "iri": "以 IRI 命名",
+        "more": "另外 {} 项",
+        "checks": "检查{}",
+        "must": "：每个都须是{}",
+        "and": "且",
+        "comma": "、",
+        "constrains": "约束 {}",
+    },
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -48,7 +80,9 @@ class Rule:
 class _Shapes:
     """The shapes graph, read once, with the look-ups the rules need."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "en") -> None:
+        self.lang = lang
+        self.words = PHRASES["zh" if is_chinese(lang) else "en"]
         self.graph = ox.Store()
         self.graph.load(path=str(ontology_dir() / SHAPES_FILE), format=ox.RdfFormat.TURTLE)
 
@@ -67,12 +101,20 @@ class _Shapes:
     def iris(self, subject: ox.NamedNode | ox.BlankNode, predicate: str) -> list[str]:
         return [o.value for o in self.objects(subject, predicate) if isinstance(o, ox.NamedNode)]
 
+    def said(self, subject: ox.NamedNode | ox.BlankNode) -> list[str]:
+        """The subject's messages in the language of the rules (each message is written in English, and may be in
+        Chinese as well: the English stands where the Chinese is missing)."""
+        found = [o for o in self.objects(subject, SH.message) if isinstance(o, ox.Literal)]
+        chinese = [o.value for o in found if is_chinese(o.language or "")]
+        english = [o.value for o in found if not is_chinese(o.language or "")]
+        return chinese or english if is_chinese(self.lang) else english
+
     def messages(self, shape: ox.NamedNode | ox.BlankNode) -> list[str]:
         """The shape's messages, and those of its SPARQL constraints, with ``{?var}`` as "…"."""
-        found = self.texts(shape, SH.message)
+        found = self.said(shape)
         for constraint in self.objects(shape, SH.sparql):
             if isinstance(constraint, (ox.NamedNode, ox.BlankNode)):
-                found += self.texts(constraint, SH.message)
+                found += self.said(constraint)
         return [re.sub(r"\{[?$]\w+\}", "…", text) for text in found]
 
     def path_terms(self, path: Term) -> Iterator[str]:
@@ -113,9 +155,9 @@ def _node_terms(shapes: _Shapes, store: GraphStore, node: ox.NamedNode | ox.Blan
     terms, whom = set(), []
     for target in shapes.iris(node, SH.targetClass):
         terms.add(target)
-        whom.append(f"every {curie(target)}")
-    for key, query, words in ((SH.targetSubjectsOf, SUBJECT_CLASSES, "everything that has a {}"),
-                              (SH.targetObjectsOf, OBJECT_CLASSES, "everything that is a value of {}")):  # fmt: skip
+        whom.append(shapes.words["every"].format(curie(target)))
+    for key, query, words in ((SH.targetSubjectsOf, SUBJECT_CLASSES, shapes.words["subjects"]),
+                              (SH.targetObjectsOf, OBJECT_CLASSES, shapes.words["objects"])):  # fmt: skip
         for target in shapes.iris(node, key):
             terms |= {target} | _classes(store, query, property=ox.NamedNode(target))
             whom.append(words.format(curie(target)))
@@ -124,7 +166,7 @@ def _node_terms(shapes: _Shapes, store: GraphStore, node: ox.NamedNode | ox.Blan
             for select in shapes.texts(chosen, SH.select):
                 query = f"{shapes.prefixes(chosen)}\nSELECT DISTINCT ?class WHERE {{ {{ {select} }} ?this a ?class }}"
                 terms |= _classes(store, query)
-            whom.append("what its SPARQL target selects")
+            whom.append(shapes.words["selected"])
     return terms, whom
 
 
@@ -132,10 +174,12 @@ def _node_rule(shapes: _Shapes, node: ox.NamedNode | ox.BlankNode, whom: list[st
     """A node shape in words: its messages, else whom it checks and what each must be."""
     text = "; ".join(shapes.messages(node))
     if not text:
-        musts = [f"a {curie(c)}" for c in shapes.iris(node, SH.term("class"))]
-        musts += ["named by an IRI"] if SH.IRI in shapes.iris(node, SH.nodeKind) else []
-        listed = whom if len(whom) <= MANY else [*whom[: MANY - 1], f"{len(whom) - MANY + 1} more"]
-        text = "checks " + ", ".join(listed) + (f": each must be {' and '.join(musts)}" if musts else "")
+        said = shapes.words
+        musts = [said["a"].format(curie(c)) for c in shapes.iris(node, SH.term("class"))]
+        musts += [said["iri"]] if SH.IRI in shapes.iris(node, SH.nodeKind) else []
+        listed = whom if len(whom) <= MANY else [*whom[: MANY - 1], said["more"].format(len(whom) - MANY + 1)]
+        text = said["checks"].format(said["comma"].join(listed))
+        text += said["must"].format(said["and"].join(musts)) if musts else ""
     return Rule(_name(node) or "", text)
 
 
@@ -143,7 +187,9 @@ def _property_rule(shapes: _Shapes, prop: ox.NamedNode | ox.BlankNode, holder: R
     """What a property shape applies to of its own (its path's properties, its values' class) and its words."""
     terms = {t for path in shapes.objects(prop, SH.path) for t in shapes.path_terms(path)}
     terms |= set(shapes.iris(prop, SH.term("class")))
-    text = "; ".join(shapes.messages(prop)) or "constrains " + ", ".join(curie(t) for t in sorted(terms))
+    text = "; ".join(shapes.messages(prop)) or shapes.words["constrains"].format(
+        shapes.words["comma"].join(curie(t) for t in sorted(terms))
+    )
     return terms, Rule(_name(prop) or holder.shape, text)
 
 
@@ -161,13 +207,14 @@ def _listed_properties(shapes: _Shapes, constraint: ox.NamedNode) -> set[str]:
     return found
 
 
-def shape_rules(store: GraphStore) -> dict[str, list[Rule]]:
+def shape_rules(store: GraphStore, lang: str = "en") -> dict[str, list[Rule]]:
     """Every shape of ``shapes.ttl`` in plain words, under each term (IRI) it applies to; each term's rules sorted.
 
     Args:
         store: the graph whose nodes tell which classes a shape's non-class targets reach.
+        lang: the language of the shapes' messages (English where a shape has none in that language).
     """
-    shapes = _Shapes()
+    shapes = _Shapes(lang)
     found: dict[str, set[Rule]] = {}
 
     def add(terms: set[str], rule: Rule) -> None:

@@ -194,7 +194,7 @@ class Table:
         rest = (_clean(r) for r in rows)
         natural = [max([width(h)] + [width(r[i]) for r in sample]) for i, h in enumerate(self.headers)]
         floor = [
-            max([min(narrowest(h), NARROWEST)] + [narrowest(r[i]) for r in sample]) for i, h in enumerate(self.headers)
+            max([min(width(h), NARROWEST)] + [narrowest(r[i]) for r in sample]) for i, h in enumerate(self.headers)
         ]
         as_table = self.layout == "table" or (self.layout == "auto" and self._fits(sample, natural, floor))
         count = yield from (self._table(sample, rest, natural, floor) if as_table else self._records(sample, rest))

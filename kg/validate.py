@@ -1,6 +1,7 @@
 """Check a graph: every file parses, and the whole conforms to the SHACL shapes in ``ontology/shapes.ttl``.
 
-A violation is told in words: the node by its label and CURIE, and the rule it breaks. The shapes run on
+A violation is told in words, in English or Chinese (:meth:`Report.text`): the node by its label and CURIE, and the
+rule it breaks (in Chinese where the shape gives its message in Chinese). The shapes run on
 pyshacl-turbo (a SHACL engine in Rust, given kg's own pyoxigraph store) where it is installed, else on pySHACL, the
 reference, with each SPARQL text parsed once; both give the same results on kg's shapes (tests/test_validate.py).
 
@@ -13,7 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Collection, Iterator, Sequence
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from .errors import InputError, shown
-from .lang import LANGUAGES
+from .lang import CHINESE, LANGUAGES, is_chinese
 from .results import str_value
 from .stores import GraphStore, Store, open_store
 from .vocab import RDFS, SH, SHAPES_FILE, curie, ontology_dir
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
 
 #: The SHACL engines kg can run, fastest first: the first one installed is the default.
 ENGINES = ("pyshacl-turbo", "pyshacl")
+#: How grave a violation is, in Chinese.
+SEVERITIES_ZH = {"Violation": "违反", "Warning": "警告", "Info": "提示"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class Violation:
         path: the property concerned, as a CURIE, or "" when the rule is about the node as a whole.
         shape: the shape that holds the rule, as a CURIE.
         severity: "Violation", "Warning" or "Info".
+        label_zh: its Chinese label, "" when it has none.
+        message_zh: the rule in Chinese, "" when the shape gives none.
     """
 
     node: str
@@ -52,10 +58,31 @@ class Violation:
     path: str
     shape: str
     severity: str = "Violation"
+    label_zh: str = ""
+    message_zh: str = ""
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, lang: str = "en") -> str:
+        """The violation in one line, in ``lang``.
+
+        >>> v = Violation("https://w3id.org/sce/id/x", "X", "a rule", "rdfs:label", "shape:S", label_zh="叉")
+        >>> v.text(), v.text("zh-Hans")
+        ('Violation: X (id:x): a rule [rdfs:label]', '违反：叉（id:x）：a rule [rdfs:label]')
+        """
         where = f" [{self.path}]" if self.path else ""
+        if is_chinese(lang):
+            severity = SEVERITIES_ZH.get(self.severity, self.severity)
+            label, message = self.label_zh or self.label, self.message_zh or self.message
+            return f"{severity}：{label}（{curie(self.node)}）：{message}{where}"
         return f"{self.severity}: {self.label} ({curie(self.node)}): {self.message}{where}"
+
+    def described(self, lang: str = "en") -> str:
+        """The violation without its severity (the node and the rule), in ``lang``."""
+        if is_chinese(lang):
+            return self.text(lang).split("：", 1)[1]
+        return self.text(lang).split(": ", 1)[1]
 
 
 @dataclass(frozen=True)
@@ -66,28 +93,51 @@ class Report:
     violations: list[Violation]
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, lang: str = "en") -> str:
+        """Each violation on a line, then whether the graph conforms, in ``lang``.
+
+        >>> print(Report(True, []).text("zh"))
+        图谱符合其约束。
+        """
+        chinese = is_chinese(lang)
         if self.conforms:
-            return "The graph conforms to its shapes."
-        lines = [str(v) for v in self.violations]
-        lines.append(f"{len(self.violations)} violation(s): the graph does not conform to its shapes.")
+            return "图谱符合其约束。" if chinese else "The graph conforms to its shapes."
+        lines = [v.text(lang) for v in self.violations]
+        count = len(self.violations)
+        lines.append(
+            f"{count} 处违反约束：图谱不符合其约束。"
+            if chinese
+            else f"{count} violation(s): the graph does not conform to its shapes."
+        )
         return "\n".join(lines)
 
-    def counted(self) -> str:
-        """How many violations, and the first.
+    def counted(self, lang: str = "en") -> str:
+        """How many violations, and the first, in ``lang``.
 
-        >>> Report(False, [Violation("https://w3id.org/sce/id/x", "X", "a rule", "", "shape:S")]).counted()
-        '1 violation (first: X (id:x): a rule)'
+        >>> report = Report(False, [Violation("https://w3id.org/sce/id/x", "X", "a rule", "", "shape:S")])
+        >>> report.counted(), report.counted("zh")
+        ('1 violation (first: X (id:x): a rule)', '1 处违反约束（第一处：X（id:x）：a rule）')
         """
         count = len(self.violations)
-        first = str(self.violations[0]).removeprefix("Violation: ") if self.violations else "none"
+        if is_chinese(lang):
+            first = self.violations[0].described(lang) if self.violations else "无"
+            return f"{count} 处违反约束（第一处：{first}）"
+        first = self.violations[0].described(lang) if self.violations else "none"
         return f"{count} violation{'' if count == 1 else 's'} (first: {first})"
 
-    def summary(self, source: str) -> str:
-        """One line for a load that added ``source``: how many violations, the first, and what to run.
+    def summary(self, source: str, lang: str = "en") -> str:
+        """One line for a load that added ``source``: how many violations, the first, and what to run, in ``lang``.
 
-        >>> Report(False, [Violation("https://w3id.org/sce/id/x", "X", "a rule", "", "shape:S")]).summary("a.ttl")
+        >>> report = Report(False, [Violation("https://w3id.org/sce/id/x", "X", "a rule", "", "shape:S")])
+        >>> report.summary("a.ttl")
         'a.ttl: 1 violation (first: X (id:x): a rule); run kg validate a.ttl'
+        >>> report.summary("a.ttl", "zh-Hans")
+        'a.ttl：1 处违反约束（第一处：X（id:x）：a rule）；请运行 kg validate a.ttl 查看'
         """
+        if is_chinese(lang):
+            return f"{shown(source)}：{self.counted(lang)}；请运行 kg validate {shown(source)} 查看"
         return f"{shown(source)}: {self.counted()}; run kg validate {shown(source)}"
 
 
@@ -168,7 +218,13 @@ def touched(quads: Sequence[ox.Quad]) -> set[str]:
 
 
 def load_checked(
-    store: GraphStore, path: str | Path, *, graph: str | None = None, strict: bool = False, load: Any = None
+    store: GraphStore,
+    path: str | Path,
+    *,
+    graph: str | None = None,
+    strict: bool = False,
+    load: Any = None,
+    lang: str = "en",
 ) -> Report:
     """Load the file at ``path`` into ``store`` (each file into its own graph, or ``graph``), checked against the
     shapes with the nodes it touches: by default it is loaded whatever the report says; ``strict`` refuses it. A
@@ -176,6 +232,7 @@ def load_checked(
 
     Args:
         load: what loads the file (called with the path), by default ``store.load(path, graph=graph)``.
+        lang: the language of the error that refuses the file.
 
     Raises:
         InputError: the file does not parse; or, ``strict``, it breaks the shapes (nothing loaded then).
@@ -189,7 +246,7 @@ def load_checked(
     if strict:
         report = check_arrival(store, quads)
         if not report.conforms:
-            raise refused(report, str(path))
+            raise refused(report, str(path), lang=lang)
     (load or (lambda p: store.load(p, graph=graph)))(path)
     return check_added(store, quads) if not strict else Report(True, [])
 
@@ -201,9 +258,11 @@ def add_checked(
     graph: str | None = None,
     strict: bool = False,
     warn: Callable[[str], None] | None = None,
+    lang: str = "en",
 ) -> list[Report]:
     """Load ``files`` into ``store``, each checked against the shapes with the nodes it touches: a file that breaks
-    them is loaded and told to ``warn`` in one line (by default a :class:`ShapeWarning`), or, ``strict``, refused.
+    them is loaded and told to ``warn`` in one line in ``lang`` (by default a :class:`ShapeWarning`), or, ``strict``,
+    refused.
 
     Raises:
         InputError: a file is missing or does not parse (checked for every file before any is loaded); or,
@@ -217,9 +276,11 @@ def add_checked(
             raise InputError("no such file", source=str(path))
     reports = []
     for path in files:
-        report = load_checked(store, path, graph=graph, strict=strict, load=lambda p: store.load_all([p], graph=graph))
+        report = load_checked(
+            store, path, graph=graph, strict=strict, load=lambda p: store.load_all([p], graph=graph), lang=lang
+        )
         if not report.conforms:
-            (warn or _warning)(report.summary(str(path)))
+            (warn or _warning)(report.summary(str(path), lang))
         reports.append(report)
     return reports
 
@@ -234,8 +295,11 @@ def _warning(line: str) -> None:
     warnings.warn(line, ShapeWarning, stacklevel=4)
 
 
-def refused(report: Report, source: str) -> InputError:
-    """The error of a strict load that ``report`` refuses: one line, what broke first and what to run."""
+def refused(report: Report, source: str, *, lang: str = "en") -> InputError:
+    """The error of a strict load that ``report`` refuses: one line, what broke first and what to run, in ``lang``."""
+    if is_chinese(lang):
+        said = f"{report.counted(lang)}；未载入任何内容（--strict）；请运行 kg validate {shown(source)} 查看"
+        return InputError(said, source=source)
     return InputError(f"{report.counted()}; nothing loaded (--strict); run kg validate {shown(source)}", source=source)
 
 
@@ -370,13 +434,21 @@ class _Labels:
 
     @functools.cache  # noqa: B019 (one _Labels per check)
     def __call__(self, node: str) -> str:
-        term = ox.NamedNode(node) if _is_iri(node) else ox.BlankNode(node)
-        found = [q.object for q in self.store.match(term, ox.NamedNode(RDFS.label)) if isinstance(q.object, ox.Literal)]
-        labels = {(lit.language or "").lower(): lit.value for lit in found}
+        labels = self._labels(node)
         for lang in (*(code.lower() for code in LANGUAGES), ""):
             if lang in labels:
                 return labels[lang]
         return curie(node)
+
+    def zh(self, node: str) -> str:
+        """The node's Chinese label, "" when it has none."""
+        return self._labels(node).get(CHINESE.lower(), "")
+
+    @functools.cache  # noqa: B019 (one _Labels per check)
+    def _labels(self, node: str) -> dict[str, str]:
+        term = ox.NamedNode(node) if _is_iri(node) else ox.BlankNode(node)
+        found = [q.object for q in self.store.match(term, ox.NamedNode(RDFS.label)) if isinstance(q.object, ox.Literal)]
+        return {(lit.language or "").lower(): lit.value for lit in found}
 
 
 def _is_iri(node: str) -> bool:
@@ -396,12 +468,16 @@ def dataset_violations(store: GraphStore, labels: _Labels) -> list[Violation]:
     for rule in shapes.subjects(rdflib.RDF.type, sh.SPARQLConstraint):
         if not isinstance(rule, rdflib.URIRef) or (None, sh.sparql, rule) in shapes:
             continue
-        message = str(shapes.value(rule, sh.message))
+        message, message_zh = _messages(shapes.objects(rule, sh.message))
         for row in store.select(str(shapes.value(rule, sh.select))):
             node, prop = str_value(row["this"]), row.get("property")
             path = curie(str_value(prop)) if prop is not None else ""
-            text = message.replace("{?property}", path)
-            out.append(Violation(node, labels(node), text, path, curie(str(rule))))
+            text, text_zh = (m.replace("{?property}", path) for m in (message, message_zh))
+            out.append(
+                Violation(
+                    node, labels(node), text, path, curie(str(rule)), label_zh=labels.zh(node), message_zh=text_zh
+                )
+            )
     return out
 
 
@@ -420,15 +496,46 @@ def _violations(results: rdflib.Graph, labels: _Labels) -> list[Violation]:
         path = results.value(result, sh.resultPath)
         shape = results.value(result, sh.sourceShape)
         severity = results.value(result, sh.resultSeverity)
-        message = results.value(result, sh.resultMessage)
+        message, message_zh = _messages(results.objects(result, sh.resultMessage))
         out.append(
             Violation(
                 node=str(node),
                 label=labels(str(node)),
-                message=str(message) if message is not None else "breaks " + curie(str(shape)),
+                label_zh=labels.zh(str(node)),
+                message=message or "breaks " + curie(str(shape)),
+                message_zh=message_zh,
                 path=curie(str(path)) if isinstance(path, rdflib.URIRef) else "",
                 shape=curie(str(shape)) if isinstance(shape, rdflib.URIRef) else "",
                 severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
             )
         )
     return out
+
+
+def _messages(literals: Iterable[Any]) -> tuple[str, str]:
+    """Of a shape's messages (rdflib literals), the English one and the Chinese one ("" when there is none). The
+    engines drop the language of a message whose ``{?var}`` they fill in: a message in no language is Chinese when
+    it is written mostly in Chinese characters.
+
+    >>> import rdflib
+    >>> _messages([rdflib.Literal("一条规则", lang="zh-Hans"), rdflib.Literal("a rule", lang="en")])
+    ('a rule', '一条规则')
+    >>> _messages([rdflib.Literal("名称（Kuaishou）只属于一个节点；https://w3id.org/sce/id/x 也是"),
+    ...            rdflib.Literal("a name (快手) is one node's")])
+    ("a name (快手) is one node's", '名称（Kuaishou）只属于一个节点；https://w3id.org/sce/id/x 也是')
+    >>> _messages([rdflib.Literal("a rule")])
+    ('a rule', '')
+    """
+    english, chinese = "", ""
+    for literal in literals:
+        text, tag = str(literal), getattr(literal, "language", None) or ""
+        words = re.sub(r"\S+://\S+|\w+:\w+", "", text)  # without the IRIs and CURIEs filled in
+        if is_chinese(tag) or (not tag and len(_HAN.findall(words)) > len(re.findall(r"[A-Za-z]", words))):
+            chinese = chinese or text
+        else:
+            english = english or text
+    return english, chinese
+
+
+#: A Chinese character.
+_HAN = re.compile(r"[\u3400-\u9fff]")

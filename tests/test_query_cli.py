@@ -272,6 +272,6 @@ def test_describe_heads_with_the_figures_about_a_node_each_with_its_source(runne
     assert "sources differ: When Xingsheng Youxuan started" in heading
     code, out, _ = run(runner, "describe", "兴盛优选", "-f", "table", "--lang", "zh-Hans")
     lines = out.splitlines()
-    source = lines[lines.index("数据: 成交总额, 2019: 10 billion yuan") + 1]  # the heading's words in Chinese too
+    source = lines[lines.index("数据: 成交总额, 2019: 100 亿元") + 1]  # the heading's words in Chinese too
     assert code == 0 and source == "  — 36氪（转载）2020：兴盛优选"
     assert "来源不一: 兴盛优选的起始时间" in lines

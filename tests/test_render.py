@@ -117,7 +117,7 @@ def test_render_command_writes_the_whole_graph(runner: CliRunner, tmp_path: Path
     result = runner.invoke(main, ["render", "--output", str(out), "--lang", "zh-Hans"])
     assert result.exit_code == 0, result.output
     nodes = from_store(store).number_of_nodes()
-    assert result.output == f"{out}: {nodes} nodes, {from_store(store).number_of_edges()} links\n"
+    assert result.output == f"{out}：{nodes} 个节点，{from_store(store).number_of_edges()} 条连线\n"  # in Chinese too
     data = json.loads(Page(out.read_text(encoding="utf-8")).scripts[0])
     assert data["lang"] == "zh-Hans" and "快手" in {n["label"] for n in data["nodes"]}
 

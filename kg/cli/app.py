@@ -61,12 +61,22 @@ class App:
             if self.data and not remote:
                 from ..validate import add_checked
 
-                add_checked(self._store, self.data, strict=self.strict, warn=_warn)
+                add_checked(self._store, self.data, strict=self.strict, warn=_warn, lang=command_language())
         return self._store
 
 
 def _warn(line: str) -> None:
     click.echo(f"kg: warning: {line}", err=True)
+
+
+def command_language() -> str:
+    """The language the running command was asked to speak (its ``--lang``), English when it has none.
+
+    Messages that describe results (``kg: warning: …``) are in it; their ``kg: warning:`` and ``kg: error:`` prefixes
+    stay as they are, for programs that read them.
+    """
+    context = click.get_current_context(silent=True)
+    return str(context.params.get("lang") or "en") if context is not None else "en"
 
 
 class KGGroup(click.Group):

@@ -5,13 +5,14 @@ from __future__ import annotations
 import click
 
 from .app import App, main, pass_app
-from .output import emit, output_options
+from .output import emit, lang_option, output_options
 
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@lang_option
 @pass_app
-def validate(app: App, files: tuple[str, ...]) -> None:
+def validate(app: App, files: tuple[str, ...], lang: str) -> None:
     """Check syntax and SHACL shapes of the built-in graph, or of FILES on top of it.
 
     Exit code 0 when the graph conforms, 1 when it has violations, 2 when a file cannot be read.
@@ -19,7 +20,7 @@ def validate(app: App, files: tuple[str, ...]) -> None:
     from ..validate import validate as run
 
     report = run(tuple(app.data) + files, store=app.store() if app.store_spec else None)
-    click.echo(str(report))
+    click.echo(report.text(lang))
     if not report.conforms:
         raise click.exceptions.Exit(1)
 
@@ -32,4 +33,4 @@ def stats_command(app: App, fmt: str | None, output: str | None, lang: str) -> N
     from ..stats import stats
 
     store = app.store()
-    emit(stats(store, lang=lang).result(), fmt=fmt, output=output, lang=lang, store=store, listing=True)
+    emit(stats(store, lang=lang).result(lang), fmt=fmt, output=output, lang=lang, store=store, listing=True)

@@ -11,11 +11,41 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..lang import is_chinese
 from .app import App, main, pass_app
 from .output import lang_option
 
 if TYPE_CHECKING:
     import networkx as nx
+
+
+#: What kg render says and the titles it gives its pages, in each language.
+WORDS = {
+    "en": {
+        "running": "running the query",
+        "drawing": "drawing {} nodes and {} links",
+        "drawn": "{}: {} nodes, {} links",
+        "dated": "{}: {} dated items",
+        "graph": "Social e-commerce knowledge graph",
+        "timeline_of": "Timeline: {}",
+        "timeline": "Timeline of China's social e-commerce",
+        "result": "Query result",
+    },
+    "zh": {
+        "running": "正在运行查询",
+        "drawing": "正在绘制 {} 个节点和 {} 条连线",
+        "drawn": "{}：{} 个节点，{} 条连线",
+        "dated": "{}：{} 条带日期的条目",
+        "graph": "社交电商知识图谱",
+        "timeline_of": "时间线：{}",
+        "timeline": "中国社交电商时间线",
+        "result": "查询结果",
+    },
+}
+
+
+def _words(lang: str) -> dict[str, str]:
+    return WORDS["zh" if is_chinese(lang) else "en"]
 
 
 def _progress(message: str) -> None:
@@ -72,14 +102,15 @@ def render_command(
         return
     output = "graph.html" if output is None else output
     store = app.store()
-    _progress("running the query")
+    words = _words(lang)
+    _progress(words["running"])
     if name or sparql is not None:
-        graph, text, heading = _query_graph(app, name, sparql, params, allow_service)
+        graph, text, heading = _query_graph(app, name, sparql, params, allow_service, lang)
     else:
-        graph, text, heading = from_store(store), WHOLE_GRAPH.strip(), "Social e-commerce knowledge graph"
-    _progress(f"drawing {graph.number_of_nodes()} nodes and {graph.number_of_edges()} links")
+        graph, text, heading = from_store(store), WHOLE_GRAPH.strip(), words["graph"]
+    _progress(words["drawing"].format(graph.number_of_nodes(), graph.number_of_edges()))
     path = write_html(graph, output, title=title or heading, query=text, lang=lang)
-    click.echo(f"{path}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} links")
+    click.echo(words["drawn"].format(path, graph.number_of_nodes(), graph.number_of_edges()))
 
 
 def _timeline(app: App, model: str | None, output: str, lang: str, title: str | None) -> None:
@@ -87,16 +118,17 @@ def _timeline(app: App, model: str | None, output: str, lang: str, title: str | 
     from ..timeline import timeline_items, write_timeline
 
     items = timeline_items(app.store(), model=model, lang=lang)
-    heading = title or (f"Timeline: {model}" if model else "Timeline of China's social e-commerce")
+    words = _words(lang)
+    heading = title or (words["timeline_of"].format(model) if model else words["timeline"])
     path = write_timeline(items, output, title=heading, lang=lang)
-    click.echo(f"{path}: {len(items)} dated items")
+    click.echo(words["dated"].format(path, len(items)))
 
 
 def _query_graph(
-    app: App, name: str | None, sparql: str | None, params: tuple[str, ...], allow_service: bool
+    app: App, name: str | None, sparql: str | None, params: tuple[str, ...], allow_service: bool, lang: str = "en"
 ) -> tuple[nx.MultiDiGraph, str, str]:
-    """Run the named query or the user's SPARQL; return its graph, its text and a heading."""
-    from ..catalog import get_query, is_query_name, run_query
+    """Run the named query or the user's SPARQL; return its graph, its text and a heading in ``lang``."""
+    from ..catalog import get_query, in_language, is_query_name, run_query
     from ..network import from_result
     from .query import _params, _read_query
 
@@ -105,8 +137,8 @@ def _query_graph(
     result = run_query(store, text, _params(params), allow_service=allow_service)
     if name and is_query_name(name):
         named = get_query(name)
-        return from_result(result, store, also=result.given), named.text, named.summary or named.name
-    return from_result(result, store), text, "Query result"
+        return from_result(result, store, also=result.given), named.text, in_language(named, lang)[0] or named.name
+    return from_result(result, store), text, _words(lang)["result"]
 
 
 @main.command("export")

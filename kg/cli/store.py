@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import KGError
+from ..lang import is_chinese
 from .app import App, main, pass_app
-from .output import emit, output_options
+from .output import emit, lang_option, output_options
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -30,8 +31,9 @@ PROGRESS_STEP = 1 << 20
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--graph", "graph", default=None, help="Load every file into this named graph (an IRI).")
 @click.option("--strict", is_flag=True, help="Refuse a file that breaks the shapes (exit 2, nothing of it loaded).")
+@lang_option
 @pass_app
-def load_command(app: App, files: tuple[str, ...], graph: str | None, strict: bool) -> None:
+def load_command(app: App, files: tuple[str, ...], graph: str | None, strict: bool, lang: str) -> None:
     """Load RDF FILES into the store given by --store, each into a graph named after it.
 
     Each file is all or nothing: a file with an error anywhere adds nothing and the error names file, line and column.
@@ -51,10 +53,13 @@ def load_command(app: App, files: tuple[str, ...], graph: str | None, strict: bo
             with _progress(path) as progress:
                 added = store.load(path, graph=graph, progress=progress)
 
-        report = load_checked(store, path, graph=graph, strict=strict or app.strict, load=load)
-        click.echo(f"{path}: {added} triples into <{graph or _graph_name(path)}>")
+        report = load_checked(store, path, graph=graph, strict=strict or app.strict, load=load, lang=lang)
+        into = graph or _graph_name(path)
+        click.echo(
+            f"{path}：{added} 个三元组载入 <{into}>" if is_chinese(lang) else f"{path}: {added} triples into <{into}>"
+        )
         if not report.conforms:
-            click.echo(f"kg: warning: {report.summary(path)}", err=True)
+            click.echo(f"kg: warning: {report.summary(path, lang)}", err=True)
 
 
 def _opened(app: App, *, write: bool = False) -> GraphStore:
@@ -100,13 +105,14 @@ def graphs_command(app: App, fmt: str | None, output: str | None, lang: str) -> 
     """List the named graphs of the store with their triple counts ("" is the default graph)."""
     from ..stats import graph_listing
 
-    emit(graph_listing(_opened(app)), fmt=fmt, output=output, lang=lang, store=None, listing=True)
+    emit(graph_listing(_opened(app), lang), fmt=fmt, output=output, lang=lang, store=None, listing=True)
 
 
 @main.command("drop")
 @click.argument("graph")
+@lang_option
 @pass_app
-def drop_command(app: App, graph: str) -> None:
+def drop_command(app: App, graph: str, lang: str) -> None:
     """Remove the named GRAPH (an IRI, or the file it was loaded from) from the store given by --store.
 
     A built-in graph comes back fresh from the installed files the next time the store is opened.
@@ -116,4 +122,4 @@ def drop_command(app: App, graph: str) -> None:
     store = _opened(app, write=True)
     iri = graph if ":" in graph and not Path(graph).exists() else _graph_name(graph)
     removed = store.drop(iri)
-    click.echo(f"dropped <{iri}>: {removed} triples")
+    click.echo(f"已删除 <{iri}>：{removed} 个三元组" if is_chinese(lang) else f"dropped <{iri}>: {removed} triples")

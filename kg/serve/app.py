@@ -432,7 +432,9 @@ class _Server:
         return response
 
     async def openapi(self, request: Request) -> Response:
-        return JSONResponse(openapi(str(request.base_url).rstrip("/")))
+        """The OpenAPI document; in Chinese with ``?lang=zh`` (any spelling), else the machine document in English."""
+        lang = request.query_params.get("lang", "en")
+        return JSONResponse(openapi(str(request.base_url).rstrip("/"), lang=lang))
 
     async def query_page(self, request: Request) -> Response:
         """The query page, in the reader's language (varying by the language cookie and ``Accept-Language``)."""

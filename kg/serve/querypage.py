@@ -402,5 +402,12 @@ async def query_page(request: Request) -> Response:
 
 
 async def docs_page(request: Request) -> Response:
-    """Swagger UI over ``/openapi.json``, in the shared policy."""
-    return page(_html("docs.html.j2", language(request)), request)
+    """Swagger UI over ``/openapi.json`` in the reader's language (:func:`kg.serve.openapi.docs_config`), in the
+    shared policy."""
+    from markupsafe import Markup
+
+    from ..render import script_json
+    from .openapi import docs_config
+
+    lang = language(request)
+    return page(_html("docs.html.j2", lang, config_json=Markup(script_json(docs_config(lang)))), request)
