@@ -69,7 +69,8 @@ def figures_on_page(page: Any) -> dict[str, tuple[str, Decimal, str]]:
 @pytest.mark.parametrize("node", ["pinduoduo", "social-ecommerce-market", "content"])
 def test_the_figures_panel_holds_the_graphs_figures(web: Browsing, served: str, node: str, lang: str) -> None:
     """Every figure about the node (a model's: its enterprises' too) is a row with its period, value and source, and
-    a point of a chart wherever its measure has more than one figure; the value is written in the reader's way."""
+    a point of a chart wherever its measure's figures differ in period or value; the value is written in the
+    reader's way."""
     iri = ID.term(node)
     page = web.open(f"{served}/id/{node}?lang={lang}")
     graph = figures_in_graph(served, iri)
@@ -80,9 +81,16 @@ def test_the_figures_panel_holds_the_graphs_figures(web: Browsing, served: str, 
         if lang == "en":
             assert shown[figure][2] == title
     points = page.eval_on_selector_all("#kg-figures .kg-point", "(gs) => gs.map((g) => g.dataset.figure)")
-    measures = page.eval_on_selector_all("#kg-figures tbody tr td:nth-last-child(4) a", "(as) => as.map(a => a.href)")
-    charted = {m for m in measures if measures.count(m) > 1}
-    assert len(points) == sum(1 for m in measures if m in charted) and set(points) <= set(graph)
+    measures = page.eval_on_selector_all(
+        "#kg-figures tbody tr",
+        "(rs) => rs.map((r) => [r.querySelector('td:nth-last-child(4) a').href, r.dataset.period, "
+        "r.dataset.normalised])",
+    )
+    distinct: dict[str, set[tuple[str, str]]] = {}
+    for measure, period, value in measures:
+        distinct.setdefault(measure, set()).add((period, value))
+    charted = {m for m, seen in distinct.items() if len(seen) > 1}
+    assert len(points) == sum(1 for m, *_ in measures if m in charted) and set(points) <= set(graph)
     assert page.locator("#kg-figures figure.kg-chart").count() == len(charted)
     amounts = page.locator("#kg-figures td.kg-amount > a").all_inner_texts()
     words = ("亿", "万") if lang == "zh" else ("billion", "million")
@@ -138,6 +146,37 @@ def test_a_disagreement_shows_both_values_each_with_its_source(web: Browsing, se
     page.close()
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_nodes_own_disagreements_show_every_value_with_its_source(web: Browsing, served: str, lang: str) -> None:
+    """Where sources give Xingsheng Youxuan different founding dates, the panel lists every date the graph holds,
+    each beside its own source, under the disagreement's name in the reader's language."""
+    node = ID.term("xingsheng-youxuan")
+    rows = sparql_rows(served, f"""
+        SELECT ?d ?value ?title WHERE {{
+            ?d a sce:Disagreement ; sce:about <{node}> ; sce:onProperty ?p .
+            GRAPH ?g {{ <{node}> ?p ?value }}
+            ?g prov:wasDerivedFrom ?origin . ?origin rdfs:label ?title FILTER (LANGMATCHES(LANG(?title), "en"))
+        }}""")  # fmt: skip
+    assert len({r["value"] for r in rows}) > 1
+    page = web.open(f"{served}/id/xingsheng-youxuan?lang={lang}")
+    panel = page.locator("#kg-differences")
+    shown = panel.locator("tr").evaluate_all(
+        "(rs) => rs.map((r) => [r.querySelector('.kg-value').textContent, r.querySelector('td.source a').textContent])"
+    )
+    assert sorted(value for value, _ in shown) == sorted(r["value"] for r in rows)
+    if lang == "en":
+        assert sorted(map(tuple, shown)) == sorted((r["value"], r["title"]) for r in rows)
+    heading = panel.locator("h2").inner_text()
+    assert heading.startswith("来源分歧" if lang == "zh" else "Where the sources differ")
+    names = sparql_rows(
+        served,
+        f"""SELECT ?name WHERE {{ <{rows[0]["d"]}> rdfs:label ?name
+                                     FILTER (LANGMATCHES(LANG(?name), "{"zh-Hans" if lang == "zh" else "en"}")) }}""",
+    )
+    assert names[0]["name"] in panel.locator("h3").first.inner_text()
+    page.close()
+
+
 def test_panels_are_absent_where_they_do_not_apply(web: Browsing, served: str) -> None:
     """A node without figures has no figures panel; only a model's page groups dimensions and enterprises; a page
     that cites sources lists them, each once."""
@@ -146,6 +185,7 @@ def test_panels_are_absent_where_they_do_not_apply(web: Browsing, served: str) -
         page = web.open(served + path)
         assert page.locator("#kg-figures").count() == int(figures), path
         assert page.locator("#kg-model").count() == int(model), path
+        assert page.locator("#kg-differences").count() == 0, path
         cited = page.locator("#kg-sources li").all_inner_texts()
         assert cited and len(cited) == len(set(cited)), path
         page.close()

@@ -40,7 +40,7 @@ WORDS: dict[str, dict[str, str]] = {
         "no_parent": "No parent organisation recorded", "named_by_seed": "named by the seed",
         "closed": "closed", "withdrawn": "withdrawn", "to": " to ",
         "form": "Forms", "social chain": "Social chain", "social tie": "Social tie", "target users": "Target users",
-        "core product": "Core products", "channel": "Channels",
+        "core product": "Core products", "channel": "Channels", "differences": "Where the sources differ",
     },
     "zh": {
         "figures": "数据", "figure": "指标", "period": "时期", "amount": "数值", "about": "对象",
@@ -50,7 +50,7 @@ WORDS: dict[str, dict[str, str]] = {
         "no_parent": "未记录母公司", "named_by_seed": "源文档所列", "closed": "已关闭", "withdrawn": "已撤出",
         "to": " 至 ",
         "form": "具体形式", "social chain": "社交链", "social tie": "社交关系类型", "target users": "目标用户",
-        "core product": "核心商品", "channel": "渠道",
+        "core product": "核心商品", "channel": "渠道", "differences": "来源分歧",
     },
 }  # fmt: skip
 
@@ -269,11 +269,12 @@ class Chart:
 
 
 def charts(rows: Sequence[FigureRow], lang: str) -> list[Chart]:
-    """A chart per measure (and currency) that has figures for at least two periods or two sources."""
+    """A chart per measure (and currency) whose figures differ in period or value: two sources agreeing on one
+    year's figure make no chart (the table shows them)."""
     groups: dict[tuple[str, str], list[FigureRow]] = {}
     for row in rows:
         groups.setdefault((row.measure.href, row.currency), []).append(row)
-    return [chart(group, lang) for group in groups.values() if len(group) > 1]
+    return [chart(group, lang) for group in groups.values() if len({(r.period, r.normalised) for r in group}) > 1]
 
 
 def nice_top(high: float) -> tuple[float, float]:
@@ -354,6 +355,41 @@ def _differs(points: Sequence[Point]) -> list[tuple[float, float, float]]:
         if point.differs:
             at.setdefault(point.x, []).append(point.y)
     return [(x, min(ys), max(ys)) for x, ys in at.items() if len(ys) > 1]
+
+
+# --- Disagreements on the node's own values ---------------------------------------------------------------------------
+
+
+@dataclass
+class Differs:
+    """Sources that give the node different values of one property: the disagreement, the property, and each
+    value with its source."""
+
+    disagreement: Link
+    prop: Link
+    values: list[tuple[str, Source]] = field(default_factory=list)
+
+
+DIFFERS = """
+SELECT ?disagreement ?property ?value ?graph WHERE {
+    ?disagreement a sce:Disagreement ; sce:about ?node ; sce:onProperty ?property .
+    GRAPH ?graph { ?node ?property ?value }
+}
+ORDER BY ?disagreement STR(?value) ?graph
+"""
+
+
+def differences(store: GraphStore, iri: str, label: _Labeller, sources: Mapping[str, Source]) -> list[Differs]:
+    """Where the graph records that sources disagree on a value of ``iri`` (a date, a name): each value with its
+    source, none chosen."""
+    found: dict[str, Differs] = {}
+    for row in store.query(DIFFERS, substitutions={"node": ox.NamedNode(iri)}).records():
+        disagreement, prop, graph = (str_value(row[key]) for key in ("disagreement", "property", "graph"))
+        differs = found.setdefault(
+            disagreement, Differs(Link(label(disagreement), href(disagreement)), Link(label(prop), href(prop)))
+        )
+        differs.values.append((str_value(row["value"]), sources.get(graph) or Source("", curie(graph), href(graph))))
+    return list(found.values())
 
 
 # --- A model's dimensions and enterprises -----------------------------------------------------------------------------
