@@ -222,8 +222,8 @@ def _decimal(text: str) -> Decimal:
 
 # --- The chart --------------------------------------------------------------------------------------------------------
 
-#: The chart's box and margins, in SVG units.
-WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 220, 92, 16, 12, 30
+#: The chart's box and margins, in SVG units (the left margin grows to hold the axis's labels).
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 220, 40, 16, 12, 30
 #: The colours of a chart's series, in order.
 SERIES_COLOURS = ("#1a5fb4", "#c64600", "#26a269", "#813d9c", "#a51d2d", "#986a44", "#1c71d8", "#5e5c64")
 
@@ -291,6 +291,15 @@ def nice_top(high: float) -> tuple[float, float]:
     return step * math.ceil(high / step - 1e-9), step
 
 
+def text_width(text: str) -> int:
+    """About how wide ``text`` is in the chart's 11-unit font: a Chinese character a full em, the rest about 0.6.
+
+    >>> text_width("RMB 4,000 billion"), text_width("20,000亿元")
+    (112, 62)
+    """
+    return round(sum(11 if ord(c) > 0x2E7F else 6.6 for c in text))
+
+
 def chart(rows: Sequence[FigureRow], lang: str) -> Chart:
     """The chart of one measure's figures: x the years their periods cover, y their normalised values."""
     first = rows[0]
@@ -299,19 +308,21 @@ def chart(rows: Sequence[FigureRow], lang: str) -> Chart:
     low, high = math.floor(min(starts)), math.ceil(max(ends))
     top, step = nice_top(float(max(r.normalised for r in rows)))
 
-    def x(year: float) -> float:
-        return LEFT + (year - low) / max(high - low, 1) * (WIDTH - LEFT - RIGHT)
-
     def y(value: float) -> float:
         return TOP + (1 - value / top) * (HEIGHT - TOP - BOTTOM)
 
-    every = max(1, math.ceil((high - low) / 10))
-    drawn.xticks = [Tick(x(year + 0.5), str(year)) for year in range(low, high, every)]
     percent = first.as_written.endswith(" %")
     drawn.yticks = [
         Tick(y(i * step), amount(Decimal(repr(i * step)), first.currency, lang, percent=percent))
         for i in range(round(top / step) + 1)
     ]
+    drawn.left = left = max(LEFT, 12 + max(text_width(t.text) for t in drawn.yticks))
+
+    def x(year: float) -> float:
+        return left + (year - low) / max(high - low, 1) * (WIDTH - left - RIGHT)
+
+    every = max(1, math.ceil((high - low) / 10))
+    drawn.xticks = [Tick(x(year + 0.5), str(year)) for year in range(low, high, every)]
     subjects = list(dict.fromkeys(r.about for r in rows))
     colours = {s: SERIES_COLOURS[i % len(SERIES_COLOURS)] for i, s in enumerate(subjects)}
     drawn.series = [(s.text, colours[s]) for s in subjects]
