@@ -187,6 +187,12 @@ class NodeView:
     events: list[Event] = field(default_factory=list)
     drawing: dict[str, Any] | None = None
     links: dict[str, str] = field(default_factory=dict)
+    legend: list[Any] = field(default_factory=list)
+    figures: list[Any] = field(default_factory=list)
+    charts: list[Any] = field(default_factory=list)
+    model: Any = None
+    differences: list[Any] = field(default_factory=list)
+    cited: list[tuple[Source, int]] = field(default_factory=list)
 
 
 def tag_of(lang: str) -> str:
@@ -295,19 +301,36 @@ def node_view(store: GraphStore, iri: str, lang: str) -> NodeView:
     view.label_en, view.label_zh = pick(names, "en"), pick(names, "zh-Hans")
     view.label = (view.label_zh if lang == "zh" else view.label_en) or view.label_en or view.label_zh or curie(iri)
     view.definition = pick(definitions, tag_of(lang)) or pick(definitions, "en")
-    view.events = events(store, iri, lang)
-    view.drawing, view.links = drawing(store, iri, lang)
+    view.events = events(store, iri, lang, known)
+    view.drawing, view.links, view.legend = drawing(store, iri, lang)
+    _panels(store, view, lang, label, known)
     return view
 
 
-def events(store: GraphStore, iri: str, lang: str) -> list[Event]:
+def _panels(store: GraphStore, view: NodeView, lang: str, label: _Labeller, known: Mapping[str, Source]) -> None:
+    """The panels that apply to the node: its figures and their charts, the values its sources disagree on, a
+    model's groups, the sources cited."""
+    from . import panels
+
+    view.figures = panels.figures(store, view.iri, lang, label, known)
+    view.charts = panels.charts(view.figures, lang)
+    view.differences = panels.differences(store, view.iri, label, known)
+    if any(v.link == href(SCE.SocialCommerceModel) for v in view.classes):
+        view.model = panels.model_view(store, view.iri, lang, label)
+    sources = [s.source for s in (*view.out, *view.into)] + [e.source for e in view.events]
+    view.cited = panels.cited(sources, view.figures)
+
+
+def events(store: GraphStore, iri: str, lang: str, known: Mapping[str, Source] | None = None) -> list[Event]:
     """The dated events of the ``timeline`` query that are about ``iri``: an enterprise's own, its founding, or every
-    one of a model's enterprises; in date order."""
+    one of a model's enterprises; in date order. Each source is named as the page's other panels name it (``known``,
+    by graph: its title in the page's language), else by the query's English title."""
     from ..catalog import run_query
 
     is_model = store.ask("ASK { ?node a ?model }", node=ox.NamedNode(iri), model=ox.NamedNode(SCE.SocialCommerceModel))
     result = run_query(store, "timeline", {"model": iri} if is_model else {})
     words, label = WORDS[lang], _Labeller(store, lang)
+    by_page = {source.page: source for source in (known or {}).values() if source.page}
     found = []
     for record in result.records():
         item, enterprise = str_value(record["item"]), str_value(record["enterprise"])
@@ -316,25 +339,27 @@ def events(store: GraphStore, iri: str, lang: str) -> list[Event]:
         name = str_value(record["item_zh" if lang == "zh" else "item_en"])
         if item == enterprise:  # the row of a founding date: the item is the enterprise itself
             name += words["founded"]
+        page = href(str_value(record["source"]))
         title, url = str_value(record["source_title"]), web_link(str_value(record["url"]))
-        source = Source(words["source"], title, href(str_value(record["source"])), url)
+        source = by_page.get(page) or Source(words["source"], title, page, url)
         kind = label(str_value(record["kind"]))
         found.append(Event(str_value(record["date"]), kind, Value(name, href(item)), source))
     return sorted(dict.fromkeys(found), key=lambda e: e.date)
 
 
-def drawing(store: GraphStore, iri: str, lang: str) -> tuple[dict[str, Any] | None, dict[str, str]]:
-    """The neighbourhood of ``iri`` as the project's renderer draws it (its nodes, links and details), and the path of
-    each node's page; None when the drawn graph does not hold the node."""
+def drawing(store: GraphStore, iri: str, lang: str) -> tuple[dict[str, Any] | None, dict[str, str], list[Any]]:
+    """The neighbourhood of ``iri`` as the project's renderer draws it (its nodes, links and details), the path of
+    each node's page, and the legend of its classes; None when the drawn graph does not hold the node."""
     from ..network import from_store, neighbourhood
     from ..render import network_data
+    from .panels import legend
 
     whole = from_store(store)
     if iri not in whole:
-        return None, {}
+        return None, {}, []
     part = neighbourhood(whole, iri)
     links = {key: href(key) for key in part.nodes if not key.startswith("_:")}
-    return network_data(part, lang=tag_of(lang)), links
+    return network_data(part, lang=tag_of(lang)), links, legend(part, lang)
 
 
 # --- Pages ------------------------------------------------------------------------------------------------------------
@@ -365,10 +390,13 @@ def node_page(store: GraphStore, iri: str, *, lang: str, here: str) -> str:
     view = node_view(store, iri, lang)
     path = server_path(iri)
     formats = [(ending, path + ending) for ending in OFFERED] if path and "#" not in path and "?" not in path else []
+    from .panels import WORDS as PANEL_WORDS
+
     return _render(
         "node.html.j2",
         lang,
         here,
+        p=PANEL_WORDS[lang],
         title=view.label,
         view=view,
         curie=curie(iri),
