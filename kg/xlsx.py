@@ -141,7 +141,8 @@ def write_workbook(
             with book.open(f"xl/worksheets/sheet{sheets}.xml", "w") as stream:
                 carry = sheet.write(stream, pending, first=sheets == 1, rows_=sheet_rows, size=sheet_bytes)
             if sheet.links:
-                _part(book, f"xl/worksheets/_rels/sheet{sheets}.xml.rels", sheet.relationships())
+                with book.open(f"xl/worksheets/_rels/sheet{sheets}.xml.rels", "w") as stream:
+                    _write_all(stream, sheet.relationships())
             if carry is None:
                 break
             pending = itertools.chain((carry,), pending)
@@ -177,7 +178,7 @@ class _Sheet:
     def __init__(self, headings: Sequence[str], links: int) -> None:
         self.headings = headings
         self.letters = [column_letters(i) for i in range(len(headings))]
-        self.room = links
+        self.room = links  # hyperlinks the sheet can still take
         self.links: list[tuple[str, str]] = []
 
     def write(self, stream: IO[bytes], rows: Iterator[Sequence[Any]], *, first: bool, rows_: int, size: int) -> Any:
@@ -208,7 +209,7 @@ class _Sheet:
                 written += _flush(stream, batch)
                 chars = 0
         _flush(stream, batch)
-        stream.write(self.end().encode())
+        _write_all(stream, self.end())
         return carry
 
     def start(self, first: bool) -> str:
@@ -228,45 +229,51 @@ class _Sheet:
             f'{widths}<sheetData><row r="1">{heading}</row>'
         )
 
-    def end(self) -> str:
+    def end(self) -> Iterator[str]:
         """The sheet after its last row: the hyperlinks' cells and their relationships' ids."""
-        links = "".join(f'<hyperlink ref="{ref}" r:id="rId{n}"/>' for n, (ref, _) in enumerate(self.links, 1))
-        listed = f"<hyperlinks>{links}</hyperlinks>" if links else ""
-        margins = '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-        return f"</sheetData>{listed}{margins}</worksheet>"
+        yield "</sheetData>"
+        if self.links:
+            yield "<hyperlinks>"
+            yield from (f'<hyperlink ref="{ref}" r:id="rId{n}"/>' for n, (ref, _) in enumerate(self.links, 1))
+            yield "</hyperlinks>"
+        yield '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
 
-    def relationships(self) -> str:
+    def relationships(self) -> Iterator[str]:
         """The sheet's relationships part: where each hyperlink leads."""
-        listed = "".join(
-            f'<Relationship Id="rId{n}" Type="{_RELS}/hyperlink" Target="{attribute(iri)}" TargetMode="External"/>'
-            for n, (_, iri) in enumerate(self.links, 1)
-        )
-        return f'{_HEAD}<Relationships xmlns="{_PACKAGE}">{listed}</Relationships>'
+        yield f'{_HEAD}<Relationships xmlns="{_PACKAGE}">'
+        for n, (_, iri) in enumerate(self.links, 1):
+            target = attribute(iri)
+            yield f'<Relationship Id="rId{n}" Type="{_RELS}/hyperlink" Target="{target}" TargetMode="External"/>'
+        yield "</Relationships>"
 
     def row(self, number: int, row: Sequence[Any]) -> str:
         """One row as XML; unbound values leave their cells out."""
         r = str(number)
+        cell = self.cell
         cells = "".join(
-            [self.cell(letter + r, term) for letter, term in zip(self.letters, row, strict=True) if term is not None]
+            [cell(letter + r, term) for letter, term in zip(self.letters, row, strict=True) if term is not None]
         )
         return f'<row r="{r}">{cells}</row>'
 
     def cell(self, ref: str, term: Any) -> str:
-        """One term as a cell at ``ref``."""
+        """One term as a cell at ``ref``: the kinds most answers hold most are tried first."""
         if type(term) is ox.Literal:
-            if term.language:
-                return _text(ref, term.value)
-            kind = _KINDS.get(term.datatype.value)
-            if kind is None:
-                return _text(ref, term.value)
-            if kind is _link:
-                return self.link(ref, term.value, term.value)
-            return kind(ref, term.value)
-        if type(term) is ox.NamedNode:
+            text = term.value
+            if term.language is None:
+                kind = _KINDS.get(term.datatype.value)
+                if kind is _link:
+                    return self.link(ref, text, text)
+                if kind is not None:
+                    return kind(ref, text)
+        elif type(term) is ox.NamedNode:
             return self.link(ref, term.value, None)
-        if type(term) is ox.BlankNode:
-            return _text(ref, "_:" + term.value)
-        return _text(ref, str(term))
+        elif type(term) is ox.BlankNode:
+            text = "_:" + term.value
+        else:
+            text = str(term)
+        if _MAY_ESCAPE.search(text) is None and "_x" not in text and text.strip() is text and len(text) <= CELL_CHARS:
+            return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'  # (what _text gives, sooner)
+        return _text(ref, text)
 
     def link(self, ref: str, iri: str, shown: str | None) -> str:
         """A hyperlink to ``iri`` shown as ``shown`` (its CURIE when None) while the sheet has room for one and Excel
@@ -303,6 +310,16 @@ def short(iri: str) -> str:
 #: The longest known namespace (its length and prefix) that each IRI's path up to its last ``/`` or ``#`` begins with.
 _NAMESPACES: dict[str, tuple[int, str]] = {}
 _PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_.-]*[A-Za-z0-9_-]")
+
+
+def _write_all(stream: IO[bytes], pieces: Iterable[str]) -> None:
+    """Write ``pieces`` of text to ``stream`` a thousand at a time."""
+    batch: list[str] = []
+    for piece in pieces:
+        batch.append(piece)
+        if len(batch) == _BATCH:
+            _flush(stream, batch)
+    _flush(stream, batch)
 
 
 def _flush(stream: IO[bytes], batch: list[str]) -> int:
@@ -365,8 +382,17 @@ def _date(ref: str, text: str) -> str:
     >>> _date("A2", "2019-03-14"), _date("A2", "1840-06-03")[-23:]
     ('<c r="A2" s="2"><v>43538</v></c>', '1840-06-03</t></is></c>')
     """
-    day = _day(_DAY.match(text))
-    return _text(ref, text) if day is None else _number(ref, day, _DATE)
+    day = _DAYS.get(text)
+    if day is None:
+        if len(_DAYS) >= 100_000:
+            _DAYS.clear()
+        found = _day(_DAY.match(text))
+        day = _DAYS[text] = "" if found is None else str(found)
+    return f'<c r="{ref}" s="{_DATE}"><v>{day}</v></c>' if day else _text(ref, text)
+
+
+#: The day numbers of the dates seen lately ("" for a date Excel cannot show): answers repeat their days.
+_DAYS: dict[str, str] = {}
 
 
 def _moment(ref: str, text: str) -> str:
