@@ -760,7 +760,26 @@ def write_xlsx(result: Result, out: IO[bytes], options: WriteOptions) -> None:
     _need_rows(result, "xlsx")
     from .xlsx import write_workbook
 
-    write_workbook(out, result.vars, result.stream(), sheet_name="工作表" if is_chinese(options.lang) else "Sheet")
+    chinese = is_chinese(options.lang)
+    headings = _titled(result.vars, result.titles) if chinese else result.vars
+    write_workbook(out, headings, result.stream(), sheet_name="工作表" if chinese else "Sheet")
+
+
+def _titled(names: Sequence[str], titles: Mapping[str, str]) -> list[str]:
+    """Variables by their Chinese titles, one column each: a name's language said after its node's title.
+
+    >>> _titled(["event", "event_en", "event_zh", "fine_yuan", "other"], {"event": "事件", "fine_yuan": "罚款（元）"})
+    ['事件', '事件（英文）', '事件（中文）', '罚款（元）', 'other']
+    """
+    english, chinese = _BOTH_TITLES["zh-Hans"]
+    out = []
+    for name in names:
+        base = _SUFFIX.sub("", name)
+        if name in titles or base == name:
+            out.append(titles.get(name, name))
+        else:
+            out.append((english if name.endswith("_en") else chinese).format(titles.get(base, base)))
+    return out
 
 
 # --- Graph formats ----------------------------------------------------------------------------------------------------

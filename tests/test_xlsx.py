@@ -12,12 +12,13 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pyoxigraph as ox
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from kg.cli import main
-from kg.results import Result
+from kg.results import XLSX, Result
 from kg.vocab import ID, PREFIXES, XSD, curie
 from kg.xlsx import CELL_CHARS, short, write_workbook
 
@@ -235,3 +236,24 @@ def test_a_workbook_streams_to_an_unseekable_stream() -> None:
 def test_short_names_agree_with_curie() -> None:
     iris = [namespace + local for namespace in PREFIXES.values() for local in ("a", "b-c.d", "x.", "", "ü", "a/b")]
     assert [short(iri) for iri in iris] == [curie(iri) for iri in iris]
+
+
+def test_with_chinese_chosen_the_headings_and_sheets_are_chinese(tmp_path: Path) -> None:
+    target = tmp_path / "罚款.xlsx"
+    assert run("query", "events-of-kind", "-p", "kind=处罚", "--lang", "zh", "-o", str(target)) == (0, "", "")
+    book = load_workbook(target)
+    assert book.sheetnames == ["工作表1"]
+    headings = next(book.worksheets[0].iter_rows(values_only=True))
+    assert headings[:4] == ("日期", "事件", "事件（英文）", "事件（中文）") and "罚款（元）" in headings
+
+
+def test_kg_serve_answers_accept_xlsx_with_a_workbook() -> None:
+    from .test_serve_inprocess import run as serve
+
+    async def ask(http: httpx.AsyncClient) -> httpx.Response:
+        return await http.get("/api/models", headers={"Accept": XLSX})
+
+    answer = serve(ask)
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith(XLSX)
+    rows = read_back(answer.content)[0]
+    assert rows[0][:3] == ("model", "name_en", "name_zh") and len(rows) == 5
