@@ -74,14 +74,6 @@ _STYLES = (
     '<tableStyles count="0" defaultTableStyle="TableStyleMedium9" defaultPivotStyle="PivotStyleLight16"/>'
     "</styleSheet>"
 )
-# Every .xml part not named otherwise is a worksheet, so this part is the same however many sheets follow.
-_CONTENT_TYPES = (
-    f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    f'<Default Extension="xml" ContentType="{_OFFICE}.worksheet+xml"/>'
-    f'<Override PartName="/xl/workbook.xml" ContentType="{_OFFICE}.sheet.main+xml"/>'
-    f'<Override PartName="/xl/styles.xml" ContentType="{_OFFICE}.styles+xml"/></Types>'
-)
 _PACKAGE_RELS = (
     f'{_HEAD}<Relationships xmlns="{_PACKAGE}">'
     f'<Relationship Id="rId1" Type="{_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
@@ -130,7 +122,6 @@ def write_workbook(
         sheet_rows, sheet_links, sheet_bytes: where a sheet ends; Excel's limits unless a test asks for less.
     """
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as book:
-        _part(book, "[Content_Types].xml", _CONTENT_TYPES)
         _part(book, "_rels/.rels", _PACKAGE_RELS)
         _part(book, "xl/styles.xml", _STYLES)
         sheets = 0
@@ -148,11 +139,27 @@ def write_workbook(
             pending = itertools.chain((carry,), pending)
         _part(book, "xl/workbook.xml", _workbook(sheet_name, sheets))
         _part(book, "xl/_rels/workbook.xml.rels", _workbook_relationships(sheets))
+        _part(book, "[Content_Types].xml", _content_types(sheets))
     return sheets
 
 
 def _part(book: zipfile.ZipFile, name: str, text: str) -> None:
     book.writestr(name, text.encode())
+
+
+def _content_types(sheets: int) -> str:
+    """What each part is: known once the sheets are written (the package's parts may come in any order)."""
+    listed = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{_OFFICE}.worksheet+xml"/>'
+        for n in range(1, sheets + 1)
+    )
+    return (
+        f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_OFFICE}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/styles.xml" ContentType="{_OFFICE}.styles+xml"/>{listed}</Types>'
+    )
 
 
 def _workbook(name: str, sheets: int) -> str:
