@@ -257,3 +257,23 @@ def test_kg_serve_answers_accept_xlsx_with_a_workbook() -> None:
     assert answer.status_code == 200 and answer.headers["content-type"].startswith(XLSX)
     rows = read_back(answer.content)[0]
     assert rows[0][:3] == ("model", "name_en", "name_zh") and len(rows) == 5
+
+
+def test_a_workbook_is_not_written_to_a_terminal() -> None:
+    import os
+    import pty
+    import sys
+
+    terminal, side = pty.openpty()
+    kg = [str(Path(sys.executable).parent / "kg"), "query", "models", "-f", "xlsx"]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
+    answer = subprocess.run(kg, stdout=side, stderr=subprocess.PIPE, env=env, timeout=120, check=False)
+    os.close(side)
+    os.set_blocking(terminal, False)
+    try:
+        shown = os.read(terminal, 1 << 16)
+    except OSError:  # nothing was written: Linux says EIO once the terminal's other side is closed
+        shown = b""
+    os.close(terminal)
+    assert answer.returncode == 2 and shown == b""
+    assert answer.stderr.decode() == "kg: error: an Excel workbook is not for a terminal; use -o FILE.xlsx or a pipe\n"
