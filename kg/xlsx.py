@@ -130,7 +130,7 @@ def write_workbook(
             sheets += 1
             sheet = _Sheet(headings, sheet_links)
             with book.open(f"xl/worksheets/sheet{sheets}.xml", "w") as stream:
-                carry = sheet.write(stream, pending, first=sheets == 1, rows_=sheet_rows, size=sheet_bytes)
+                carry = sheet.write(stream, pending, first=sheets == 1, most=sheet_rows, size=sheet_bytes)
             if sheet.links:
                 with book.open(f"xl/worksheets/_rels/sheet{sheets}.xml.rels", "w") as stream:
                     _write_all(stream, sheet.relationships())
@@ -188,15 +188,17 @@ class _Sheet:
         self.room = links  # hyperlinks the sheet can still take
         self.links: list[tuple[str, str]] = []
 
-    def write(self, stream: IO[bytes], rows: Iterator[Sequence[Any]], *, first: bool, rows_: int, size: int) -> Any:
+    def write(
+        self, stream: IO[bytes], rows: Iterator[Sequence[Any]], *, first: bool, most: int, size: int
+    ) -> Sequence[Any] | None:
         """Write the sheet to ``stream`` until ``rows`` end (then None) or the sheet is full (then the row that did
         not fit, for the next sheet)."""
         stream.write(self.start(first).encode())
         number, written, chars = 1, 0, 0
         batch: list[str] = []
-        carry = None
+        carry: Sequence[Any] | None = None
         for row in rows:
-            if number >= rows_:
+            if number >= most:  # rows so far, the heading included
                 carry = row
                 break
             kept = len(self.links), self.room
