@@ -1,11 +1,14 @@
-"""``-f xlsx`` against ``-f csv``: the same streamed answer written by each writer, side by side.
+"""``-f xlsx`` against ``-f csv``: the same streamed answer written by each writer, side by side, and by the XLSX
+writer of an earlier revision (the baseline: by default 70da068's, XlsxWriter in constant-memory mode).
 
 Each measurement is a whole process that builds a SELECT answer of N rows as a stream (an IRI, an integer, a date,
 an English and a Chinese label per row, as named queries give them) and writes it with kg's writer to /dev/null.
 Rounds run CSV and XLSX in turn, so that the shared machine's noise falls on both alike; the table gives the median
-wall time and the peak RSS (from ``wait4``) and their ratios. Run:
+wall time, the median CPU time (user and system, from ``wait4``: what the writer costs, whatever else the machine
+runs) and the peak RSS, and their ratios to CSV's. The baseline runs once a size (it is slow) and needs the XlsxWriter
+package (``pip install XlsxWriter``); ``--baseline ''`` leaves it out. Run:
 
-    .venv/bin/python -m bench.xlsx [--rows 100000 1000000] [--rounds 3] [--out bench/results/xlsx.md]
+    .venv/bin/python -m bench.xlsx [--rows 100000 300000 1000000] [--rounds 3] [--out bench/results/xlsx.md]
 
 Targets: XLSX within 2x CSV's time; memory flat (peak RSS at 1M rows within 1.2x of 100k).
 """
@@ -13,13 +16,16 @@ Targets: XLSX within 2x CSV's time; memory flat (peak RSS at 1M rows within 1.2x
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,43 +47,77 @@ with open("/dev/null", "wb") as out:
 """
 
 
-def measure(rows: int, fmt: str) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one process writing ``rows`` rows as ``fmt``."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+class Run(NamedTuple):
+    wall: float  # seconds
+    cpu: float  # seconds, user and system
+    peak: int  # KiB
+
+
+def measure(rows: int, fmt: str, code: Path = ROOT) -> Run:
+    """One process writing ``rows`` rows as ``fmt`` with the kg found in ``code``."""
+    env = {**os.environ, "PYTHONPATH": str(code)}
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", WRITE, str(rows), fmt], env=env)
+    process = subprocess.Popen([sys.executable, "-c", WRITE, str(rows), fmt], env=env, cwd=code)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{fmt} with {rows} rows failed")
-    return elapsed, usage.ru_maxrss
+        raise SystemExit(f"{fmt} with {rows} rows failed (kg from {code})")
+    return Run(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+
+
+def median(runs: list[Run]) -> Run:
+    return Run(*(statistics.median(values) for values in zip(*runs, strict=True)))
+
+
+def baseline_code(revision: str, folder: Path) -> Path | None:
+    """kg as it was at ``revision``, unpacked into ``folder``; None when its writer's package is missing."""
+    if importlib.util.find_spec("xlsxwriter") is None:
+        print("the baseline needs XlsxWriter (pip install XlsxWriter); left out", file=sys.stderr)
+        return None
+    archive = subprocess.run(["git", "archive", revision, "kg"], cwd=ROOT, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    for data in ("queries", "ontology"):  # kg finds its data beside its code
+        (folder / data).symlink_to(ROOT / data)
+    return folder
+
+
+def line(rows: int, csv: Run, xlsx: Run, before: Run | None) -> str:
+    """One row of the table."""
+    then = (
+        f" {before.wall:.2f} | {before.cpu / csv.cpu:.2f}x | {before.peak / 1024:.0f} |" if before else " – | – | – |"
+    )
+    return (
+        f"| {rows:,} | {csv.wall:.2f} | {xlsx.wall:.2f} | {xlsx.wall / csv.wall:.2f}x | {csv.cpu:.2f} | {xlsx.cpu:.2f} "
+        f"| {xlsx.cpu / csv.cpu:.2f}x | {csv.peak / 1024:.0f} | {xlsx.peak / 1024:.0f} | {xlsx.peak / csv.peak:.2f}x |"
+        + then
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--baseline", default="70da068", help="the git revision whose XLSX writer is the baseline")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     lines = [
         f"# -f xlsx against -f csv ({platform.python_implementation()} {platform.python_version()}, "
-        f"{os.cpu_count()} cores, rounds {args.rounds})",
+        f"{os.cpu_count()} cores, rounds {args.rounds}, baseline {args.baseline or 'none'})",
         "",
-        "| rows | csv s | xlsx s | time ratio | csv peak MiB | xlsx peak MiB | memory ratio |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| rows | csv s | xlsx s | time ratio | csv CPU s | xlsx CPU s | CPU ratio | csv peak MiB | xlsx peak MiB "
+        "| memory ratio | baseline xlsx s | baseline CPU ratio | baseline peak MiB |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for rows in args.rows:
-        runs: dict[str, list[tuple[float, int]]] = {"csv": [], "xlsx": []}
-        for _ in range(args.rounds):
-            for fmt in runs:
-                runs[fmt].append(measure(rows, fmt))
-        (ct, cm), (xt, xm) = (
-            (statistics.median(t for t, _ in runs[f]), statistics.median(m for _, m in runs[f])) for f in runs
-        )
-        lines.append(
-            f"| {rows:,} | {ct:.2f} | {xt:.2f} | {xt / ct:.2f}x | {cm / 1024:.0f} | {xm / 1024:.0f} | {xm / cm:.2f}x |"
-        )
-        print(lines[-1], flush=True)
+    with tempfile.TemporaryDirectory(prefix="kg-bench-xlsx-") as folder:
+        old = baseline_code(args.baseline, Path(folder)) if args.baseline else None
+        for rows in args.rows:
+            runs: dict[str, list[Run]] = {"csv": [], "xlsx": []}
+            for _ in range(args.rounds):
+                for fmt in runs:
+                    runs[fmt].append(measure(rows, fmt))
+            before = measure(rows, "xlsx", old) if old else None
+            lines.append(line(rows, median(runs["csv"]), median(runs["xlsx"]), before))
+            print(lines[-1], flush=True)
     text = "\n".join(lines) + "\n"
     if args.out:
         args.out.write_text(text, encoding="utf-8")

@@ -772,88 +772,33 @@ def write_html(result: Result, out: IO[bytes], options: WriteOptions) -> None:
 
 # --- Excel ----------------------------------------------------------------------------------------------------------
 
-#: Rows a worksheet holds (Excel's limit), the heading row included; a longer answer goes on to the next sheet.
-SHEET_ROWS = 1_048_576
-#: Hyperlinks a worksheet holds (Excel's limit); IRIs after it are written as text.
-SHEET_LINKS = 65_530
-_DATES = {XSD.date: "%Y-%m-%d", XSD.dateTime: "%Y-%m-%dT%H:%M:%S"}
-
 
 def write_xlsx(result: Result, out: IO[bytes], options: WriteOptions) -> None:
-    """A SELECT result as an Excel workbook, streamed (XlsxWriter's constant-memory mode, then copied to ``out``):
-    one column per variable (both languages' labels side by side), numbers as numbers, dates as dates, IRIs as
-    hyperlinks shown as CURIEs."""
+    """A SELECT result as an Excel workbook, streamed (see :mod:`kg.xlsx`): one column per variable (both languages'
+    labels side by side), numbers as numbers, dates as dates, IRIs as hyperlinks shown as CURIEs."""
     _need_rows(result, "xlsx")
-    import tempfile
+    from .xlsx import write_workbook
 
-    import xlsxwriter
-
-    with tempfile.TemporaryDirectory(prefix="kg-xlsx-") as folder:
-        path = f"{folder}/answer.xlsx"
-        book = xlsxwriter.Workbook(path, {"constant_memory": True, "tmpdir": folder, "strings_to_urls": False})
-        styles = _XlsxStyles(book)
-        sheet, row_number, links = None, SHEET_ROWS, 0
-        for row in result.stream():
-            if row_number >= SHEET_ROWS:
-                sheet, row_number, links = _new_sheet(book, result.vars, styles), 1, 0
-            for column, term in enumerate(row):
-                links += _xlsx_cell(sheet, row_number, column, term, styles, links < SHEET_LINKS)
-            row_number += 1
-        if sheet is None:
-            _new_sheet(book, result.vars, styles)
-        book.close()
-        with open(path, "rb") as written:
-            while chunk := written.read(1 << 20):
-                out.write(chunk)
+    chinese = is_chinese(options.lang)
+    headings = _titled(result.vars, result.titles) if chinese else result.vars
+    write_workbook(out, headings, result.stream(), sheet_name="工作表" if chinese else "Sheet")
 
 
-class _XlsxStyles:
-    def __init__(self, book: Any) -> None:
-        self.heading = book.add_format({"bold": True})
-        self.date = book.add_format({"num_format": "yyyy-mm-dd"})
-        self.datetime = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+def _titled(names: Sequence[str], titles: Mapping[str, str]) -> list[str]:
+    """Variables by their Chinese titles, one column each: a name's language said after its node's title.
 
-
-def _new_sheet(book: Any, names: Sequence[str], styles: _XlsxStyles) -> Any:
-    sheet = book.add_worksheet()
-    for column, name in enumerate(names):
-        sheet.write_string(0, column, name, styles.heading)
-        sheet.set_column(column, column, 24)
-    sheet.freeze_panes(1, 0)
-    return sheet
-
-
-def _xlsx_cell(sheet: Any, row: int, column: int, term: Term | None, styles: _XlsxStyles, link: bool) -> int:
-    """Write one cell; 1 when it took one of the sheet's hyperlinks."""
-    if term is None:
-        return 0
-    if isinstance(term, ox.NamedNode) or (isinstance(term, ox.Literal) and term.datatype.value == XSD.anyURI):
-        if link and len(term.value) <= 2079 and term.value.startswith(("http://", "https://")):
-            shown = curie(term.value) if isinstance(term, ox.NamedNode) else term.value
-            sheet.write_url(row, column, term.value, string=shown)
-            return 1
-        sheet.write_string(row, column, term.value)
-        return 0
-    value = python_value(term)
-    if isinstance(term, ox.Literal) and term.datatype.value in _DATES:
-        import datetime
-
-        try:
-            moment = datetime.datetime.strptime(term.value[:19], _DATES[term.datatype.value])
-        except ValueError:
-            sheet.write_string(row, column, term.value)
+    >>> _titled(["event", "event_en", "event_zh", "fine_yuan", "other"], {"event": "事件", "fine_yuan": "罚款（元）"})
+    ['事件', '事件（英文）', '事件（中文）', '罚款（元）', 'other']
+    """
+    english, chinese = _BOTH_TITLES["zh-Hans"]
+    out = []
+    for name in names:
+        base = _SUFFIX.sub("", name)
+        if name in titles or base == name:
+            out.append(titles.get(name, name))
         else:
-            sheet.write_datetime(
-                row, column, moment, styles.date if term.datatype.value == XSD.date else styles.datetime
-            )
-        return 0
-    if isinstance(value, bool):
-        sheet.write_boolean(row, column, value)
-    elif isinstance(value, int | float) and abs(value) < 1e15:
-        sheet.write_number(row, column, value)
-    else:
-        sheet.write_string(row, column, str_value(term)[:32767])
-    return 0
+            out.append((english if name.endswith("_en") else chinese).format(titles.get(base, base)))
+    return out
 
 
 # --- Graph formats ----------------------------------------------------------------------------------------------------

@@ -169,8 +169,16 @@ def emit(
         _write(result, handle, chosen, options, where=output)
 
 
+#: Formats whose bytes are no text: written to files and pipes, never to a terminal.
+BINARY = frozenset({"xlsx"})
+
+
 def _to_stdout(result: Result, chosen: str, options: WriteOptions) -> None:
     stdout: IO[bytes] = sys.stdout.buffer
+    if chosen in BINARY and sys.stdout.isatty():  # a terminal would show the bytes as garbage, and may be left askew
+        raise KGError(
+            f"{WRITERS[chosen].description} is not for a terminal; use -o FILE{WRITERS[chosen].endings[0]} or a pipe"
+        )
     try:
         _write(result, stdout, chosen, options, where="standard output")
         stdout.flush()
