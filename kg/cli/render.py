@@ -39,7 +39,9 @@ def _progress(message: str) -> None:
 @click.option("--title", default=None, help="The page's heading (default: the query's summary).")
 @click.option("--allow-service", is_flag=True, help="Let SERVICE clauses reach other endpoints over the network.")
 @click.option(
-    "--timeline", is_flag=True, help="Draw the timeline of model NAME (or of every model): dated events, by source."
+    "--timeline",
+    is_flag=True,
+    help="Draw the timeline of NAME, a model or an enterprise (or of every model): dated events, by source.",
 )
 @pass_app
 def render_command(
@@ -56,8 +58,9 @@ def render_command(
     """Draw the graph, or the answer to query NAME or --sparql, as one interactive HTML page that works offline.
 
     A CONSTRUCT or DESCRIBE answer is drawn as it is; a SELECT answer draws the resources in its rows and the links
-    among them. With no query, the whole graph. With --timeline, NAME is a model (any of its names) and the page is
-    its timeline: founding dates and market events in date order, coloured by kind, each linked to its source.
+    among them. With no query, the whole graph. With --timeline, NAME is a model or an enterprise (any of its names)
+    and the page is its timeline: founding dates and market events in date order, coloured by kind, each linked to
+    its source.
     """
     from ..errors import KGError
     from ..network import WHOLE_GRAPH, from_store
@@ -84,10 +87,10 @@ def render_command(
 
 def _timeline(app: App, model: str | None, output: str, lang: str, title: str | None) -> None:
     """Write the timeline page of ``model`` (every model when None) and say how many items it holds."""
-    from ..timeline import timeline_items, write_timeline
+    from ..timeline import timeline_items, title_of, write_timeline
 
     items = timeline_items(app.store(), model=model, lang=lang)
-    heading = title or (f"Timeline: {model}" if model else "Timeline of China's social e-commerce")
+    heading = title or title_of(app.store(), model, lang)
     path = write_timeline(items, output, title=heading, lang=lang)
     click.echo(f"{path}: {len(items)} dated items")
 
