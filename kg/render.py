@@ -33,6 +33,7 @@ from .errors import KGError
 from .files import write_atomically
 from .lang import is_chinese, parse
 from .layout import layout
+from .search import STANDARD_CLASSES
 from .vocab import SCE, curie
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -66,6 +67,57 @@ SPARE_STYLES = [
 ]
 NO_CLASS = ("#bab0ac", "dot")
 
+#: The page's own words in each language; the page's script switches them with the labels.
+PAGE_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Social e-commerce knowledge graph",
+        "query_result": "Query result",
+        "nodes": " nodes · ",
+        "links": " links",
+        "find_hint": "Find a node by any of its labels",
+        "find": "Find",
+        "not_found": "not found",
+        "language": "Label language",
+        "query": "Query",
+        "graph": "The graph",
+        "legend": "Legend",
+        "classes": "Classes",
+        "close": "Close",
+        "views": "What to draw",
+        "overview": "Overview",
+        "whole": "Whole graph",
+        "hint": "Click a count ▸ to open it",
+    },
+    "zh-Hans": {
+        "title": "社交电商知识图谱",
+        "query_result": "查询结果",
+        "nodes": " 个节点 · ",
+        "links": " 条连接",
+        "find_hint": "按任一名称查找节点",
+        "find": "查找",
+        "not_found": "未找到",
+        "language": "标签语言",
+        "query": "查询",
+        "graph": "图",
+        "legend": "图例",
+        "classes": "类别",
+        "close": "关闭",
+        "views": "显示内容",
+        "overview": "概览",
+        "whole": "整张图",
+        "hint": "点击带 ▸ 的计数即可展开",
+    },
+}
+
+
+def page_word(key: str, lang: str) -> str:
+    """One of the page's own words in ``lang``.
+
+    >>> page_word("title", "zh")
+    '社交电商知识图谱'
+    """
+    return PAGE_WORDS[parse(lang)][key]
+
 
 @dataclass(frozen=True)
 class Style:
@@ -92,7 +144,8 @@ def class_styles(graph: nx.MultiDiGraph) -> dict[str, Style]:
     for _, data in graph.nodes(data=True):
         cls = data.get("class", "")
         counts[cls] = counts.get(cls, 0) + 1
-        names[cls] = (data.get("class_en") or curie(cls) or "(no class)", data.get("class_zh") or "(无类别)")
+        own = (data.get("class_en") or curie(cls) or "(no class)", data.get("class_zh") or "(无类别)")
+        names[cls] = STANDARD_CLASSES.get(cls) or own
     spare = iter(SPARE_STYLES)
     styles: dict[str, Style] = {}
     for cls in sorted(counts, key=lambda c: (c not in CLASS_STYLES, c == "", c)):
@@ -104,23 +157,36 @@ def class_styles(graph: nx.MultiDiGraph) -> dict[str, Style]:
 # --- Layout -------------------------------------------------------------------------------------------------------
 
 
-def network_data(graph: nx.MultiDiGraph, *, lang: str = "en", positions: bool | None = None) -> dict[str, Any]:
-    """What the page draws: vis-network nodes, edges and options built with pyvis, plus each node's details.
+def network_data(
+    graph: nx.MultiDiGraph, *, lang: str = "en", positions: bool | None = None, overview: bool = False
+) -> dict[str, Any]:
+    """What the page draws: vis-network nodes, edges and options built with pyvis, each node's details, the legend,
+    and (with ``overview``) the first view of the whole graph, ``kg.overview.drawing``.
 
     Args:
         graph: a graph from ``kg.network``.
         lang: the language the labels start in ("en" or "zh-Hans").
         positions: compute positions and turn physics off; by default for graphs of ``PHYSICS_LIMIT`` nodes and more.
+        overview: open on the overview (the models and their dimensions, the rest folded) when the graph has models.
     """
+    from dataclasses import asdict
+
+    from .overview import drawing
+
     large = graph.number_of_nodes() >= PHYSICS_LIMIT if positions is None else positions
     styles = class_styles(graph)
     net = _pyvis_network(graph, styles, lang=lang, large=large)
+    for number, edge in enumerate(net.edges):
+        edge["id"] = f"e{number}"
     return {
         "nodes": net.nodes,
         "edges": net.edges,
         "options": _options(net, large=large),
         "details": {key: _details(data) for key, data in graph.nodes(data=True)},
         "terms": _terms(graph),
+        "legend": [asdict(style) for style in styles.values()],
+        "overview": drawing(graph) if overview else {},
+        "words": PAGE_WORDS,
         "lang": lang,
         "large": large,
     }
@@ -181,7 +247,10 @@ def _options(net: Any, *, large: bool) -> dict[str, Any]:
         font={"size": 10, "color": "#5b6670", "strokeWidth": 2, "align": "middle"},
         smooth=False if large else {"enabled": True, "type": "continuous"},
     )
-    options["nodes"] = {"font": {"size": 14, "face": "sans-serif"}, "borderWidth": 1}
+    options["nodes"] = {
+        "font": {"size": 14, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+        "borderWidth": 1,
+    }
     options["interaction"].update(hover=True, tooltipDelay=100_000, navigationButtons=False, keyboard=False)
     options["layout"] = {"improvedLayout": not large, "randomSeed": 7}
     if not large:
@@ -256,32 +325,38 @@ def vis_script() -> str:
 def render_html(
     graph: nx.MultiDiGraph,
     *,
-    title: str = "Social e-commerce knowledge graph",
+    title: str | None = None,
     query: str = "",
     lang: str = "en",
     positions: bool | None = None,
+    overview: bool = False,
 ) -> str:
-    """The page showing ``graph``: one self-contained HTML document.
+    """The page showing ``graph``: one self-contained HTML document, its own words in ``lang`` (and in the other
+    language when the reader switches).
 
     Args:
         graph: a graph from ``kg.network``.
-        title: the page's heading.
+        title: the page's heading (default: the knowledge graph's name, in the language shown).
         query: the query that produced the graph, shown under the heading.
         lang: the language labels start in ("en" or "zh-Hans").
         positions: compute the layout in Python with physics off (default: for ``PHYSICS_LIMIT`` nodes and more).
+        overview: open on the overview of the models and their dimensions, the whole graph one click away.
     """
     from markupsafe import Markup
 
     lang = parse(lang)
-    data = network_data(graph, lang=lang, positions=positions)
+    data = network_data(graph, lang=lang, positions=positions, overview=overview)
+    data["title"] = title
     scripts = [vis_script(), "".join((TEMPLATES / name).read_text(encoding="utf-8") for name in PAGE_SCRIPTS)]
     page = _environment().get_template("graph.html.j2")
     return str(
         page.render(
             script_hashes=Markup(" ".join(_csp_hash(js) for js in scripts)),
-            title=title,
+            title=title or PAGE_WORDS[lang]["title"],
             query=query,
             lang=lang,
+            w=PAGE_WORDS[lang],
+            overview=bool(data["overview"]),
             node_count=graph.number_of_nodes(),
             edge_count=graph.number_of_edges(),
             styles=list(class_styles(graph).values()),

@@ -76,12 +76,13 @@ def render_command(
     output = "graph.html" if output is None else output
     store = app.store()
     _progress("running the query")
-    if name or sparql is not None:
-        graph, text, heading = _query_graph(app, name, sparql, params, allow_service)
+    whole = not name and sparql is None
+    if whole:
+        graph, text, heading = from_store(store), WHOLE_GRAPH.strip(), None
     else:
-        graph, text, heading = from_store(store), WHOLE_GRAPH.strip(), "Social e-commerce knowledge graph"
+        graph, text, heading = _query_graph(app, name, sparql, params, allow_service, lang)
     _progress(f"drawing {graph.number_of_nodes()} nodes and {graph.number_of_edges()} links")
-    path = write_html(graph, output, title=title or heading, query=text, lang=lang)
+    path = write_html(graph, output, title=title or heading, query=text, lang=lang, overview=whole)
     click.echo(f"{path}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} links")
 
 
@@ -96,11 +97,12 @@ def _timeline(app: App, model: str | None, output: str, lang: str, title: str | 
 
 
 def _query_graph(
-    app: App, name: str | None, sparql: str | None, params: tuple[str, ...], allow_service: bool
+    app: App, name: str | None, sparql: str | None, params: tuple[str, ...], allow_service: bool, lang: str
 ) -> tuple[nx.MultiDiGraph, str, str]:
-    """Run the named query or the user's SPARQL; return its graph, its text and a heading."""
-    from ..catalog import get_query, is_query_name, run_query
+    """Run the named query or the user's SPARQL; return its graph, its text and a heading in ``lang``."""
+    from ..catalog import get_query, in_language, is_query_name, run_query
     from ..network import from_result
+    from ..render import page_word
     from .query import _params, _read_query
 
     store = app.store()
@@ -108,8 +110,8 @@ def _query_graph(
     result = run_query(store, text, _params(params), allow_service=allow_service)
     if name and is_query_name(name):
         named = get_query(name)
-        return from_result(result, store, also=result.given), named.text, named.summary or named.name
-    return from_result(result, store), text, "Query result"
+        return from_result(result, store, also=result.given), named.text, in_language(named, lang)[0] or named.name
+    return from_result(result, store), text, page_word("query_result", lang)
 
 
 @main.command("export")
