@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .layout import flow, label_width, pack_lines
-from .render import CLASS_STYLES, NO_CLASS
+from .render import style_of
 from .results import str_value
 from .search import index
 from .stores import GraphStore
@@ -119,8 +119,8 @@ class Overview:
 
 
 def glyph(cls: str, name: str) -> Glyph:
-    """The glyph of ``cls`` (the no-class glyph for one that the table does not name)."""
-    colour, shape = CLASS_STYLES.get(cls, NO_CLASS)
+    """The glyph of ``cls``: its colour and shape as every drawing has them (:func:`kg.render.style_of`)."""
+    colour, shape = style_of(cls)
     return Glyph(cls, colour, shape, SHAPES.get(shape, SHAPES["dot"]), name)
 
 
