@@ -7,6 +7,10 @@ Every node is drawn with its class's colour and shape from :data:`kg.render.CLAS
 uses, and the page has a legend of them. A cell lists at most :data:`CELL` nodes and links to the rest, so that the
 overview of a graph of any size is read (and painted) at once.
 
+:func:`drawing` is the same first view for the renderer's page (``graph.html``, ``exports/sce.html``, the notebook):
+the models as columns of a vis-network drawing, the rows under them laid out here so that no two labels overlap, and
+the rest folded into counts that open on a click.
+
 >>> from kg.stores import open_store
 >>> view = overview(open_store(), lang="en")
 >>> [m.label for m in view.models]
