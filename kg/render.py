@@ -382,6 +382,7 @@ def render_html(
     lang = parse(lang)
     data = network_data(graph, lang=lang, positions=positions, overview=overview)
     data["title"] = title
+    data, whole = first_view(data)
     scripts = [vis_script(), "".join((TEMPLATES / name).read_text(encoding="utf-8") for name in PAGE_SCRIPTS)]
     page = _environment().get_template("graph.html.j2")
     return str(
@@ -396,11 +397,34 @@ def render_html(
             edge_count=graph.number_of_edges(),
             styles=list(class_styles(graph).values()),
             data_json=Markup(script_json(data)),
+            whole_json=Markup(script_json(whole)) if whole else "",
             vis_js=Markup(scripts[0]),
             page_js=Markup(scripts[1]),
             page_css=Markup("".join((TEMPLATES / name).read_text(encoding="utf-8") for name in PAGE_STYLES)),
         )
     )
+
+
+def first_view(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the page needs to paint its overview, and the rest of the graph, which it reads (``JSON.parse``) only when
+    the reader asks for more: the whole graph, a fold, a search. A page without an overview needs all at once.
+
+    >>> first, rest = first_view({"nodes": [{"id": "a"}, {"id": "b"}], "edges": [], "details": {"a": {}, "b": {}},
+    ...                           "overview": {"nodes": [{"id": "a"}, {"id": "row:x", "kind": "heading"}]}})
+    >>> [n["id"] for n in first["nodes"]], list(first["details"]), [n["id"] for n in rest["nodes"]]
+    (['a'], ['a'], ['a', 'b'])
+    """
+    if not data.get("overview"):
+        return data, {}
+    shown = {n["id"] for n in data["overview"]["nodes"] if "kind" not in n}
+    first = dict(data)
+    first.update(
+        nodes=[n for n in data["nodes"] if n["id"] in shown],
+        edges=[e for e in data["edges"] if e["from"] in shown and e["to"] in shown],
+        details={k: v for k, v in data["details"].items() if k in shown},
+        partial=True,
+    )
+    return first, {key: data[key] for key in ("nodes", "edges", "details")}
 
 
 def _csp_hash(script: str) -> str:

@@ -194,3 +194,17 @@ def test_graph_html_shows_its_own_words_in_one_language(browser: Any, tmp_path: 
             else:
                 assert re.findall(r"[A-Za-z]{3,}", words) == [], re.findall(r"[A-Za-z]{3,}", words)
             assert PAGE_WORDS[shown]["whole"] in words and PAGE_WORDS[shown]["title"] in words
+
+
+@pytest.mark.browser
+def test_the_page_reads_the_rest_of_the_graph_only_when_asked(browser: Any, tmp_path: Path, store: Store) -> None:  # noqa: F811
+    """The overview paints from its own nodes; finding a node it does not show reads the rest, switches to the whole
+    graph and selects that node."""
+    graph = from_store(store)
+    event = next(n for n, d in graph.nodes(data=True) if d.get("class") == SCE.MarketEvent)
+    for page in opened(browser, graph_page(tmp_path, "en")):
+        assert page.evaluate("(id) => window.kg.nodes.get(id)", event) is None
+        page.fill("#kg-search", graph.nodes[event]["label_en"])
+        page.press("#kg-search", "Enter")
+        assert page.evaluate("() => [window.kg.view(), window.kg.network.getSelectedNodes()]") == ["whole", [event]]
+        assert page.evaluate("() => window.kg.nodes.length") == graph.number_of_nodes()

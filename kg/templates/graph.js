@@ -14,8 +14,22 @@
   var view = overview ? "overview" : "whole";
   var edgeLabels = !data.large;
   var byId = {};
-  data.nodes.forEach(function (n) { byId[n.id] = n; });
-  data.edges.forEach(function (e, i) { if (e.id === undefined) e.id = "e" + i; });
+  function indexNodes() {
+    data.nodes.forEach(function (n) { byId[n.id] = n; });
+    data.edges.forEach(function (e, i) { if (e.id === undefined) e.id = "e" + i; });
+  }
+  indexNodes();
+  // A page that opens on its overview holds the rest of the graph apart, read only when the reader asks for more.
+  function readWhole() {
+    if (!data.partial) return;
+    var whole = JSON.parse(document.getElementById("kg-whole").textContent);
+    data.nodes = whole.nodes;
+    data.edges = whole.edges;
+    Object.keys(whole.details).forEach(function (id) { details[id] = whole.details[id]; });
+    data.partial = false;
+    indexNodes();
+    index = null;
+  }
   // The overview's links are faint, so that the labels read first; a node's links darken on hover and selection.
   var FAINT = { color: "#d3d9de", highlight: "#3b4a5a", hover: "#3b4a5a" };
   var made = {};  // the overview's own nodes (row headings, folds) by id
@@ -66,6 +80,7 @@
     edges.update(want);
   }
   function toggleFold(id) {
+    readWhole();
     var members = (overview.folds[id] || []);
     if (opened[id]) {
       delete opened[id];
@@ -88,6 +103,7 @@
   function inRows(id) { return rowIds[id] === true; }
   function showView(next) {
     if (!overview) return;
+    readWhole();
     view = next;
     opened = {};
     nodes.clear();
@@ -224,6 +240,7 @@
     });
   }
   function openPanel(id) {
+    readWhole();  // the panel links to the node's neighbours, wherever they are
     var d = details[id];
     if (!d) return;
     var body = nameBlock(id, d, "h2", "prop");
@@ -260,14 +277,20 @@
 
   // --- Search --------------------------------------------------------------------------------------------------------
   function normalise(text) { return String(text).normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim(); }
-  var index = Object.keys(details).sort().map(function (id) {
-    var d = details[id];
-    var names = [d.label_en, d.label_zh, d.curie, d.iri].concat(d.labels || []);
-    return { id: id, names: names.filter(Boolean).map(normalise) };
-  });
+  var index = null;  // every node's names, normalised: made on the first search
+  function searchIndex() {
+    readWhole();
+    index = index || Object.keys(details).sort().map(function (id) {
+      var d = details[id];
+      var names = [d.label_en, d.label_zh, d.curie, d.iri].concat(d.labels || []);
+      return { id: id, names: names.filter(Boolean).map(normalise) };
+    });
+    return index;
+  }
   function find(text) {
     var q = normalise(text);
     if (!q) return null;
+    var index = searchIndex();
     var tests = [
       function (n) { return n === q; },
       function (n) { return n.indexOf(q) === 0; },
