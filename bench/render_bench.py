@@ -73,8 +73,8 @@ def open_until(
     try:
         page.goto(path.as_uri(), timeout=cap * 1000)
         page.wait_for_selector("body", timeout=cap * 1000)
-        page.evaluate(ready, cap * 1000)
-        return time.perf_counter() - started
+        noted = page.evaluate(ready, cap * 1000)
+        return float(noted) if isinstance(noted, (int, float)) else time.perf_counter() - started
     except Exception:  # a timeout, or a page that never settles: both mean "past the cap"
         return None
     finally:
@@ -129,7 +129,8 @@ RUNS = 3
 
 def time_pages(browser: Any, graph: Any, folder: Path, cap: float) -> list[tuple[float, float | None]]:
     """Python seconds to write the page opening on the overview, then on the whole drawing, and Chromium's seconds
-    from navigation to each one's first complete draw at 1366x900 (the median of ``RUNS``, each in a fresh context).
+    from navigation to each one's first complete draw at 1366x900, as the page notes it (``window.__kgPainted``; the
+    median of ``RUNS``, each in a fresh context).
     A small page is written first, so that neither pays for the imports and the template alone."""
     import statistics
 
@@ -145,10 +146,14 @@ def time_pages(browser: Any, graph: Any, folder: Path, cap: float) -> list[tuple
         python = time.perf_counter() - started
         path = folder / f"page-{overview}.html"
         path.write_text(page, encoding="utf-8")
-        runs = [open_until(browser, path, KG_READY, cap, viewport=(1366, 900)) for _ in range(RUNS)]
+        runs = [open_until(browser, path, KG_PAINTED, cap, viewport=(1366, 900)) for _ in range(RUNS)]
         painted = None if None in runs else statistics.median(r for r in runs if r is not None)
         times.append((python, painted))
     return times
+
+
+#: Seconds from navigation to the page's first complete draw, which the page notes (``window.__kgPainted``).
+KG_PAINTED = KG_READY.replace("ok();", "ok(window.__kgPainted / 1000);")
 
 
 def run_overview(options: argparse.Namespace) -> None:
@@ -185,7 +190,7 @@ def run_overview(options: argparse.Namespace) -> None:
         "",
         "graph.html (`kg render`, `exports/sce.html`, the notebook's `draw()`) opens on the overview: the models and",
         "their dimensions, the rest folded into counts. Chromium at 1366x900, from navigation to the first complete",
-        "draw (`body[data-ready]`), median of 3 fresh contexts, against the same graph's page opened on the whole",
+        "draw (`window.__kgPainted`), median of 3 fresh contexts, against the same graph's page opened on the whole",
         "drawing (layout computed in Python, physics off). Python: `kg.render.render_html` on the network already",
         "built (both pages hold the whole graph, so that it is one click away: the Python is the same work).",
         f"Command: `.venv/bin/python bench/render_bench.py --overview --triples {options.triples}`",

@@ -43,9 +43,18 @@
   var panelBody = document.getElementById("kg-panel-body");
   var status = document.getElementById("kg-search-status");
 
+  // The first complete draw is noted (window.__kgPainted, ms from navigation); the page is ready once drawn and
+  // wholly read: the rest of the graph comes after the scripts, so that the overview paints before it is read.
   function markReady() {
-    window.__kgReady = true;
-    document.body.setAttribute("data-ready", "true");
+    window.__kgPainted = window.__kgPainted || performance.now();
+    whenRead(function () {
+      window.__kgReady = true;
+      document.body.setAttribute("data-ready", "true");
+    });
+  }
+  function whenRead(go) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", go);
+    else go();
   }
   if (view === "whole" && !data.large && nodes.length > 0) {
     network.once("stabilizationIterationsDone", function () { network.once("afterDrawing", markReady); });
@@ -127,7 +136,7 @@
     if (hint) hint.hidden = view !== "overview";
   }
   Array.prototype.forEach.call(document.querySelectorAll("#kg-view button"), function (b) {
-    b.addEventListener("click", function () { showView(b.getAttribute("data-view")); });
+    b.addEventListener("click", function () { whenRead(function () { showView(b.getAttribute("data-view")); }); });
   });
 
   // --- The legend: every class drawn, its colour and shape, in the page's language --------------------------------
@@ -270,9 +279,11 @@
   network.on("click", function (params) {
     tooltip.hidden = true;
     var id = params.nodes.length ? params.nodes[0] : null;
-    if (id !== null && made[id] && made[id].kind === "fold") toggleFold(id);
-    else if (id !== null && details[id]) openPanel(id);
-    else closePanel();
+    whenRead(function () {
+      if (id !== null && made[id] && made[id].kind === "fold") toggleFold(id);
+      else if (id !== null && details[id]) openPanel(id);
+      else closePanel();
+    });
   });
 
   // --- Search --------------------------------------------------------------------------------------------------------
@@ -310,10 +321,13 @@
   }
   document.getElementById("kg-search-form").addEventListener("submit", function (event) {
     event.preventDefault();
+    whenRead(search);
+  });
+  function search() {
     var id = find(document.getElementById("kg-search").value);
     status.textContent = id === null ? words().not_found : "";
     if (id !== null) focusNode(id);
-  });
+  }
 
   syncLegend();
   syncViewButtons();
