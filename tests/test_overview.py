@@ -208,3 +208,17 @@ def test_the_page_reads_the_rest_of_the_graph_only_when_asked(browser: Any, tmp_
         page.press("#kg-search", "Enter")
         assert page.evaluate("() => [window.kg.view(), window.kg.network.getSelectedNodes()]") == ["whole", [event]]
         assert page.evaluate("() => window.kg.nodes.length") == graph.number_of_nodes()
+
+
+@pytest.mark.browser
+def test_on_a_narrow_screen_the_overview_starts_legible_with_the_first_model_in_view(
+    browser: Any,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """At 760 px the whole overview would be drawn at half size: it starts at a scale that reads (labels of 9.5 px and
+    more), the rows' names and the first model in view, and still no two labels overlap."""
+    for page in opened(browser, graph_page(tmp_path, "zh-Hans"), width=760, height=900):
+        boxes = page.evaluate(LABEL_BOXES)
+        assert boxes["overlaps"] == [] and boxes["smallest"] >= 9.5, boxes["smallest"]
+        in_view = {"https://w3id.org/sce/id/group-buying", "row:hasForm", "row:representedBy"}
+        assert not in_view & set(boxes["outside"]), boxes["outside"]

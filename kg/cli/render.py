@@ -58,7 +58,8 @@ def render_command(
     """Draw the graph, or the answer to query NAME or --sparql, as one interactive HTML page that works offline.
 
     A CONSTRUCT or DESCRIBE answer is drawn as it is; a SELECT answer draws the resources in its rows and the links
-    among them. With no query, the whole graph. With --timeline, NAME is a model or an enterprise (any of its names)
+    among them. With no query, the whole graph, opening on its overview: the models and their dimensions, the rest
+    folded into counts that open on a click. With --timeline, NAME is a model or an enterprise (any of its names)
     and the page is its timeline: founding dates and market events in date order, coloured by kind, each linked to
     its source.
     """

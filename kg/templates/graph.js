@@ -59,7 +59,21 @@
   if (view === "whole" && !data.large && nodes.length > 0) {
     network.once("stabilizationIterationsDone", function () { network.once("afterDrawing", markReady); });
   } else {
-    network.once("afterDrawing", markReady);
+    network.once("afterDrawing", function () { legible(); markReady(); });
+  }
+
+  // On a narrow screen the whole overview would be drawn too small to read: it starts at a readable scale instead,
+  // its left part (the rows' names and the first models) in view, the rest a drag away.
+  var LEGIBLE = 0.7;
+  function legible() {
+    if (view !== "overview" || network.getScale() >= LEGIBLE) return;
+    var places = network.getPositions();
+    var xs = Object.keys(places).map(function (id) { return places[id].x; });
+    var ys = Object.keys(places).map(function (id) { return places[id].y; });
+    var width = container.clientWidth / LEGIBLE, height = container.clientHeight / LEGIBLE;
+    var top = Math.min.apply(null, ys), bottom = Math.max.apply(null, ys);
+    var y = bottom - top + 80 < height ? (top + bottom) / 2 : top - 40 + height / 2;
+    network.moveTo({ position: { x: Math.min.apply(null, xs) - 80 + width / 2, y: y }, scale: LEGIBLE });
   }
 
   // --- The overview: models, their dimensions, folds that open on demand ------------------------------------------
@@ -125,6 +139,7 @@
       edges.add(data.edges.map(function (e) { return edgeLabels ? Object.assign({}, e, { label: termLabel(e.predicate) }) : e; }));
     }
     network.fit({ animation: false });
+    legible();
     syncViewButtons();
     syncLegend();
   }
