@@ -159,7 +159,8 @@ class Graph:
         title: str | None = None,
     ) -> Drawing:
         """An interactive drawing of the whole graph, or of the part within ``radius`` links of the node ``centre``
-        names, that a notebook shows inline (``.save(path)`` writes its page, which opens offline).
+        names, that a notebook shows inline (``.save(path)`` writes its page, which opens offline). The whole graph
+        opens on its overview: the models and their dimensions, the rest folded into counts, the whole one click away.
 
         Args:
             width, height: the size of the frame: pixels, or a number with a CSS unit ("100%").
@@ -169,8 +170,8 @@ class Graph:
         """
         lang = lang or self.lang
         graph = self.to_networkx(centre, radius=radius, lang=lang)
-        heading = title or (f"Around {centre}" if centre else "Social e-commerce knowledge graph")
-        return drawing(graph, title=heading, lang=lang, width=width, height=height)
+        heading = title or (f"Around {centre}" if centre else None)
+        return drawing(graph, title=heading, lang=lang, width=width, height=height, overview=centre is None)
 
 
 def open(

@@ -220,7 +220,7 @@ def export(store: GraphStore, folder: str | Path, *, progress: Callable[[str], N
     say("GraphML")
     written.append(write_graphml(graph, target))
     say("HTML of the whole graph")
-    written.append(write_html(graph, target / f"{STEM}.html", query=WHOLE_GRAPH.strip()))
+    written.append(write_html(graph, target / f"{STEM}.html", query=WHOLE_GRAPH.strip(), overview=True))
     say("HTML per model")
     written += model_pages(store, graph, target)
     say("the ontology page")

@@ -178,13 +178,22 @@ class Drawing:
 
 
 def drawing(
-    graph: nx.MultiDiGraph, *, title: str, lang: str = "en", width: int | str = "100%", height: int | str = 600
+    graph: nx.MultiDiGraph,
+    *,
+    title: str | None,
+    lang: str = "en",
+    width: int | str = "100%",
+    height: int | str = 600,
+    overview: bool = False,
 ) -> Drawing:
-    """The drawing of ``graph``: its page from ``kg.render``, framed at ``width`` × ``height``."""
-    from .render import render_html  # Jinja and the page's assets: only a notebook that draws pays for them
+    """The drawing of ``graph``: its page from ``kg.render``, framed at ``width`` × ``height``; with ``overview`` it
+    opens on the overview of the models and their dimensions (``kg.overview.drawing``), the whole graph one click
+    away. Without a title, the page names the graph in the language shown."""
+    from .render import page_word, render_html  # Jinja and the page's assets: only a notebook that draws pays for them
 
     size = css_size(width), css_size(height)
-    page = render_html(graph, title=title, lang=check_lang(lang))
+    page = render_html(graph, title=title, lang=check_lang(lang), overview=overview)
+    title = title or page_word("title", lang)
     return Drawing(page, size[0], size[1], title, graph.number_of_nodes(), graph.number_of_edges())
 
 

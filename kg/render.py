@@ -33,7 +33,8 @@ from .errors import KGError
 from .files import write_atomically
 from .lang import is_chinese, parse
 from .layout import layout
-from .vocab import SCE, curie
+from .search import STANDARD_CLASSES
+from .vocab import PROV, SCE, SCHEMA, SKOS, curie
 
 TEMPLATES = Path(__file__).parent / "templates"
 VIS_SCRIPT = "vis-network-9.1.2.min.js"
@@ -45,7 +46,9 @@ PAGE_SCRIPTS = ("graph-ui.js", "graph.js")
 #: From this many nodes on, positions are computed in Python and physics is off.
 PHYSICS_LIMIT = 200
 
-#: Colour and shape of the project's own classes; other classes get the remaining pairs in IRI order.
+#: Colour and shape of every class the graph holds, the one table of them that every drawing takes (the renderer's
+#: pages, the node pages, the query page's graph view, the served overview, the notebook); a class it does not name
+#: gets a spare pair chosen by its IRI alone (:func:`style_of`), so that it too looks the same in every drawing.
 CLASS_STYLES: dict[str, tuple[str, str]] = {
     SCE.SocialCommerceModel: ("#e15759", "star"),
     SCE.Form: ("#4e79a7", "diamond"),
@@ -58,13 +61,98 @@ CLASS_STYLES: dict[str, tuple[str, str]] = {
     SCE.Role: ("#9c755f", "diamond"),
     SCE.SupplyPattern: ("#86bcb6", "triangle"),
     SCE.BusinessPractice: ("#d4a6c8", "hexagon"),
+    SCE.MarketEvent: ("#8cd17d", "diamond"),
+    SCE.EventKind: ("#d37295", "dot"),
+    SCE.Figure: ("#79706e", "dot"),
+    SCE.Measure: ("#499894", "diamond"),
+    SCE.Disagreement: ("#ffbe7d", "triangleDown"),
+    SCE.Market: ("#fabfd2", "dot"),
+    PROV.Entity: ("#499894", "dot"),
+    SCHEMA.GovernmentOrganization: ("#a0cbe8", "dot"),
+    SCHEMA.City: ("#f1ce63", "dot"),
+    SKOS.ConceptScheme: ("#8cd17d", "square"),
+    SKOS.Concept: ("#a0cbe8", "diamond"),
 }
+NO_CLASS = ("#bab0ac", "dot")
+#: The pairs left for other classes: none that the table gives a class of its own.
 SPARE_STYLES = [
     (colour, shape)
     for shape in ("dot", "diamond", "square", "triangle", "hexagon", "triangleDown")
     for colour in ("#8cd17d", "#499894", "#f1ce63", "#a0cbe8", "#ffbe7d", "#d37295", "#79706e", "#fabfd2")
+    if (colour, shape) not in CLASS_STYLES.values() and (colour, shape) != NO_CLASS
 ]
-NO_CLASS = ("#bab0ac", "dot")
+
+
+def style_of(cls: str) -> tuple[str, str]:
+    """The colour and shape of class ``cls`` in every drawing: the table's, the no-class pair for "", else a spare
+    pair chosen by the FNV-1a hash of the IRI's UTF-16 code units (``yasr-graph.js`` computes the same in the browser).
+
+    >>> style_of(SCE.Form), style_of("")
+    (('#4e79a7', 'diamond'), ('#bab0ac', 'dot'))
+    >>> style_of("https://example.org/Thing") == style_of("https://example.org/Thing") in SPARE_STYLES
+    True
+    """
+    if cls in CLASS_STYLES:
+        return CLASS_STYLES[cls]
+    if not cls:
+        return NO_CLASS
+    code = cls.encode("utf-16-le")
+    hashed = 2166136261
+    for i in range(0, len(code), 2):
+        hashed = ((hashed ^ int.from_bytes(code[i : i + 2], "little")) * 16777619) & 0xFFFFFFFF
+    return SPARE_STYLES[hashed % len(SPARE_STYLES)]
+
+
+#: The page's own words in each language; the page's script switches them with the labels.
+PAGE_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Social e-commerce knowledge graph",
+        "query_result": "Query result",
+        "nodes": " nodes · ",
+        "links": " links",
+        "find_hint": "Find a node by any of its labels",
+        "find": "Find",
+        "not_found": "not found",
+        "language": "Label language",
+        "query": "Query",
+        "graph": "The graph",
+        "legend": "Legend",
+        "classes": "Classes",
+        "close": "Close",
+        "views": "What to draw",
+        "overview": "Overview",
+        "whole": "Whole graph",
+        "hint": "Click a count ▸ to open it",
+    },
+    "zh-Hans": {
+        "title": "社交电商知识图谱",
+        "query_result": "查询结果",
+        "nodes": " 个节点 · ",
+        "links": " 条连接",
+        "find_hint": "按任一名称查找节点",
+        "find": "查找",
+        "not_found": "未找到",
+        "language": "标签语言",
+        "query": "查询",
+        "graph": "图",
+        "legend": "图例",
+        "classes": "类别",
+        "close": "关闭",
+        "views": "显示内容",
+        "overview": "概览",
+        "whole": "整张图",
+        "hint": "点击带 ▸ 的计数即可展开",
+    },
+}
+
+
+def page_word(key: str, lang: str) -> str:
+    """One of the page's own words in ``lang``.
+
+    >>> page_word("title", "zh")
+    '社交电商知识图谱'
+    """
+    return PAGE_WORDS[parse(lang)][key]
 
 
 @dataclass(frozen=True)
@@ -80,7 +168,7 @@ class Style:
 
 
 def class_styles(graph: nx.MultiDiGraph) -> dict[str, Style]:
-    """The style of every class in ``graph`` ("" for nodes without one), the project's classes first.
+    """The style of every class in ``graph`` ("" for nodes without one), the table's classes first.
 
     >>> g = nx.MultiDiGraph()
     >>> g.add_node("a", **{"class": SCE.Form, "class_en": "form", "class_zh": "具体形式"})
@@ -92,11 +180,11 @@ def class_styles(graph: nx.MultiDiGraph) -> dict[str, Style]:
     for _, data in graph.nodes(data=True):
         cls = data.get("class", "")
         counts[cls] = counts.get(cls, 0) + 1
-        names[cls] = (data.get("class_en") or curie(cls) or "(no class)", data.get("class_zh") or "(无类别)")
-    spare = iter(SPARE_STYLES)
+        own = (data.get("class_en") or curie(cls) or "(no class)", data.get("class_zh") or "(无类别)")
+        names[cls] = STANDARD_CLASSES.get(cls) or own
     styles: dict[str, Style] = {}
     for cls in sorted(counts, key=lambda c: (c not in CLASS_STYLES, c == "", c)):
-        colour, shape = CLASS_STYLES.get(cls) or (NO_CLASS if cls == "" else next(spare, NO_CLASS))
+        colour, shape = style_of(cls)
         styles[cls] = Style(cls, colour, shape, names[cls][0], names[cls][1], counts[cls])
     return styles
 
@@ -104,23 +192,36 @@ def class_styles(graph: nx.MultiDiGraph) -> dict[str, Style]:
 # --- Layout -------------------------------------------------------------------------------------------------------
 
 
-def network_data(graph: nx.MultiDiGraph, *, lang: str = "en", positions: bool | None = None) -> dict[str, Any]:
-    """What the page draws: vis-network nodes, edges and options built with pyvis, plus each node's details.
+def network_data(
+    graph: nx.MultiDiGraph, *, lang: str = "en", positions: bool | None = None, overview: bool = False
+) -> dict[str, Any]:
+    """What the page draws: vis-network nodes, edges and options built with pyvis, each node's details, the legend,
+    and (with ``overview``) the first view of the whole graph, ``kg.overview.drawing``.
 
     Args:
         graph: a graph from ``kg.network``.
         lang: the language the labels start in ("en" or "zh-Hans").
         positions: compute positions and turn physics off; by default for graphs of ``PHYSICS_LIMIT`` nodes and more.
+        overview: open on the overview (the models and their dimensions, the rest folded) when the graph has models.
     """
+    from dataclasses import asdict
+
+    from .overview import drawing
+
     large = graph.number_of_nodes() >= PHYSICS_LIMIT if positions is None else positions
     styles = class_styles(graph)
     net = _pyvis_network(graph, styles, lang=lang, large=large)
+    for number, edge in enumerate(net.edges):
+        edge["id"] = f"e{number}"
     return {
         "nodes": net.nodes,
         "edges": net.edges,
         "options": _options(net, large=large),
         "details": {key: _details(data) for key, data in graph.nodes(data=True)},
         "terms": _terms(graph),
+        "legend": [asdict(style) for style in styles.values()],
+        "overview": drawing(graph) if overview else {},
+        "words": PAGE_WORDS,
         "lang": lang,
         "large": large,
     }
@@ -181,7 +282,10 @@ def _options(net: Any, *, large: bool) -> dict[str, Any]:
         font={"size": 10, "color": "#5b6670", "strokeWidth": 2, "align": "middle"},
         smooth=False if large else {"enabled": True, "type": "continuous"},
     )
-    options["nodes"] = {"font": {"size": 14, "face": "sans-serif"}, "borderWidth": 1}
+    options["nodes"] = {
+        "font": {"size": 14, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+        "borderWidth": 1,
+    }
     options["interaction"].update(hover=True, tooltipDelay=100_000, navigationButtons=False, keyboard=False)
     options["layout"] = {"improvedLayout": not large, "randomSeed": 7}
     if not large:
@@ -256,41 +360,71 @@ def vis_script() -> str:
 def render_html(
     graph: nx.MultiDiGraph,
     *,
-    title: str = "Social e-commerce knowledge graph",
+    title: str | None = None,
     query: str = "",
     lang: str = "en",
     positions: bool | None = None,
+    overview: bool = False,
 ) -> str:
-    """The page showing ``graph``: one self-contained HTML document.
+    """The page showing ``graph``: one self-contained HTML document, its own words in ``lang`` (and in the other
+    language when the reader switches).
 
     Args:
         graph: a graph from ``kg.network``.
-        title: the page's heading.
+        title: the page's heading (default: the knowledge graph's name, in the language shown).
         query: the query that produced the graph, shown under the heading.
         lang: the language labels start in ("en" or "zh-Hans").
         positions: compute the layout in Python with physics off (default: for ``PHYSICS_LIMIT`` nodes and more).
+        overview: open on the overview of the models and their dimensions, the whole graph one click away.
     """
     from markupsafe import Markup
 
     lang = parse(lang)
-    data = network_data(graph, lang=lang, positions=positions)
+    data = network_data(graph, lang=lang, positions=positions, overview=overview)
+    data["title"] = title
+    data, whole = first_view(data)
     scripts = [vis_script(), "".join((TEMPLATES / name).read_text(encoding="utf-8") for name in PAGE_SCRIPTS)]
     page = _environment().get_template("graph.html.j2")
     return str(
         page.render(
             script_hashes=Markup(" ".join(_csp_hash(js) for js in scripts)),
-            title=title,
+            title=title or PAGE_WORDS[lang]["title"],
             query=query,
             lang=lang,
+            w=PAGE_WORDS[lang],
+            overview=bool(data["overview"]),
             node_count=graph.number_of_nodes(),
             edge_count=graph.number_of_edges(),
             styles=list(class_styles(graph).values()),
             data_json=Markup(script_json(data)),
+            whole_json=Markup(script_json(whole)) if whole else "",
             vis_js=Markup(scripts[0]),
             page_js=Markup(scripts[1]),
             page_css=Markup("".join((TEMPLATES / name).read_text(encoding="utf-8") for name in PAGE_STYLES)),
         )
     )
+
+
+def first_view(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the page needs to paint its overview, and the rest of the graph, which it reads (``JSON.parse``) only when
+    the reader asks for more: the whole graph, a fold, a search. A page without an overview needs all at once.
+
+    >>> first, rest = first_view({"nodes": [{"id": "a"}, {"id": "b"}], "edges": [], "details": {"a": {}, "b": {}},
+    ...                           "overview": {"nodes": [{"id": "a"}, {"id": "row:x", "kind": "heading"}]}})
+    >>> [n["id"] for n in first["nodes"]], list(first["details"]), [n["id"] for n in rest["nodes"]]
+    (['a'], ['a'], ['a', 'b'])
+    """
+    if not data.get("overview"):
+        return data, {}
+    shown = {n["id"] for n in data["overview"]["nodes"] if "kind" not in n}
+    first = dict(data)
+    first.update(
+        nodes=[n for n in data["nodes"] if n["id"] in shown],
+        edges=[e for e in data["edges"] if e["from"] in shown and e["to"] in shown],
+        details={k: v for k, v in data["details"].items() if k in shown},
+        partial=True,
+    )
+    return first, {key: data[key] for key in ("nodes", "edges", "details")}
 
 
 def _csp_hash(script: str) -> str:

@@ -20,9 +20,10 @@ import pyoxigraph as ox
 from .catalog import run_query
 from .errors import KGError
 from .files import write_atomically
-from .lang import is_chinese
+from .lang import is_chinese, parse
 from .names import resolve
 from .results import str_value
+from .search import index
 from .stores import GraphStore
 from .vocab import ID, SCE, curie
 
@@ -41,6 +42,26 @@ KIND_COLOURS = {
     "investigation": "#d84315",
 }
 OTHER_COLOUR = "#757575"
+
+#: The page's own words in each language: the heading when none is given, the counts line, the legend's name.
+WORDS = {
+    "en": {
+        "title_all": "Timeline of China's social e-commerce",
+        "title_of": "Timeline: {name}",
+        "counts": "{n} dated items · each links to the public source of its date",
+        "legend": "Kinds of event",
+        "founded": " is founded",
+    },
+    "zh-Hans": {
+        "title_all": "中国社交电商时间线",
+        "title_of": "时间线：{name}",
+        "counts": "{n} 条有日期的条目 · 每条链接到其日期的公开来源",
+        "legend": "事件类型",
+        "founded": "成立",
+    },
+}
+#: What ``--timeline`` takes, said when it is given something else.
+TAKES = "--timeline takes a model (such as 内容型 or content) or an enterprise (such as 快手 or Kuaishou), by any name"
 
 
 _KIND = "SELECT ?kind WHERE { ?node a ?kind }"
@@ -72,25 +93,42 @@ class Item:
         return KIND_COLOURS.get(self.kind, OTHER_COLOUR)
 
 
+def focus(store: GraphStore, name: str) -> tuple[str, bool]:
+    """The node ``name`` names for a timeline, and whether it is a model (else it is an enterprise).
+
+    >>> from kg.stores import open_store
+    >>> focus(open_store(), "快手")
+    ('https://w3id.org/sce/id/kuaishou', False)
+
+    Raises:
+        KGError: ``name`` names no node, or more than one, or a node that is neither a model nor an enterprise.
+    """
+    iri = resolve(store, name)
+    kinds = {str_value(r["kind"]) for r in store.select(_KIND, node=ox.NamedNode(iri))}
+    if SCE.SocialCommerceModel not in kinds and SCE.Enterprise not in kinds:
+        raise KGError(f"{name!r} ({curie(iri)}) is neither a model nor an enterprise: {TAKES}")
+    return iri, SCE.SocialCommerceModel in kinds
+
+
 def timeline_items(store: GraphStore, *, model: str | None = None, lang: str = "en") -> list[Item]:
     """The rows of the ``timeline`` named query for ``model`` (an IRI or any name of a model, or of an enterprise:
     then that enterprise's items only; None for every model, each item once even where its enterprise belongs to two
-    models).
+    models), every word in ``lang``: the items, their kinds, enterprises and sources (English where one has no
+    Chinese label).
 
     Raises:
         KGError: ``model`` names no node, or more than one, or a node that is neither a model nor an enterprise.
     """
     enterprise = None
     if model:
-        iri = resolve(store, model)
-        kinds = {str_value(r["kind"]) for r in store.select(_KIND, node=ox.NamedNode(iri))}
-        if SCE.SocialCommerceModel not in kinds:
-            if SCE.Enterprise not in kinds:
-                raise KGError(f"{model!r} ({curie(iri)}) is neither a model nor an enterprise; --timeline takes one")
+        iri, is_model = focus(store, model)
+        if not is_model:
             model, enterprise = None, iri
     result = run_query(store, "timeline", {"model": model} if model else {})
+    lang = parse(lang)
+    names = index(store)
     label = "item_zh" if is_chinese(lang) else "item_en"
-    founded = "成立" if is_chinese(lang) else " is founded"
+    founded = WORDS[lang]["founded"]
     items = []
     for record in result.records():
         if enterprise is not None and str_value(record["enterprise"]) != enterprise:
@@ -101,26 +139,41 @@ def timeline_items(store: GraphStore, *, model: str | None = None, lang: str = "
             Item(
                 date=str_value(record["date"]),
                 kind=kind[len(ID) :] if kind.startswith(str(ID)) else kind,
-                kind_label=str_value(record["kind_en"]),
+                kind_label=names.label(kind, lang),
                 label=name + founded if record["item"] == record["enterprise"] else name,
-                enterprise=str_value(record["enterprise_en"]),
-                source=str_value(record["source_title"]),
+                enterprise=names.label(str_value(record["enterprise"]), lang),
+                source=names.label(str_value(record["source"]), lang),
                 url=str_value(record["url"]),
             )
         )
     return list(dict.fromkeys(items))
 
 
+def title_of(store: GraphStore, name: str | None, lang: str) -> str:
+    """The heading of the timeline of ``name`` (a model's or an enterprise's name; None for every model) in ``lang``:
+    the node by its label in that language.
+
+    >>> from kg.stores import open_store
+    >>> title_of(open_store(), "Kuaishou", "zh-Hans"), title_of(open_store(), None, "en")
+    ('时间线：快手', "Timeline of China's social e-commerce")
+    """
+    words = WORDS[parse(lang)]
+    if not name:
+        return words["title_all"]
+    return words["title_of"].format(name=index(store).label(focus(store, name)[0], parse(lang)))
+
+
 def render_timeline(items: list[Item], *, title: str, lang: str = "en") -> str:
-    """The HTML page of ``items``: a legend of the kinds, then the items year by year."""
+    """The HTML page of ``items``: a legend of the kinds, then the items year by year, the page's words in ``lang``."""
     from .render import _environment
 
+    lang = parse(lang)
     template = _environment().get_template("timeline.html.j2")
     years: dict[str, list[Item]] = {}
     for item in items:
         years.setdefault(item.year, []).append(item)
     kinds = sorted({(i.kind, i.kind_label, i.colour) for i in items})
-    return str(template.render(title=title, lang=lang, years=years, kinds=kinds, count=len(items)))
+    return str(template.render(title=title, lang=lang, years=years, kinds=kinds, count=len(items), w=WORDS[lang]))
 
 
 def write_timeline(items: list[Item], path: str | Path, *, title: str, lang: str = "en") -> Path:

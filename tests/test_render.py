@@ -156,3 +156,28 @@ def test_render_command_errors_are_one_line(runner: CliRunner, tmp_path: Path, a
     assert result.exit_code == 2
     assert message in result.output and result.output.count("\n") == 1
     assert not (tmp_path / "e.html").exists()
+
+
+def test_the_whole_graph_opens_on_its_overview_and_an_answer_on_itself(runner: CliRunner, tmp_path: Path) -> None:
+    whole, answer = tmp_path / "g.html", tmp_path / "a.html"
+    assert runner.invoke(main, ["render", "-o", str(whole)]).exit_code == 0
+    assert runner.invoke(main, ["render", "model-profile", "-p", "model=content", "-o", str(answer)]).exit_code == 0
+    overview = json.loads(Page(whole.read_text(encoding="utf-8")).scripts[0])["overview"]
+    assert {"fold:sources", "fold:events"} <= set(overview["folds"]) and len(overview["nodes"]) > 60
+    assert json.loads(Page(answer.read_text(encoding="utf-8")).scripts[0])["overview"] == {}
+
+
+@pytest.mark.parametrize(
+    ("args", "title"),
+    [([], "社交电商知识图谱"), (["model-profile", "-p", "model=content"], "某种模式的概况"),
+     (["--sparql", "CONSTRUCT WHERE { ?s a ?o } LIMIT 1"], "查询结果")],
+)  # fmt: skip
+def test_the_title_and_buttons_are_chinese_with_chinese(
+    runner: CliRunner, tmp_path: Path, args: list[str], title: str
+) -> None:
+    out = tmp_path / "g.html"
+    result = runner.invoke(main, ["render", *args, "--lang", "zh-Hans", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert f"<title>{title}</title>" in text and ">查找</button>" in text and 'placeholder="按任一名称查找节点"' in text
+    assert "Find" not in text.split("<script")[0] and "nodes ·" not in text.split("<script")[0]

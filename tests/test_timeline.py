@@ -16,7 +16,7 @@ from kg.catalog import run_query
 from kg.cli import main
 from kg.results import str_value
 from kg.stores import Store
-from kg.timeline import KIND_COLOURS, timeline_items
+from kg.timeline import KIND_COLOURS, TAKES, WORDS, timeline_items
 
 from .conftest import DATA, need
 from .test_browser import CHROMIUM, offline_context
@@ -156,3 +156,64 @@ def test_chromium_draws_the_timeline_offline_and_runs_no_planted_script(runner: 
         chromium.close()
     assert blocked == []
     assert errors == []
+
+
+# --- One language at a time -------------------------------------------------------------------------------------------
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def own_text(page: str) -> str:
+    """What a reader of ``page`` reads, but the items' own text and their sources (data: the seed writes some of
+    its Chinese labels with Latin letters, such as "B2C"): title, counts, legend, badges, enterprises."""
+    page = re.sub(r'<span class="kg-(label|source)">.*?</span>\s*(?=<|$)', " ", page, flags=re.S)
+    page = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
+    attributes = " ".join(re.findall(r'aria-label="([^"]*)"', page))
+    return re.sub(r"<[^>]+>", " ", page) + " " + attributes
+
+
+@pytest.mark.parametrize("name", [None, "社区团购型", "快手"])
+def test_the_chinese_timeline_has_no_english_word_of_its_own(
+    runner: CliRunner, tmp_path: Path, name: str | None
+) -> None:
+    """With --lang zh-Hans the heading, counts, legend, kind badges and enterprises are Chinese: no word of the English
+    page's own (WORDS) and no English kind label is left."""
+    out = tmp_path / "timeline.html"
+    named = [name] if name else []
+    result = runner.invoke(main, ["render", "--timeline", *named, "--lang", "zh-Hans", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    words = own_text(out.read_text(encoding="utf-8"))
+    english = [w for w in WORDS["en"].values() for part in w.split("{") if (piece := part.split("}")[-1].strip())
+               and piece in words]  # fmt: skip
+    assert english == [], english
+    assert re.findall(r"[A-Za-z]{3,}", words) == []
+    assert "时间线" in words and "条有日期的条目" in words and CJK.search(words)
+
+
+def test_the_english_timeline_has_no_chinese_word_of_its_own(runner: CliRunner, store: Store, tmp_path: Path) -> None:
+    """No Chinese on the English page but an enterprise's English name where the graph writes it in Chinese."""
+    out = tmp_path / "timeline.html"
+    result = runner.invoke(main, ["render", "--timeline", "content", "--lang", "en", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    words = own_text(out.read_text(encoding="utf-8"))
+    names = "SELECT ?name WHERE { ?e a sce:Enterprise ; rdfs:label ?name FILTER (langMatches(lang(?name), 'en')) }"
+    for row in store.select(names):
+        words = words.replace(f"({str_value(row['name'])})", " ") if CJK.search(str_value(row["name"])) else words
+    assert CJK.findall(words) == [] and "Timeline: content" in words and "dated items" in words
+
+
+def test_an_enterprise_timeline_draws_its_own_events_only(runner: CliRunner, store: Store, tmp_path: Path) -> None:
+    _, page = render(runner, tmp_path, "快手", "--lang", "zh-Hans")
+    rows = [r for r in run_query(store, "timeline", {"model": "content"}).records()
+            if str_value(r["enterprise"]) == "https://w3id.org/sce/id/kuaishou"]  # fmt: skip
+    assert len(page.items) == len({(str_value(r["date"]), str_value(r["item"]), str_value(r["url"])) for r in rows}) > 0
+    assert all("（快手）" in item["text"] for item in page.items)
+
+
+def test_a_node_neither_model_nor_enterprise_gets_one_line_saying_what_the_timeline_takes(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    result = runner.invoke(main, ["render", "--timeline", "直播", "-o", str(tmp_path / "t.html")])
+    assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1
+    assert "neither a model nor an enterprise" in result.stderr and TAKES in result.stderr
+    assert not (tmp_path / "t.html").exists()

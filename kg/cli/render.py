@@ -19,27 +19,19 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
-#: What kg render says and the titles it gives its pages, in each language.
+#: What kg render says as it works, in each language (the pages' own titles come from kg.render and kg.timeline).
 WORDS = {
     "en": {
         "running": "running the query",
         "drawing": "drawing {} nodes and {} links",
         "drawn": "{}: {} nodes, {} links",
         "dated": "{}: {} dated items",
-        "graph": "Social e-commerce knowledge graph",
-        "timeline_of": "Timeline: {}",
-        "timeline": "Timeline of China's social e-commerce",
-        "result": "Query result",
     },
     "zh": {
         "running": "正在运行查询",
         "drawing": "正在绘制 {} 个节点和 {} 条连线",
         "drawn": "{}：{} 个节点，{} 条连线",
         "dated": "{}：{} 条带日期的条目",
-        "graph": "社交电商知识图谱",
-        "timeline_of": "时间线：{}",
-        "timeline": "中国社交电商时间线",
-        "result": "查询结果",
     },
 }
 
@@ -69,7 +61,9 @@ def _progress(message: str) -> None:
 @click.option("--title", default=None, help="The page's heading (default: the query's summary).")
 @click.option("--allow-service", is_flag=True, help="Let SERVICE clauses reach other endpoints over the network.")
 @click.option(
-    "--timeline", is_flag=True, help="Draw the timeline of model NAME (or of every model): dated events, by source."
+    "--timeline",
+    is_flag=True,
+    help="Draw the timeline of NAME, a model or an enterprise (or of every model): dated events, by source.",
 )
 @pass_app
 def render_command(
@@ -86,8 +80,10 @@ def render_command(
     """Draw the graph, or the answer to query NAME or --sparql, as one interactive HTML page that works offline.
 
     A CONSTRUCT or DESCRIBE answer is drawn as it is; a SELECT answer draws the resources in its rows and the links
-    among them. With no query, the whole graph. With --timeline, NAME is a model (any of its names) and the page is
-    its timeline: founding dates and market events in date order, coloured by kind, each linked to its source.
+    among them. With no query, the whole graph, opening on its overview: the models and their dimensions, the rest
+    folded into counts that open on a click. With --timeline, NAME is a model or an enterprise (any of its names)
+    and the page is its timeline: founding dates and market events in date order, coloured by kind, each linked to
+    its source.
     """
     from ..errors import KGError
     from ..network import WHOLE_GRAPH, from_store
@@ -104,22 +100,23 @@ def render_command(
     store = app.store()
     words = _words(lang)
     _progress(words["running"])
-    if name or sparql is not None:
-        graph, text, heading = _query_graph(app, name, sparql, params, allow_service, lang)
+    whole = not name and sparql is None
+    if whole:
+        graph, text, heading = from_store(store), WHOLE_GRAPH.strip(), None
     else:
-        graph, text, heading = from_store(store), WHOLE_GRAPH.strip(), words["graph"]
+        graph, text, heading = _query_graph(app, name, sparql, params, allow_service, lang)
     _progress(words["drawing"].format(graph.number_of_nodes(), graph.number_of_edges()))
-    path = write_html(graph, output, title=title or heading, query=text, lang=lang)
+    path = write_html(graph, output, title=title or heading, query=text, lang=lang, overview=whole)
     click.echo(words["drawn"].format(path, graph.number_of_nodes(), graph.number_of_edges()))
 
 
 def _timeline(app: App, model: str | None, output: str, lang: str, title: str | None) -> None:
     """Write the timeline page of ``model`` (every model when None) and say how many items it holds."""
-    from ..timeline import timeline_items, write_timeline
+    from ..timeline import timeline_items, title_of, write_timeline
 
     items = timeline_items(app.store(), model=model, lang=lang)
     words = _words(lang)
-    heading = title or (words["timeline_of"].format(model) if model else words["timeline"])
+    heading = title or title_of(app.store(), model, lang)
     path = write_timeline(items, output, title=heading, lang=lang)
     click.echo(words["dated"].format(path, len(items)))
 
@@ -130,6 +127,7 @@ def _query_graph(
     """Run the named query or the user's SPARQL; return its graph, its text and a heading in ``lang``."""
     from ..catalog import get_query, in_language, is_query_name, run_query
     from ..network import from_result
+    from ..render import page_word
     from .query import _params, _read_query
 
     store = app.store()
@@ -138,7 +136,7 @@ def _query_graph(
     if name and is_query_name(name):
         named = get_query(name)
         return from_result(result, store, also=result.given), named.text, in_language(named, lang)[0] or named.name
-    return from_result(result, store), text, _words(lang)["result"]
+    return from_result(result, store), text, page_word("query_result", lang)
 
 
 @main.command("export")

@@ -171,14 +171,18 @@
   }
 
   // --- Styles: the renderer's colours and shapes by class --------------------------------------------------------------
+  // A class the table does not name gets the spare pair its IRI hashes to (FNV-1a, as kg.render.style_of), so that
+  // it looks the same here as in every other drawing.
+  function spareFor(cls) {
+    var hash = 2166136261;
+    for (var i = 0; i < cls.length; i++) hash = Math.imul(hash ^ cls.charCodeAt(i), 16777619) >>> 0;
+    return config.styles.spare[hash % config.styles.spare.length] || config.styles.none;
+  }
   function styler(classesInUse) {
     var known = config.styles.classes;
-    var spare = config.styles.spare.slice();
     var chosen = {};
-    classesInUse.slice().sort().forEach(function (cls) {
-      if (known[cls]) chosen[cls] = known[cls];
-      else if (cls === "") chosen[cls] = config.styles.none;
-      else chosen[cls] = spare.shift() || config.styles.none;
+    classesInUse.forEach(function (cls) {
+      chosen[cls] = known[cls] || (cls === "" ? config.styles.none : spareFor(cls));
     });
     return chosen;
   }
@@ -387,6 +391,9 @@
     inUse.slice().sort(function (a, b) { return (a === "") - (b === "") || (a < b ? -1 : a > b ? 1 : 0); })
       .forEach(function (cls) {
         var li = el("li");
+        li.setAttribute("data-class", cls);
+        li.setAttribute("data-colour", styles[cls][0]);
+        li.setAttribute("data-shape", styles[cls][1]);
         var swatch = el("span", null, "swatch shape-" + styles[cls][1]);
         swatch.style.setProperty("--colour", styles[cls][0]);
         li.appendChild(swatch);
