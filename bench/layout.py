@@ -47,7 +47,8 @@ def main() -> None:
         nx_times.append(timed(lambda h: nx.spring_layout(h, seed=7), g))
     kg_s, nx_s = statistics.median(kg_times), statistics.median(nx_times)
     lines = [
-        f"# Layout of {g.number_of_nodes():,} nodes, {g.number_of_edges():,} edges (CPU seconds, median of {args.rounds})",
+        f"# Layout of {g.number_of_nodes():,} nodes, {g.number_of_edges():,} edges"
+        f" (CPU seconds, median of {args.rounds})",
         "",
         "| layout | CPU s | ratio to networkx |",
         "| --- | ---: | ---: |",
