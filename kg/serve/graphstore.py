@@ -1,0 +1,138 @@
+"""The graph store (SPARQL 1.1 Graph Store HTTP Protocol) as jobs a worker runs: reading a graph or the whole
+dataset, and writing one (PUT replaces it, POST adds to it, DELETE drops it).
+
+A write's body is RDF in the format its media type names; kg's own graphs are never written.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..errors import InputError
+from ..results import RDF_FORMATS, WRITERS, Result
+from ..stores import GraphStore
+from ..vocab import is_own_graph
+from .work import HTTPError, Job, Sink, holds, write_described, write_result
+
+
+def graph_get(store: GraphStore, job: Job, sink: Sink) -> None:
+    if job.graph is not None and not holds(store, job.graph):
+        raise HTTPError(404, f"no graph <{job.graph}> in the store")
+    if job.graph and keeps_graphs(job.format):  # N-Quads or TriG: the graph's statements with its name
+        write_result(Result.from_quads(store.match(graph=ox.NamedNode(job.graph))), job, sink)
+        return
+    if job.graph and job.format == "jsonld":  # a graph's page or the ontology: compact, as the nodes' pages
+        write_described([q.triple for q in store.match(graph=ox.NamedNode(job.graph))], job, sink)
+        return
+    dataset = [job.graph] if job.graph else []
+    write_result(store.query("CONSTRUCT WHERE { ?s ?p ?o }", default_graphs=dataset, named_graphs=[]), job, sink)
+
+
+def keeps_graphs(format: str) -> bool:
+    """Whether the writer ``format`` writes statements with their graphs (N-Quads, TriG).
+
+    >>> keeps_graphs("trig"), keeps_graphs("turtle")
+    (True, False)
+    """
+    return "dataset" in WRITERS[format].kinds
+
+
+def dataset_get(store: GraphStore, job: Job, sink: Sink) -> None:
+    """The whole dataset: every statement with its graph (N-Quads, TriG), or in a format of triples the union of the
+    graphs, each statement once, as ``/sparql``'s default graph holds them."""
+    whole = Result.from_quads(store.quads()) if keeps_graphs(job.format) else Result.from_triples(store.triples())
+    write_result(whole, job, sink)
+
+
+def graph_head(store: GraphStore, job: Job, sink: Sink) -> None:
+    if job.graph is not None and not holds(store, job.graph):
+        raise HTTPError(404, f"no graph <{job.graph}> in the store")
+    sink.start(200, WRITERS[job.format].media_type)
+
+
+def _parsed(job: Job) -> list[ox.Triple]:
+    fmt = ox.RdfFormat.from_media_type(job.format)
+    if fmt is None:
+        raise HTTPError(415, f"cannot read {job.format!r}; send one of: {', '.join(_readable())}")
+    try:
+        quads = list(ox.parse(job.body, format=fmt, base_iri=job.graph or job.base or None))
+    except (SyntaxError, ValueError) as error:
+        raise InputError(" ".join(str(error).split())[:200], source="body") from None
+    return [q.triple for q in quads]
+
+
+def _readable() -> list[str]:
+    return [WRITERS[name].media_type for name in RDF_FORMATS]
+
+
+def _graphwrite_result(store: GraphStore, job: Job, sink: Sink, *, replace: bool) -> None:
+    if job.graph and is_own_graph(job.graph):
+        raise HTTPError(403, f"<{job.graph}> is one of kg's own graphs; write into a graph of yours")
+    triples = _parsed(job)
+    existed = holds(store, job.graph)
+    target = f"GRAPH {ox.NamedNode(job.graph)}" if job.graph else "DEFAULT"
+    lines = "".join(f"{t} .\n" for t in triples)
+    inside = f"GRAPH {ox.NamedNode(job.graph)} {{\n{lines}}}" if job.graph else lines
+    operations = [f"DROP SILENT {target}"] if replace else []
+    operations.append(f"INSERT DATA {{ {inside} }}")
+    checked = _shapes_checked(store, job, triples, replace=replace)
+    store.update(" ;\n".join(operations), source="body")
+    sink.start(200 if existed or not job.graph else 201, "text/plain")
+    if not (report := checked()).conforms:
+        sink.write(f"{report.counted()}; save the body as FILE and run kg validate FILE\n".encode())
+
+
+def _shapes_checked(store: GraphStore, job: Job, triples: list[ox.Triple], *, replace: bool) -> Any:
+    """Check a graph-store write against the shapes, with the nodes it touches: refused now (422) when the server is
+    strict, else a function that, once the write is done, says what it broke."""
+    from ..validate import Report, check_added, check_arrival
+
+    graph = ox.NamedNode(job.graph) if job.graph else ox.DefaultGraph()
+    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+    if job.strict:
+        report = check_arrival(store, quads, replacing=graph if replace else None)
+        if not report.conforms:
+            raise HTTPError(
+                422,
+                report.counted()
+                + "; nothing written (kg serve --strict); save the body as FILE and run kg validate FILE",
+            )
+        return lambda: Report(True, [])
+    return lambda: check_added(store, quads)
+
+
+def graph_put(store: GraphStore, job: Job, sink: Sink) -> None:
+    _graphwrite_result(store, job, sink, replace=True)
+
+
+def graph_post(store: GraphStore, job: Job, sink: Sink) -> None:
+    if job.graph is None and job.base:  # POST to the graph store itself: a new graph, named here
+        graph = f"{job.base.rstrip('/')}/store/{uuid.uuid4()}"
+        fresh = Job("graph-post", format=job.format, graph=graph, body=job.body)
+        _graphwrite_result(store, fresh, _Created(sink, graph), replace=False)
+        return
+    _graphwrite_result(store, job, sink, replace=False)
+
+
+class _Created:
+    def __init__(self, sink: Sink, location: str) -> None:
+        self.sink = sink
+        self.location = location
+
+    def start(self, status: int, media_type: str, headers: dict[str, str] | None = None) -> None:
+        self.sink.start(201, media_type, {"Location": self.location})
+
+    def write(self, data: bytes) -> int:
+        return self.sink.write(data)
+
+
+def graph_delete(store: GraphStore, job: Job, sink: Sink) -> None:
+    if job.graph and is_own_graph(job.graph):
+        raise HTTPError(403, f"<{job.graph}> is one of kg's own graphs; it cannot be deleted")
+    if job.graph is not None and not holds(store, job.graph):
+        raise HTTPError(404, f"no graph <{job.graph}> in the store")
+    store.update(f"DROP SILENT GRAPH {ox.NamedNode(job.graph)}" if job.graph else "DROP SILENT DEFAULT")
+    sink.start(204, "text/plain")
