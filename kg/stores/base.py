@@ -86,6 +86,17 @@ class GraphStore(abc.ABC):
         """
 
     @abc.abstractmethod
+    def write_graph(self, graph: str | None, triples: Iterable[ox.Triple], *, replace: bool) -> None:
+        """Put ``triples`` into ``graph`` (None: the default graph), all of them or none: in place of what the graph
+        holds (``replace``, as a graph-store PUT) or beside it (as a POST). The triples go to the store as terms,
+        never as SPARQL text; their blank nodes are new ones.
+
+        Raises:
+            KGError: ``graph`` is one of kg's own graphs, or the store cannot write (read-only, its disk full); the
+                graph then holds what it held.
+        """
+
+    @abc.abstractmethod
     def match(
         self,
         subject: Node | None = None,

@@ -24,7 +24,10 @@ True
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -230,6 +233,56 @@ class Store(GraphStore):
         if engine.contains_named_graph(graph):
             engine.remove_graph(graph)
         engine.remove(entry)
+
+    def write_graph(self, graph: str | None, triples: Iterable[ox.Triple], *, replace: bool) -> None:
+        """Put ``triples`` into ``graph`` (None: the default graph) in place of what it holds, or beside it; all of
+        them or none.
+
+        Added triples go in one transaction. A graph that holds statements is replaced through a staging graph: the
+        triples go there in one transaction, beside a journal entry, and one update moves the staging graph into
+        place and removes the entry. A process killed in between leaves the entry, and the next writer drops the
+        staging graph (see :meth:`recover`): the graph holds what it held, or all of ``triples``.
+
+        Raises:
+            KGError: ``graph`` is one of kg's own graphs, or the store cannot write (read-only, its disk full).
+
+        >>> store = Store()
+        >>> a = ox.NamedNode("http://example.org/a")
+        >>> store.write_graph("http://example.org/g", [ox.Triple(a, a, a)], replace=False)
+        >>> store.write_graph("http://example.org/g", [ox.Triple(a, a, ox.Literal("快手"))], replace=True)
+        >>> [str(q.object) for q in store.match(graph=ox.NamedNode("http://example.org/g"))]
+        ['"快手"']
+        """
+        target: GraphName = graph_node(graph) if graph else ox.DefaultGraph()
+        if graph and is_own_graph(graph):
+            raise KGError(f"<{graph}> is one of kg's own graphs; write into a graph of yours")
+        engine = self._writing()
+        with self._write_errors():
+            if not replace or not self._holds_any(target):
+                engine.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+                return
+            staging = ox.NamedNode(GRAPH.term(f"kg-staging/{uuid.uuid4()}"))
+            entry = ox.Quad(staging, ox.NamedNode(LOADING), ox.Literal("a graph replaced"), ox.NamedNode(JOURNAL))
+            engine.extend([entry, *(ox.Quad(t.subject, t.predicate, t.object, staging) for t in triples)])
+            place = f"GRAPH {target}" if isinstance(target, ox.NamedNode) else "DEFAULT"
+            try:
+                done = f"DELETE DATA {{ GRAPH {entry.graph_name} {{ {entry.triple} }} }}"
+                engine.update(f"MOVE SILENT GRAPH {staging} TO {place} ; {done}")
+            except BaseException:
+                with contextlib.suppress(OSError, RuntimeError):
+                    self._roll_back(entry)
+                raise
+
+    def _holds_any(self, graph: GraphName) -> bool:
+        return next(iter(self.engine.quads_for_pattern(None, None, None, graph)), None) is not None
+
+    @contextlib.contextmanager
+    def _write_errors(self) -> Iterator[None]:
+        """Turn the engine's failure to write into one line saying why (its disk full, its folder read-only)."""
+        try:
+            yield
+        except (OSError, RuntimeError) as error:
+            raise KGError(write_failure(self.path, error)) from None
 
     def journal(self) -> list[ox.Quad]:
         """The journal entries of bulk loads under way (or killed half-way)."""
@@ -449,6 +502,26 @@ def load_builtin(store: Store, *, only_missing: bool = False) -> None:
     named = {_graph_value(q) for q in quads}
     held = {g for g in named if g and store.holds(ox.NamedNode(g))}
     engine.extend(q for q in quads if _graph_value(q) not in held)
+
+
+def write_failure(path: Path | None, error: BaseException) -> str:
+    """One line saying why the store at ``path`` (None: in memory) could not be written.
+
+    >>> write_failure(Path("/srv/kg"), OSError("IO error: No space left on device: While appending to file: x.log"))
+    'the store at /srv/kg could not be written: its disk is full; nothing was written'
+    """
+    where = f"the store at {path}" if path is not None else "the store in memory"
+    text = " ".join(str(error).split())
+    lowered = text.lower()
+    if "no space left" in lowered or getattr(error, "errno", None) == errno.ENOSPC:
+        reason = "its disk is full"
+    elif "read-only file system" in lowered or "permission denied" in lowered:
+        reason = "its folder cannot be written (read-only)"
+    elif "file too large" in lowered:
+        reason = "a file of it would pass the size a process may write"
+    else:
+        reason = text[:200]
+    return f"{where} could not be written: {reason}; nothing was written"
 
 
 def _graph_value(quad: ox.Quad) -> str:
