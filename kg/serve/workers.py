@@ -609,20 +609,24 @@ class Pool:
         if self.cache is not None:
             self.cache.invalidate()
 
-    async def _answer(self, worker: Worker, reply: _Reply, deadline: float) -> Answer:
+    async def _answer(self, worker: Worker, reply: _Reply, deadline: float, *, write: bool = False) -> Answer:
         loop = asyncio.get_running_loop()
+        # A write stopped part-way never committed its transaction: the store holds what it held.
+        what, kept = ("write", "; nothing was written") if write else ("query", "")
         try:
             frame = await worker.recv(reply, max(0.0, deadline - loop.time()))
         except TimeoutError:
             self._replace(worker)
-            raise HTTPError(503, f"the query ran past the timeout of {self.timeout:g} s and was stopped") from None
+            raise HTTPError(
+                503, f"the {what} ran past the timeout of {self.timeout:g} s and was stopped{kept}"
+            ) from None
         except (EOFError, OSError):
             ended = worker.ended()
             self._replace(worker)
             if self.memory and ended == -signal.SIGABRT:  # the engine aborts when an allocation fails
-                message = f"the query needed more than the {self.memory >> 20} MB a worker may take, and was stopped"
-                raise HTTPError(503, message) from None
-            raise HTTPError(503, "the worker running the query stopped; try again") from None
+                message = f"the {what} needed more than the {self.memory >> 20} MB a worker may take, and was stopped"
+                raise HTTPError(503, message + kept) from None
+            raise HTTPError(503, f"the worker running the {what} stopped{kept or '; try again'}") from None
         if frame[:1] == b"X":
             error = json.loads(frame[1:])
             raise HTTPError(error["status"], error["message"])
@@ -677,7 +681,7 @@ class Pool:
                 if self.spec.kind == "disk":  # readers let go, so that the leader may write
                     for reply, worker in [(worker.ask("close"), worker) for worker in others]:
                         await worker.recv(reply)
-                answer = await self._answer(leader, leader.ask("job", job), deadline + 3600)
+                answer = await self._answer(leader, leader.ask("job", job), deadline, write=True)
                 body = b"".join([piece async for piece in answer.body])
                 written = True
             finally:
