@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from ..errors import KGError
 from ..results import Result
 from ..stores import GraphStore
+from ..stores.base import WriteFailed
 from ..updates import OwnGraphError, UpdateConflict
 from ..vocab import GRAPH
 from ..void import VOID_PATH, description, void_dataset
@@ -41,6 +42,8 @@ def perform(store: GraphStore, job: Job, sink: Sink) -> None:
         raise HTTPError(403, str(error)) from None
     except UpdateConflict as error:
         raise HTTPError(400, str(error)) from None
+    except WriteFailed as error:  # the store's fault, not the request's (its disk full, its folder read-only)
+        raise HTTPError(503, str(error)) from None
     except KGError as error:
         raise HTTPError(400, str(error)) from None
 

@@ -39,7 +39,7 @@ from ..results import Result, Term
 from ..sparqltext import bind_values, check_base, check_depth, names_dataset, network_reach
 from ..updates import plan_update
 from ..vocab import BUILTIN_FILES, GRAPH, PREFIXES, is_own_graph, ontology_dir
-from .base import GraphName, GraphStore, Node, Progress
+from .base import GraphName, GraphStore, Node, Progress, WriteFailed
 from .locks import StoreLock
 from .rdffiles import (
     TRIPLE_FORMATS,
@@ -105,13 +105,22 @@ class Store(GraphStore):
         return self._inner
 
     def close(self) -> None:
-        """Let go of the store (and of the lock on its directory, for a store on disk)."""
-        if self._inner is not None and self.path is not None and self.writable:
-            self._inner.flush()
-        self._inner = None
-        if self.lock is not None:
-            self.lock.release()
-            self.lock = None
+        """Let go of the store (and of the lock on its directory, for a store on disk), even when what it holds in
+        memory cannot be written out.
+
+        Raises:
+            WriteFailed: a store open for writing could not be flushed (its disk full); what was committed stays in
+                its write-ahead log.
+        """
+        engine, self._inner = self._inner, None
+        try:
+            if engine is not None and self.path is not None and self.writable:
+                with self._write_errors():
+                    engine.flush()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+                self.lock = None
 
     def __enter__(self) -> Store:
         return self
@@ -244,7 +253,8 @@ class Store(GraphStore):
         staging graph (see :meth:`recover`): the graph holds what it held, or all of ``triples``.
 
         Raises:
-            KGError: ``graph`` is one of kg's own graphs, or the store cannot write (read-only, its disk full).
+            KGError: ``graph`` is one of kg's own graphs.
+            WriteFailed: the store cannot write (read-only, its disk full).
 
         >>> store = Store()
         >>> a = ox.NamedNode("http://example.org/a")
@@ -282,7 +292,7 @@ class Store(GraphStore):
         try:
             yield
         except (OSError, RuntimeError) as error:
-            raise KGError(write_failure(self.path, error)) from None
+            raise WriteFailed(write_failure(self.path, error)) from None
 
     def journal(self) -> list[ox.Quad]:
         """The journal entries of bulk loads under way (or killed half-way)."""
@@ -406,7 +416,9 @@ class Store(GraphStore):
             engine.update(text, prefixes=PREFIXES, base_iri=base_iri)
         except SyntaxError as error:
             raise from_syntax_error(error, source, sparql) from None
-        except (OSError, RuntimeError, ValueError) as error:
+        except OSError as error:
+            raise WriteFailed(f"{source}: {write_failure(self.path, error)}") from None
+        except (RuntimeError, ValueError) as error:
             raise KGError(f"{source}: the store could not apply it: {' '.join(str(error).split())[:300]}") from None
 
     @staticmethod
@@ -511,17 +523,24 @@ def write_failure(path: Path | None, error: BaseException) -> str:
     'the store at /srv/kg could not be written: its disk is full; nothing was written'
     """
     where = f"the store at {path}" if path is not None else "the store in memory"
+    return f"{where} could not be written: {_why_not_written(error)}; nothing was written"
+
+
+def _why_not_written(error: BaseException) -> str:
+    """Why the engine could not write, in words: its disk full, its folder read-only, or what the engine said.
+
+    >>> _why_not_written(OSError("IO error: While open a file for appending: /s/000065.log: Operation not permitted"))
+    'its folder cannot be written (read-only)'
+    """
     text = " ".join(str(error).split())
     lowered = text.lower()
     if "no space left" in lowered or getattr(error, "errno", None) == errno.ENOSPC:
-        reason = "its disk is full"
-    elif "read-only file system" in lowered or "permission denied" in lowered:
-        reason = "its folder cannot be written (read-only)"
-    elif "file too large" in lowered:
-        reason = "a file of it would pass the size a process may write"
-    else:
-        reason = text[:200]
-    return f"{where} could not be written: {reason}; nothing was written"
+        return "its disk is full"
+    if any(word in lowered for word in ("read-only file system", "permission denied", "operation not permitted")):
+        return "its folder cannot be written (read-only)"
+    if "file too large" in lowered:
+        return "a file of it would pass the size a process may write"
+    return text[:200]
 
 
 def _graph_value(quad: ox.Quad) -> str:
@@ -616,8 +635,8 @@ def _open_engine(path: Path, wait: float, *, read_only: bool) -> ox.Store:
             return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
         except (OSError, RuntimeError) as error:
             if "lock" not in str(error).lower() or isinstance(error, RuntimeError):
-                message = " ".join(str(error).split())[:200]
-                raise KGError(f"cannot open the store at {path}: {message}") from None
+                reason = _why_not_written(error) if not read_only else " ".join(str(error).split())[:200]
+                raise KGError(f"cannot open the store at {path}: {reason}") from None
             if time.monotonic() >= deadline:
                 raise KGError(f"the store at {path} is in use by another process") from None
             time.sleep(0.1)
