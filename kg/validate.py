@@ -162,8 +162,8 @@ def check_added(store: GraphStore, quads: Sequence[ox.Quad]) -> Report:
     return check(store, focus=touched(quads))
 
 
-def touched(quads: Sequence[ox.Quad]) -> set[str]:
-    """The IRIs the quads name as subject or object: the nodes whose shapes an addition can change."""
+def touched(quads: Sequence[ox.Quad] | Sequence[ox.Triple]) -> set[str]:
+    """The IRIs the statements name as subject or object: the nodes whose shapes an addition can change."""
     return {t.value for q in quads for t in (q.subject, q.object) if isinstance(t, ox.NamedNode)}
 
 

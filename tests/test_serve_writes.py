@@ -25,10 +25,11 @@ import pytest
 from kg.serve.jobs import HTTPError, Job, perform
 from kg.stores import Store
 from kg.stores.embedded import JOURNAL, LOADING, memory_store, open_disk
+from kg.stores.remote import RemoteStore
 from kg.vocab import GRAPH
 
 from .conftest import DATA, need
-from .servers import Server, call, start_kg_serve
+from .servers import Server, call, oxigraph_server, start_kg_serve  # noqa: F401
 
 TOKEN = "writes-test-token"
 #: Valid RDF 1.2 Turtle, as `kg load` reads it: a triple term, a reifier with an annotation, a literal with a direction.
@@ -135,6 +136,28 @@ def test_a_put_replaces_a_graph_and_a_post_adds_to_it_in_the_default_graph_too()
         store.write_graph(graph, [], replace=True)
         assert next(store.match(graph=target), None) is None
     assert not store.journal()
+
+
+def test_a_remote_store_writes_a_graph_and_the_default_graph(oxigraph_server: Server) -> None:  # noqa: F811
+    remote = RemoteStore(oxigraph_server.url, timeout=60)
+    a, b = (ox.Triple(ox.NamedNode(f"urn:remote:{x}"), ox.NamedNode("urn:p"), ox.Literal("快手")) for x in "ab")
+
+    def held(graph: str | None) -> set[str]:
+        pattern = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+        query = f"SELECT ?s WHERE {{ {pattern} FILTER(STRSTARTS(STR(?s), 'urn:remote:')) }}"
+        status, _, body = call(
+            oxigraph_server.url + "?" + urllib.parse.urlencode({"query": query}), headers={"Accept": "text/csv"}
+        )
+        assert status == 200, body
+        return set(body.decode().split()[1:])
+
+    for graph in ("urn:remote:g", None):
+        remote.write_graph(graph, [a], replace=True)
+        remote.write_graph(graph, [b], replace=False)
+        assert held(graph) == {"urn:remote:a", "urn:remote:b"}
+        remote.write_graph(graph, [b], replace=True)
+        assert held(graph) == {"urn:remote:b"}
+    assert "urn:remote:g" in remote.dataset
 
 
 def test_a_replace_killed_before_it_moved_its_staging_graph_leaves_the_old_graph(tmp_path: Path) -> None:

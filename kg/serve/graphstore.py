@@ -82,11 +82,11 @@ def _graph_write(store: GraphStore, job: Job, sink: Sink, *, replace: bool) -> N
 def _shapes_checked(store: GraphStore, job: Job, triples: list[ox.Triple], *, replace: bool) -> Any:
     """Check a graph-store write against the shapes, with the nodes it touches: refused now (422) when the server is
     strict, else a function that, once the write is done, says what it broke."""
-    from ..validate import Report, check_added, check_arrival
+    from ..validate import Report, check, check_arrival, touched
 
-    graph = ox.NamedNode(job.graph) if job.graph else ox.DefaultGraph()
-    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
     if job.strict:
+        graph = ox.NamedNode(job.graph) if job.graph else ox.DefaultGraph()
+        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
         report = check_arrival(store, quads, replacing=graph if replace else None)
         if not report.conforms:
             raise HTTPError(
@@ -95,7 +95,8 @@ def _shapes_checked(store: GraphStore, job: Job, triples: list[ox.Triple], *, re
                 + "; nothing written (kg serve --strict); save the body as FILE and run kg validate FILE",
             )
         return lambda: Report(True, [])
-    return lambda: check_added(store, quads)
+    focus = touched(triples)  # the statements themselves are the store's once written
+    return lambda: check(store, focus=focus)
 
 
 def graph_put(store: GraphStore, job: Job, sink: Sink) -> None:
