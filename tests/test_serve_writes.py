@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import http.server
 import os
 import shutil
 import subprocess
+import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -25,7 +27,7 @@ import pytest
 from kg.serve.jobs import HTTPError, Job, perform
 from kg.stores import Store
 from kg.stores.embedded import JOURNAL, LOADING, memory_store, open_disk
-from kg.stores.remote import RemoteStore
+from kg.stores.remote import RemoteError, RemoteStore
 from kg.vocab import GRAPH
 
 from .conftest import DATA, need
@@ -158,6 +160,32 @@ def test_a_remote_store_writes_a_graph_and_the_default_graph(oxigraph_server: Se
         remote.write_graph(graph, [b], replace=True)
         assert held(graph) == {"urn:remote:b"}
     assert "urn:remote:g" in remote.dataset
+
+
+def test_a_remote_answer_in_rdf_xml_is_checked_as_a_file_is() -> None:
+    """A server that answers a CONSTRUCT with RDF/XML (asked for N-Triples) whose entities would swell it."""
+
+    class Bomb(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rdf+xml")
+            self.send_header("Content-Length", str(len(ENTITY_BOMB)))
+            self.end_headers()
+            self.wfile.write(ENTITY_BOMB)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Bomb)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        remote = RemoteStore(f"http://127.0.0.1:{httpd.server_address[1]}/sparql", timeout=30)
+        with pytest.raises(RemoteError, match="not well-formed XML: limit on input amplification factor"):
+            remote.query("CONSTRUCT WHERE { ?s ?p ?o }")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def test_a_replace_killed_before_it_moved_its_staging_graph_leaves_the_old_graph(tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import KGError, from_syntax_error
+from ..errors import InputError, KGError, from_syntax_error
 from ..results import Result, Row, Term, str_value
 from ..sparqltext import (
     PROLOGUE,
@@ -56,7 +56,7 @@ from ..sparqltext import (
 from ..updates import plan_update
 from ..vocab import BUILTIN_FILES, PREFIXES, ontology_dir
 from .base import GraphName, GraphStore, Node
-from .rdffiles import builtin_graphs, check_user_graph, graph_name, parse_file
+from .rdffiles import builtin_graphs, check_user_graph, graph_name, parse_data, parse_file
 
 # Virtuoso answers with one X-SPARQL-default-graph and one X-SPARQL-named-graph header per graph of the dataset, and
 # the built-in graph alone has one graph per public source: allow that many headers, still a bounded number.
@@ -505,6 +505,8 @@ class RemoteStore(GraphStore):
         try:
             if form == "graph":
                 fmt = ox.RdfFormat.from_media_type(answer.media_type) or ox.RdfFormat.N_TRIPLES
+                if fmt == ox.RdfFormat.RDF_XML:  # asked for N-Triples, sent RDF/XML: checked as a file of it would be
+                    return Result.from_triples(q.triple for q in _checked_xml(answer))
                 return Result.from_triples(quad.triple for quad in ox.parse(answer, format=fmt))  # type: ignore[arg-type]
             results = ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON)  # type: ignore[arg-type]
             if isinstance(results, ox.QueryBoolean):
@@ -734,6 +736,20 @@ class RemoteStore(GraphStore):
             body=urllib.parse.urlencode({"update": sparql}).encode("utf-8"),
             headers={"Content-Type": "application/x-www-form-urlencoded"},
         )
+
+
+def _checked_xml(answer: Answer) -> list[ox.Quad]:
+    """The statements of an answer in RDF/XML (read whole, within the size limit), checked by expat as ``kg load``
+    checks a file first: a well-formed document whose entities do not swell it.
+
+    Raises:
+        RemoteError: it is not.
+    """
+    data = answer.read()
+    try:
+        return parse_data(data, ox.RdfFormat.RDF_XML, source="the answer")
+    except InputError as error:
+        raise RemoteError(f"{answer.where} sent an answer kg cannot read: {error}") from None
 
 
 def _into_place(staging: str, target: str | None, *, replace: bool) -> str:
