@@ -23,7 +23,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 
+from kg.cli import main
 from kg.serve.jobs import HTTPError, Job, perform
 from kg.stores import Store
 from kg.stores.embedded import JOURNAL, LOADING, memory_store, open_disk
@@ -215,6 +217,14 @@ def test_the_blank_nodes_of_a_body_are_new_ones() -> None:
     ones = [q.subject for q in store.match(graph=ox.NamedNode("urn:one"))]
     twos = [q.subject for q in store.match(graph=ox.NamedNode("urn:two"))]
     assert len(ones) == len(twos) == 1 and ones != twos
+
+
+def test_kg_load_takes_rdf_1_2_and_checks_the_rest_against_the_shapes(tmp_path: Path, runner: CliRunner) -> None:
+    """The shapes check read the store's dump with a reader that knows no RDF 1.2: a traceback before."""
+    path = tmp_path / "rdf12.ttl"
+    path.write_bytes(RDF_1_2)
+    result = runner.invoke(main, ["--store", str(tmp_path / "store"), "load", str(path)])
+    assert (result.exit_code, result.output) == (0, f"{path}: 5 triples into <{path.as_uri()}>\n")
 
 
 def test_a_put_of_valid_rdf_1_2_turtle_is_taken(served: Server) -> None:
