@@ -212,8 +212,8 @@ def check_added(store: GraphStore, quads: Sequence[ox.Quad]) -> Report:
     return check(store, focus=touched(quads))
 
 
-def touched(quads: Sequence[ox.Quad]) -> set[str]:
-    """The IRIs the quads name as subject or object: the nodes whose shapes an addition can change."""
+def touched(quads: Sequence[ox.Quad] | Sequence[ox.Triple]) -> set[str]:
+    """The IRIs the statements name as subject or object: the nodes whose shapes an addition can change."""
     return {t.value for q in quads for t in (q.subject, q.object) if isinstance(t, ox.NamedNode)}
 
 
@@ -373,8 +373,28 @@ def turbo_input(store: GraphStore) -> Any:
     from pyshacl_turbo.rdf import Input
 
     engine = store.engine if isinstance(store, Store) else _copy_with(store, []).engine
-    text = engine.dump(format=ox.RdfFormat.N_QUADS) or b""
+    text = shacl_readable(engine)
     return Input(text.decode("utf-8"), "nquads", None, {}, preserve_ids=True)
+
+
+#: Whether a store holds statements of RDF 1.2 that SHACL 1.0 does not speak of and pyshacl-turbo cannot read.
+_HOLDS_RDF_1_2 = "ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } FILTER(isTRIPLE(?o) || hasLANGDIR(?o)) }"
+
+
+def shacl_readable(engine: ox.Store) -> bytes:
+    """The N-Quads of ``engine`` for a SHACL 1.0 validator: without the statements of RDF 1.2 (a triple term as
+    object, a literal with a base direction), which it would not read, and which no shape speaks of.
+
+    >>> engine = ox.Store()
+    >>> turtle = b'<urn:a> <urn:b> "x"@ar--rtl, "y", <<( <urn:a> <urn:b> <urn:c> )>> .'
+    >>> engine.extend(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
+    >>> shacl_readable(engine)
+    b'<urn:a> <urn:b> "y" .\\n'
+    """
+    if not bool(engine.query(_HOLDS_RDF_1_2)):
+        return engine.dump(format=ox.RdfFormat.N_QUADS) or b""
+    kept = (q for q in engine if not isinstance(q.object, ox.Triple) and getattr(q.object, "direction", None) is None)
+    return ox.serialize(kept, format=ox.RdfFormat.N_QUADS) or b""
 
 
 def _run_pyshacl(store: GraphStore) -> rdflib.Graph:

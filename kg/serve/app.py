@@ -12,7 +12,7 @@ import functools
 import hmac
 import sys
 import urllib.parse
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import URL
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -336,16 +337,24 @@ class _Server:
         return await self.multipart(request)
 
     async def multipart(self, request: Request) -> tuple[str, bytes]:
-        declared = request.headers.get("content-length", "")
-        if not declared.isdigit() or int(declared) > self.settings.max_body:
-            await self.body(request)  # refuses past the limit
-        async with request.form(max_files=100, max_fields=100) as form:
-            parts: list[tuple[str, bytes]] = []
+        data = await self.body(request)  # refuses past the limit, with a length declared or sent in chunks
+
+        async def whole() -> AsyncGenerator[bytes, None]:
+            yield data
+
+        try:
+            form = await MultiPartParser(request.headers, whole(), max_files=100, max_fields=100).parse()
+        except MultiPartException as error:
+            raise HTTPError(400, f"the multipart/form-data body cannot be read: {error.message}") from None
+        parts: list[tuple[str, bytes]] = []
+        try:
             for _, value in form.multi_items():
                 if isinstance(value, str):
                     continue
                 media = (value.content_type or "").split(";")[0].strip().lower()
                 parts.append((media, await value.read()))
+        finally:
+            await form.close()
         if not parts:
             raise HTTPError(400, "the multipart/form-data body holds no file")
         medias = {m for m, _ in parts}

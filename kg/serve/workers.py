@@ -29,12 +29,14 @@ import pickle
 import resource
 import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import KGError
 from .cache import READS, Cache, Kept, etag
 from .jobs import HTTPError, Job, perform
 
@@ -140,8 +142,6 @@ def worker_main(
     """
     import gc
 
-    import pyoxigraph as ox
-
     from ..catalog import catalog
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
@@ -149,12 +149,29 @@ def worker_main(
         die_with(parent)
     if memory:
         limit_memory(memory)
-    store = _open(spec)
-    if state is not None:
-        store = _restored(state)
-    catalog()  # the named queries, read before the heap is frozen: they live as long as the worker
-    gc.freeze()  # what start-up made lives on: the collection after each job then walks only what the job made
-    conn.send_bytes(b"R")
+    try:
+        store = _open(spec)
+        if state is not None:
+            store = _restored(state)
+        catalog()  # the named queries, read before the heap is frozen: they live as long as the worker
+        gc.freeze()  # what start-up made lives on: the collection after each job then walks only what the job made
+        conn.send_bytes(b"R")
+        _serve_jobs(conn, spec, store)
+    except KGError as error:  # the store cannot be opened (again): its folder gone or unreadable
+        print(f"kg serve: a worker stopped: {' '.join(str(error).split())}", file=sys.stderr, flush=True)
+        sys.exit(1)
+
+
+def _serve_jobs(conn: multiprocessing.connection.Connection, spec: StoreSpec, store: Any) -> None:
+    """Run jobs one at a time until the server goes away.
+
+    Raises:
+        KGError: the store cannot be opened again.
+    """
+    import gc
+
+    import pyoxigraph as ox
+
     while True:
         try:
             message = conn.recv()
@@ -165,27 +182,20 @@ def worker_main(
             conn.send_bytes(b"D" + store.engine.dump(format=ox.RdfFormat.N_QUADS))
             continue
         if command == "close":  # a store on disk: another worker is about to write it
-            store.close()
+            _let_go(store)
             conn.send_bytes(b"R")
             continue
         if command == "sync":
-            store.close()
+            _let_go(store)
             store = _restored(job) if spec.kind == "memory" else _open(spec)
             gc.collect()
             conn.send_bytes(b"R")
             continue
-        if job.writes and spec.kind == "disk":
-            store.close()
-            store = _open(spec, write=True)
         sink = _Frames(conn)
-        failure = _performed(store, job, sink)
         if job.writes and spec.kind == "disk":
-            # A reader again before the answer ends: the server then has the other workers open the store, which they
-            # must not do while it is written. Only now, with the job's frames (and any error's) let go of, is the
-            # engine dropped: before, the writer would stay open beside the readers.
-            store.close()
-            gc.collect()
-            store = _open(spec)
+            store, failure = _written_on_disk(spec, store, job, sink)
+        else:
+            failure = _performed(store, job, sink)
         if failure is None:
             sink.end()
         else:
@@ -193,6 +203,47 @@ def worker_main(
         # The engine's answers belong to this thread: let go of them here. The heap of start-up is frozen, so this
         # walks only what the job made (a full collection over the loaded modules took ~5 ms a request).
         gc.collect()
+
+
+def _written_on_disk(spec: StoreSpec, reader: Any, job: Job, sink: _Frames) -> tuple[Any, dict[str, Any] | None]:
+    """Run the write ``job`` on the store on disk: the reader let go of, a writer opened, the job run, and a reader
+    again (returned) before the answer ends, since the server then has the other workers open the store, which they
+    must not do while it is written. Also returned: the job's failure, as :func:`_performed` gives it.
+
+    A store that cannot be opened for writing (its folder read-only) fails the job in one line (503). A write that
+    failed (its disk full) has a writer open the store once more, whose recovery drops what the failed write left in
+    the write-ahead log, so that the disk is not kept full.
+    """
+    import gc
+
+    _let_go(reader)
+    failure = _run_writer(spec, job, sink)
+    # Only now, with the writer's frames (and any error's) let go of, is its engine dropped: before, the writer would
+    # stay open beside the readers.
+    gc.collect()
+    if failure is not None and failure["status"] >= 500:
+        with contextlib.suppress(KGError):
+            _let_go(_open(spec, write=True))
+            gc.collect()
+    return _open(spec), failure
+
+
+def _run_writer(spec: StoreSpec, job: Job, sink: _Frames) -> dict[str, Any] | None:
+    """Open the store for writing, run ``job`` and close it; the job's failure as :func:`_performed` gives it."""
+    try:
+        writer = _open(spec, write=True)
+    except KGError as error:
+        return {"status": 503, "message": f"{error}; nothing was written"}
+    try:
+        return _performed(writer, job, sink)
+    finally:
+        _let_go(writer)
+
+
+def _let_go(store: Any) -> None:
+    """Close ``store``; a store on a full disk that cannot write out what it holds in memory keeps it in its log."""
+    with contextlib.suppress(KGError):
+        store.close()
 
 
 #: Linux's prctl option that has the kernel send a signal to a process when its parent ends.
@@ -609,20 +660,24 @@ class Pool:
         if self.cache is not None:
             self.cache.invalidate()
 
-    async def _answer(self, worker: Worker, reply: _Reply, deadline: float) -> Answer:
+    async def _answer(self, worker: Worker, reply: _Reply, deadline: float, *, write: bool = False) -> Answer:
         loop = asyncio.get_running_loop()
+        # A write stopped part-way never committed its transaction: the store holds what it held.
+        what, kept = ("write", "; nothing was written") if write else ("query", "")
         try:
             frame = await worker.recv(reply, max(0.0, deadline - loop.time()))
         except TimeoutError:
             self._replace(worker)
-            raise HTTPError(503, f"the query ran past the timeout of {self.timeout:g} s and was stopped") from None
+            raise HTTPError(
+                503, f"the {what} ran past the timeout of {self.timeout:g} s and was stopped{kept}"
+            ) from None
         except (EOFError, OSError):
             ended = worker.ended()
             self._replace(worker)
             if self.memory and ended == -signal.SIGABRT:  # the engine aborts when an allocation fails
-                message = f"the query needed more than the {self.memory >> 20} MB a worker may take, and was stopped"
-                raise HTTPError(503, message) from None
-            raise HTTPError(503, "the worker running the query stopped; try again") from None
+                message = f"the {what} needed more than the {self.memory >> 20} MB a worker may take, and was stopped"
+                raise HTTPError(503, message + kept) from None
+            raise HTTPError(503, f"the worker running the {what} stopped{kept or '; try again'}") from None
         if frame[:1] == b"X":
             error = json.loads(frame[1:])
             raise HTTPError(error["status"], error["message"])
@@ -677,7 +732,7 @@ class Pool:
                 if self.spec.kind == "disk":  # readers let go, so that the leader may write
                     for reply, worker in [(worker.ask("close"), worker) for worker in others]:
                         await worker.recv(reply)
-                answer = await self._answer(leader, leader.ask("job", job), deadline + 3600)
+                answer = await self._written(leader, job, deadline)
                 body = b"".join([piece async for piece in answer.body])
                 written = True
             finally:
@@ -688,6 +743,16 @@ class Pool:
                     for worker in taken:
                         self._free(worker)
             return Answer(answer.status, answer.media_type, answer.headers, _once(body))
+
+    async def _written(self, leader: Worker, job: Job, deadline: float) -> Answer:
+        """The answer of the write ``job`` on ``leader``; a write the store failed (not the request) is also told in
+        one line on the server's stderr, for whoever runs the server."""
+        try:
+            return await self._answer(leader, leader.ask("job", job), deadline, write=True)
+        except HTTPError as error:
+            if error.status >= 500:
+                print(f"kg serve: a write failed: {error}", file=sys.stderr, flush=True)
+            raise
 
     async def _sync(self, leader: Worker, others: Sequence[Worker], *, dump: bool) -> None:
         """Bring ``others`` to the state ``leader`` wrote (``dump``: a store in memory takes the leader's copy)."""

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..errors import KGError
 from ..results import Result, Term
 from ..vocab import RDFS
 
@@ -22,6 +23,11 @@ GraphName = ox.NamedNode | ox.DefaultGraph
 Node = ox.NamedNode | ox.BlankNode
 #: A callback told how many more bytes of a file have been read.
 Progress = Callable[[int], None]
+
+
+class WriteFailed(KGError):
+    """The store could not write what it was given, for a reason of its own (its folder read-only, its disk full), not
+    of the request's; nothing was written."""
 
 
 class GraphStore(abc.ABC):
@@ -83,6 +89,17 @@ class GraphStore(abc.ABC):
         Raises:
             InputError: a syntax error.
             KGError: the update would write one of kg's own graphs, or the store cannot apply it.
+        """
+
+    @abc.abstractmethod
+    def write_graph(self, graph: str | None, triples: Iterable[ox.Triple], *, replace: bool) -> None:
+        """Put ``triples`` into ``graph`` (None: the default graph), all of them or none: in place of what the graph
+        holds (``replace``, as a graph-store PUT) or beside it (as a POST). The triples go to the store as terms,
+        never as SPARQL text; their blank nodes are new ones.
+
+        Raises:
+            KGError: ``graph`` is one of kg's own graphs.
+            WriteFailed: the store cannot write (read-only, its disk full); the graph holds what it held.
         """
 
     @abc.abstractmethod

@@ -24,7 +24,10 @@ True
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -36,7 +39,7 @@ from ..results import Result, Term
 from ..sparqltext import bind_values, check_base, check_depth, names_dataset, network_reach
 from ..updates import plan_update
 from ..vocab import BUILTIN_FILES, GRAPH, PREFIXES, is_own_graph, ontology_dir
-from .base import GraphName, GraphStore, Node, Progress
+from .base import GraphName, GraphStore, Node, Progress, WriteFailed
 from .locks import StoreLock
 from .rdffiles import (
     TRIPLE_FORMATS,
@@ -102,13 +105,22 @@ class Store(GraphStore):
         return self._inner
 
     def close(self) -> None:
-        """Let go of the store (and of the lock on its directory, for a store on disk)."""
-        if self._inner is not None and self.path is not None and self.writable:
-            self._inner.flush()
-        self._inner = None
-        if self.lock is not None:
-            self.lock.release()
-            self.lock = None
+        """Let go of the store (and of the lock on its directory, for a store on disk), even when what it holds in
+        memory cannot be written out.
+
+        Raises:
+            WriteFailed: a store open for writing could not be flushed (its disk full); what was committed stays in
+                its write-ahead log.
+        """
+        engine, self._inner = self._inner, None
+        try:
+            if engine is not None and self.path is not None and self.writable:
+                with self._write_errors():
+                    engine.flush()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+                self.lock = None
 
     def __enter__(self) -> Store:
         return self
@@ -230,6 +242,57 @@ class Store(GraphStore):
         if engine.contains_named_graph(graph):
             engine.remove_graph(graph)
         engine.remove(entry)
+
+    def write_graph(self, graph: str | None, triples: Iterable[ox.Triple], *, replace: bool) -> None:
+        """Put ``triples`` into ``graph`` (None: the default graph) in place of what it holds, or beside it; all of
+        them or none.
+
+        Added triples go in one transaction. A graph that holds statements is replaced through a staging graph: the
+        triples go there in one transaction, beside a journal entry, and one update moves the staging graph into
+        place and removes the entry. A process killed in between leaves the entry, and the next writer drops the
+        staging graph (see :meth:`recover`): the graph holds what it held, or all of ``triples``.
+
+        Raises:
+            KGError: ``graph`` is one of kg's own graphs.
+            WriteFailed: the store cannot write (read-only, its disk full).
+
+        >>> store = Store()
+        >>> a = ox.NamedNode("http://example.org/a")
+        >>> store.write_graph("http://example.org/g", [ox.Triple(a, a, a)], replace=False)
+        >>> store.write_graph("http://example.org/g", [ox.Triple(a, a, ox.Literal("快手"))], replace=True)
+        >>> [str(q.object) for q in store.match(graph=ox.NamedNode("http://example.org/g"))]
+        ['"快手"']
+        """
+        target: GraphName = graph_node(graph) if graph else ox.DefaultGraph()
+        if graph and is_own_graph(graph):
+            raise KGError(f"<{graph}> is one of kg's own graphs; write into a graph of yours")
+        engine = self._writing()
+        with self._write_errors():
+            if not replace or not self._holds_any(target):
+                engine.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+                return
+            staging = ox.NamedNode(GRAPH.term(f"kg-staging/{uuid.uuid4()}"))
+            entry = ox.Quad(staging, ox.NamedNode(LOADING), ox.Literal("a graph replaced"), ox.NamedNode(JOURNAL))
+            engine.extend([entry, *(ox.Quad(t.subject, t.predicate, t.object, staging) for t in triples)])
+            place = f"GRAPH {target}" if isinstance(target, ox.NamedNode) else "DEFAULT"
+            try:
+                done = f"DELETE DATA {{ GRAPH {entry.graph_name} {{ {entry.triple} }} }}"
+                engine.update(f"MOVE SILENT GRAPH {staging} TO {place} ; {done}")
+            except BaseException:
+                with contextlib.suppress(OSError, RuntimeError):
+                    self._roll_back(entry)
+                raise
+
+    def _holds_any(self, graph: GraphName) -> bool:
+        return next(iter(self.engine.quads_for_pattern(None, None, None, graph)), None) is not None
+
+    @contextlib.contextmanager
+    def _write_errors(self) -> Iterator[None]:
+        """Turn the engine's failure to write into one line saying why (its disk full, its folder read-only)."""
+        try:
+            yield
+        except (OSError, RuntimeError) as error:
+            raise WriteFailed(write_failure(self.path, error)) from None
 
     def journal(self) -> list[ox.Quad]:
         """The journal entries of bulk loads under way (or killed half-way)."""
@@ -353,7 +416,9 @@ class Store(GraphStore):
             engine.update(text, prefixes=PREFIXES, base_iri=base_iri)
         except SyntaxError as error:
             raise from_syntax_error(error, source, sparql) from None
-        except (OSError, RuntimeError, ValueError) as error:
+        except OSError as error:
+            raise WriteFailed(f"{source}: {write_failure(self.path, error)}") from None
+        except (RuntimeError, ValueError) as error:
             raise KGError(f"{source}: the store could not apply it: {' '.join(str(error).split())[:300]}") from None
 
     @staticmethod
@@ -451,6 +516,33 @@ def load_builtin(store: Store, *, only_missing: bool = False) -> None:
     engine.extend(q for q in quads if _graph_value(q) not in held)
 
 
+def write_failure(path: Path | None, error: BaseException) -> str:
+    """One line saying why the store at ``path`` (None: in memory) could not be written.
+
+    >>> write_failure(Path("/srv/kg"), OSError("IO error: No space left on device: While appending to file: x.log"))
+    'the store at /srv/kg could not be written: its disk is full; nothing was written'
+    """
+    where = f"the store at {path}" if path is not None else "the store in memory"
+    return f"{where} could not be written: {_why_not_written(error)}; nothing was written"
+
+
+def _why_not_written(error: BaseException) -> str:
+    """Why the engine could not write, in words: its disk full, its folder read-only, or what the engine said.
+
+    >>> _why_not_written(OSError("IO error: While open a file for appending: /s/000065.log: Operation not permitted"))
+    'its folder cannot be written (read-only)'
+    """
+    text = " ".join(str(error).split())
+    lowered = text.lower()
+    if "no space left" in lowered or getattr(error, "errno", None) == errno.ENOSPC:
+        return "its disk is full"
+    if any(word in lowered for word in ("read-only file system", "permission denied", "operation not permitted")):
+        return "its folder cannot be written (read-only)"
+    if "file too large" in lowered:
+        return "a file of it would pass the size a process may write"
+    return text[:200]
+
+
 def _graph_value(quad: ox.Quad) -> str:
     return quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
 
@@ -543,8 +635,8 @@ def _open_engine(path: Path, wait: float, *, read_only: bool) -> ox.Store:
             return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
         except (OSError, RuntimeError) as error:
             if "lock" not in str(error).lower() or isinstance(error, RuntimeError):
-                message = " ".join(str(error).split())[:200]
-                raise KGError(f"cannot open the store at {path}: {message}") from None
+                reason = _why_not_written(error) if not read_only else " ".join(str(error).split())[:200]
+                raise KGError(f"cannot open the store at {path}: {reason}") from None
             if time.monotonic() >= deadline:
                 raise KGError(f"the store at {path} is in use by another process") from None
             time.sleep(0.1)

@@ -41,7 +41,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import KGError, from_syntax_error
+from ..errors import InputError, KGError, from_syntax_error
 from ..results import Result, Row, Term, str_value
 from ..sparqltext import (
     PROLOGUE,
@@ -56,7 +56,7 @@ from ..sparqltext import (
 from ..updates import plan_update
 from ..vocab import BUILTIN_FILES, PREFIXES, ontology_dir
 from .base import GraphName, GraphStore, Node
-from .rdffiles import builtin_graphs, check_user_graph, graph_name, parse_file
+from .rdffiles import builtin_graphs, check_user_graph, graph_name, parse_data, parse_file
 
 # Virtuoso answers with one X-SPARQL-default-graph and one X-SPARQL-named-graph header per graph of the dataset, and
 # the built-in graph alone has one graph per public source: allow that many headers, still a bounded number.
@@ -505,6 +505,8 @@ class RemoteStore(GraphStore):
         try:
             if form == "graph":
                 fmt = ox.RdfFormat.from_media_type(answer.media_type) or ox.RdfFormat.N_TRIPLES
+                if fmt == ox.RdfFormat.RDF_XML:  # asked for N-Triples, sent RDF/XML: checked as a file of it would be
+                    return Result.from_triples(q.triple for q in _checked_xml(answer))
                 return Result.from_triples(quad.triple for quad in ox.parse(answer, format=fmt))  # type: ignore[arg-type]
             results = ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON)  # type: ignore[arg-type]
             if isinstance(results, ox.QueryBoolean):
@@ -633,11 +635,29 @@ class RemoteStore(GraphStore):
         Raises:
             RemoteError: the server refused or failed; the message says that nothing was changed.
         """
-        by_graph: dict[str, list[ox.Triple]] = {}
+        by_graph: dict[str | None, list[ox.Triple]] = {}
         for quad in quads:
             if not isinstance(quad.graph_name, ox.NamedNode):
                 raise KGError("only statements in named graphs can be pushed")
             by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
+        self._put_in_place(by_graph, replace=replace)
+        return {iri: len(triples) for iri, triples in by_graph.items() if iri is not None}
+
+    def write_graph(self, graph: str | None, triples: Iterable[ox.Triple], *, replace: bool) -> None:
+        """Put ``triples`` into ``graph`` (None: the server's default graph), all of them or none, through a staging
+        graph as :meth:`push_quads` does: no SPARQL text of kg's is parsed on the way.
+
+        Raises:
+            KGError: ``graph`` is one of kg's own graphs.
+            RemoteError: the server refused or failed; nothing was changed.
+        """
+        if graph is not None:
+            check_user_graph(graph, source="graph store")
+        self._put_in_place({graph: list(triples)}, replace=replace)
+
+    def _put_in_place(self, by_graph: Mapping[str | None, Sequence[ox.Triple]], *, replace: bool) -> None:
+        """Upload each graph's triples into a staging graph, then move (or add) them all into place in one update;
+        a failure on the way drops the staging graphs."""
         staged = {iri: f"urn:kg:staging:{uuid.uuid4()}" for iri in by_graph}
         try:
             for iri, triples in by_graph.items():
@@ -650,9 +670,8 @@ class RemoteStore(GraphStore):
             self._drop_quietly(staged.values())
             raise RemoteError(f"{error}; nothing was changed on the server") from None
         for iri in by_graph:
-            if iri not in self.dataset:
+            if iri is not None and iri not in self.dataset:
                 self.dataset.append(iri)
-        return {iri: len(triples) for iri, triples in by_graph.items()}
 
     def _drop_quietly(self, graphs: Iterable[str]) -> None:
         """Drop the staging ``graphs``, as far as the server lets us (it may be the thing that failed)."""
@@ -719,16 +738,34 @@ class RemoteStore(GraphStore):
         )
 
 
-def _into_place(staging: str, target: str, *, replace: bool) -> str:
-    """The update that puts a staging graph in place: MOVE replaces the target, ADD then DROP adds to it.
+def _checked_xml(answer: Answer) -> list[ox.Quad]:
+    """The statements of an answer in RDF/XML (read whole, within the size limit), checked by expat as ``kg load``
+    checks a file first: a well-formed document whose entities do not swell it.
+
+    Raises:
+        RemoteError: it is not.
+    """
+    data = answer.read()
+    try:
+        return parse_data(data, ox.RdfFormat.RDF_XML, source="the answer")
+    except InputError as error:
+        raise RemoteError(f"{answer.where} sent an answer kg cannot read: {error}") from None
+
+
+def _into_place(staging: str, target: str | None, *, replace: bool) -> str:
+    """The update that puts a staging graph in place (``target`` None: the default graph): MOVE replaces the
+    target, ADD then DROP adds to it.
 
     >>> _into_place("urn:kg:staging:1", "urn:g", replace=True)
     'MOVE SILENT GRAPH <urn:kg:staging:1> TO GRAPH <urn:g>'
+    >>> _into_place("urn:kg:staging:1", None, replace=True)
+    'MOVE SILENT GRAPH <urn:kg:staging:1> TO DEFAULT'
     """
-    source, graph = term_text(ox.NamedNode(staging)), term_text(ox.NamedNode(target))
+    source = term_text(ox.NamedNode(staging))
+    graph = "DEFAULT" if target is None else "GRAPH " + term_text(ox.NamedNode(target))
     if replace:
-        return f"MOVE SILENT GRAPH {source} TO GRAPH {graph}"
-    return f"ADD SILENT GRAPH {source} TO GRAPH {graph} ;\nDROP SILENT GRAPH {source}"
+        return f"MOVE SILENT GRAPH {source} TO {graph}"
+    return f"ADD SILENT GRAPH {source} TO {graph} ;\nDROP SILENT GRAPH {source}"
 
 
 def user_quads(paths: Iterable[str | Path], graph: str | None) -> list[ox.Quad]:
