@@ -400,6 +400,27 @@ def test_a_named_query_runs_from_the_menu(query_page: Visit) -> None:
     assert query_page.errors == []
 
 
+@pytest.mark.parametrize(("lang", "shown", "hidden"), [("zh", "status_zh", "status"), ("en", "status", "status_zh")])
+def test_words_beside_their_chinese_show_in_the_pages_language(
+    browser: Any,  # noqa: F811
+    served: Server,
+    lang: str,
+    shown: str,
+    hidden: str,
+) -> None:
+    """enterprises-by-status gives each status as English words (``status``) and Chinese (``status_zh``): the simple
+    view shows the one in the page's language."""
+    for seen in visit(browser, served, f"/query?lang={lang}&name=enterprises-by-status&view=table"):
+        page = seen.page
+        wait_for_view(page, "table")
+        names = "() => window.kgQuery.yasgui.getTab().getYasr().plugins.table.getColumns()"
+        columns = page.evaluate(f"() => ({names})().filter(c => c.visible !== false).map(c => c.name)")
+        assert shown in columns and hidden not in columns
+        table = page.locator(".yasr_results table tbody").inner_text()
+        assert ("运营中" in table) == (lang == "zh") and ("active" in table) == (lang == "en")
+        assert seen.errors == []
+
+
 def origin_of(seen: Visit) -> str:
     return re.match(r"https?://[^/]+", seen.page.url).group(0)  # type: ignore[union-attr]
 

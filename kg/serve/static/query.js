@@ -60,13 +60,22 @@
   }
   // In the simple view a column that holds a node's name in one language (``model_en``, ``model_zh``) is left out
   // where the node's own column (``model``, shown by its label in the page's language) is there, and where its sibling
-  // in the page's language is; turning the simple view off shows every column.
-  function oneLanguage(name, names) {
-    var match = /^(.*)_(en|zh)$/.exec(name);
-    if (!match) return true;
-    if (names.indexOf(match[1]) >= 0) return false;
+  // in the page's language is. A plain column of English words (``status``) beside its Chinese (``status_zh``) gives
+  // way to it on the Chinese page. Turning the simple view off shows every column.
+  function oneLanguage(name, names, holdsNodes) {
     var own = config.lang === "zh" ? "zh" : "en";
+    var match = /^(.*)_(en|zh)$/.exec(name);
+    if (!match) return own === "en" || holdsNodes(name) || names.indexOf(name + "_zh") < 0;
+    if (names.indexOf(match[1]) >= 0) return match[2] === own && own === "zh" && !holdsNodes(match[1]);
     return match[2] === own || names.indexOf(match[1] + "_" + own) < 0;
+  }
+  // Whether a column of the answer holds nodes (IRIs) rather than words: read from its first value.
+  function nodeColumns(yasr) {
+    var rows = (yasr.results && yasr.results.getBindings && yasr.results.getBindings()) || [];
+    return function (name) {
+      for (var i = 0; i < rows.length; i++) if (rows[i][name]) return rows[i][name].type === "uri";
+      return true;
+    };
   }
   // The table plugin of YASR, changed in three ways: "Simple view" (compact) is on unless the reader turns it off, and
   // shows values without quotes, language tags or datatypes but keeps the row numbers; a literal that is a web address
@@ -94,9 +103,10 @@
           columns[0].width = plugin.getSizeFirstColumn() + "px";
         }
         var names = columns.slice(1).map(function (column) { return column.name; });
+        var holdsNodes = nodeColumns(yasr);
         columns.slice(1).forEach(function (column) {
           column.title = escapeText(plugin.persistentConfig.compact ? header(column.name) : column.name);
-          if (plugin.persistentConfig.compact && !oneLanguage(column.name, names)) column.visible = false;
+          if (plugin.persistentConfig.compact && !oneLanguage(column.name, names, holdsNodes)) column.visible = false;
         });
         return columns;
       };
