@@ -53,7 +53,7 @@ QUERY_CSP = CSP.replace(
 FORMAT_LABELS = {
     "json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV", "markdown": "Markdown", "html": "HTML",
     "table": "Text", "turtle": "Turtle", "nt": "N-Triples", "nq": "N-Quads", "trig": "TriG", "jsonld": "JSON-LD",
-    "rdfxml": "RDF/XML",
+    "rdfxml": "RDF/XML", "xlsx": "Excel",
 }  # fmt: skip
 
 #: The pages' own words, in English and Chinese.
