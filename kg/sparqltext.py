@@ -105,6 +105,8 @@ def tokens(sparql: str) -> tuple[Token, ...]:
     [('name', 'ASK'), ('other', '{'), ('var', '?s'), ('pname', 'sce:name'), ('string', '"x"'), ('other', '}')]
     >>> [t.kind for t in tokens(r"id:a\\# SERVICE") if t.kind != "ws"]
     ['pname', 'name']
+    >>> [(t.kind, t.text) for t in tokens("FILTER(?a<?b&&?c>?d)")][2:4]
+    [('var', '?a'), ('other', '<')]
     """
     return tuple(iter_tokens(sparql))
 
@@ -132,13 +134,73 @@ def _lex(sparql: str, *, wide: bool) -> tuple[Token, ...]:
 
 
 def _scan(sparql: str, *, wide: bool) -> Iterator[Token]:
-    line, line_start = 1, 0
-    for match in _token_pattern(wide).finditer(sparql):
-        text = match.group(0)
-        yield Token(match.lastgroup or "other", text, match.start(), line, match.start() - line_start + 1)
+    pattern, context = _token_pattern(wide), _Context()
+    line, line_start, position = 1, 0, 0
+    while position < len(sparql):
+        match = pattern.match(sparql, position)
+        kind, end = (match.lastgroup or "other", match.end()) if match else ("other", position + 1)
+        if kind == "iri" and context.comparing():
+            kind, end = "other", position + 1
+        text = sparql[position:end]
+        yield Token(kind, text, position, line, position - line_start + 1)
+        context.see(kind, text)
         if "\n" in text:
             line += text.count("\n")
-            line_start = match.start() + text.rindex("\n") + 1
+            line_start = position + text.rindex("\n") + 1
+        position = end
+
+
+#: Tokens after which, inside an expression, ``<`` is the operator less-than: ``?a<?b&&?c>?d`` compares, although
+#: ``<?b&&?c>`` alone would be an IRI. SPARQL's grammar takes an IRI only where a term may stand, never right after
+#: an operand.
+_OPERANDS = frozenset({"var", "number", "string", "iri", "pname", "blank", "langtag"})
+#: Keywords after which a parenthesis opens an expression (the projection, GROUP BY, ORDER BY, HAVING), and those
+#: that end such a clause.
+_EXPRESSION_CLAUSES = frozenset({"SELECT", "BY", "HAVING"})
+_OTHER_CLAUSES = frozenset({"WHERE", "FROM", "LIMIT", "OFFSET", "VALUES", "GROUP", "ORDER"})
+
+
+class _Context:
+    """What the lexer needs to know of the grammar around a ``<``: whether it stands in an expression, and what came
+    before it. Brackets are a stack of flags, True for a parenthesis that opens an expression (a FILTER, a BIND, a
+    function's arguments, a projection), False for a group, a VALUES row, a collection or a path."""
+
+    def __init__(self) -> None:
+        self.brackets: list[bool] = []
+        self.last: tuple[str, str] = ("", "")
+        self.before: tuple[str, str] = ("", "")
+        self.in_clause = False
+
+    def comparing(self) -> bool:
+        """Whether a ``<`` here is less-than: in an expression, right after an operand."""
+        kind, text = self.last
+        operand = kind in _OPERANDS or text == ")" or (kind == "name" and text.upper() in ("TRUE", "FALSE"))
+        return bool(self.brackets) and self.brackets[-1] and operand
+
+    def see(self, kind: str, text: str) -> None:
+        """Take in the token just read."""
+        if kind in ("ws", "comment"):
+            return
+        if text == "(":
+            self.brackets.append(self._opens_expression())
+        elif text in "{[" and kind == "other":
+            self.brackets.append(False)
+            self.in_clause = False
+        elif text in ")}]" and kind == "other" and self.brackets:
+            self.brackets.pop()
+        elif kind == "name":
+            word = text.upper()
+            self.in_clause = word in _EXPRESSION_CLAUSES or (self.in_clause and word not in _OTHER_CLAUSES)
+        self.last, self.before = (kind, text), self.last
+
+    def _opens_expression(self) -> bool:
+        if (self.brackets and self.brackets[-1]) or self.in_clause:
+            return True
+        kind, text = self.last
+        if kind == "name":  # FILTER (, BIND (, a function's name; not VALUES (?a ?b), nor a collection after ``a``
+            return text.upper() not in ("VALUES", "TRUE", "FALSE") and text != "a"
+        # a function named by IRI: FILTER <f>(…), FILTER xsd:integer(…); not ?s sce:p (1 2), a collection
+        return kind in ("iri", "pname") and self.before[0] == "name" and self.before[1] != "a"
 
 
 def code(sparql: str) -> list[Token]:
