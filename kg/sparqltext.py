@@ -246,6 +246,24 @@ def _reach(sparql: str) -> tuple[str, int, int] | None:
     return None
 
 
+def services(sparql: str) -> list[str]:
+    """The services ``sparql`` calls, as written after each SERVICE keyword in code (an IRI, a prefixed name or a
+    variable), each once, in order.
+
+    >>> services("SELECT * { SERVICE SILENT <http://a.example/sparql> { ?s ?p ?o } SERVICE ?where { ?s ?p ?o } }")
+    ['<http://a.example/sparql>', '?where']
+    """
+    found: list[str] = []
+    calling = False
+    for token in iter_tokens(sparql):
+        if token.kind in ("ws", "comment") or (calling and token.text.upper() == "SILENT"):
+            continue
+        if calling and token.kind in ("iri", "pname", "var") and token.text not in found:
+            found.append(token.text)
+        calling = token.kind == "name" and token.text.upper() == "SERVICE"
+    return found
+
+
 def names_dataset(sparql: str) -> bool:
     """Whether the query names its own dataset (a ``FROM`` or ``FROM NAMED`` clause in code): then it sees exactly
     the graphs it names, and not the union of all of them.

@@ -7,6 +7,7 @@ turns that into the response.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,8 +15,9 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from ..errors import InputError, KGError
+from ..errors import EngineError, InputError, KGError
 from ..results import RDF_FORMATS, WRITERS, Result, WriteOptions
+from ..sparqltext import services
 from ..stores import GraphStore
 from ..updates import OwnGraphError, UpdateConflict
 from ..vocab import GRAPH, is_own_graph
@@ -89,8 +91,20 @@ def perform(store: GraphStore, job: Job, sink: Sink) -> None:
         raise HTTPError(403, str(error)) from None
     except UpdateConflict as error:
         raise HTTPError(400, str(error)) from None
+    except EngineError as error:
+        raise engine_failure(job, error) from None
     except KGError as error:
         raise HTTPError(400, str(error)) from None
+
+
+def engine_failure(job: Job, error: EngineError) -> HTTPError:
+    """The engine's failure as an answer: 502 naming the services the query calls, for the fault is most likely
+    theirs (a SERVICE that did not answer, or answered with an error); else 400, as any error of the query."""
+    called = services(job.text) if job.kind in ("query", "update", "named-text") else []
+    if not called:
+        return HTTPError(400, str(error))
+    reason = re.sub(r"^.*?the store could not (answer|apply it): ", "", str(error))
+    return HTTPError(502, f"SERVICE {' or '.join(called)} failed: {reason}")
 
 
 def _write(result: Result, job: Job, sink: Sink) -> None:

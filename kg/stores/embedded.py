@@ -31,7 +31,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import InputError, KGError, from_syntax_error
+from ..errors import EngineError, InputError, KGError, from_syntax_error
 from ..results import Result, Term
 from ..sparqltext import bind_values, check_base, check_depth, names_dataset, network_reach
 from ..updates import plan_update
@@ -318,7 +318,7 @@ class Store(GraphStore):
                 self._raise_syntax_error(sparql, source)
             raise from_syntax_error(error, source, sparql) from None
         except (OSError, RuntimeError) as error:
-            raise KGError(f"{source}: the store could not answer: {' '.join(str(error).split())}") from None
+            raise EngineError(f"{source}: the store could not answer: {' '.join(str(error).split())}") from None
         return Result.from_oxigraph(raw)
 
     def update(
@@ -354,7 +354,7 @@ class Store(GraphStore):
         except SyntaxError as error:
             raise from_syntax_error(error, source, sparql) from None
         except (OSError, RuntimeError, ValueError) as error:
-            raise KGError(f"{source}: the store could not apply it: {' '.join(str(error).split())[:300]}") from None
+            raise EngineError(f"{source}: the store could not apply it: {' '.join(str(error).split())[:300]}") from None
 
     @staticmethod
     def _raise_syntax_error(sparql: str, source: str) -> None:
