@@ -376,38 +376,177 @@ def _resolved(iri: str, base: str | None, source: str, token: Token) -> str:
         raise InputError(message, source=source, line=token.line, column=token.column) from None
 
 
-#: How deep brackets may nest, and how many clauses a query may hold, before the engine's parser would overflow its
-#: stack. Measured on pyoxigraph 0.5: a crash from about 2,500 nested braces, 5,000 nested parentheses or 3,000
-#: BINDs; these limits leave a wide margin and no real query comes near them.
-MAX_DEPTH = 200
-MAX_CLAUSES = 1000
+#: The stack the engine runs on in kg's threads (``threading.stack_size``), whatever ``ulimit -s`` or the platform
+#: gives a thread by default (a thread of 1 MiB crashed on 150 nested FILTER EXISTS): the engine parses and plans by
+#: recursion on this stack, and the limits below are measured with it.
+ENGINE_STACK = 16 << 20
+
+
+class Limit(NamedTuple):
+    """One of kg's limits on a query or update: what it counts, and the most it lets through."""
+
+    counts: str
+    most: int
+
+
+#: What kg lets through to the engine, construct by construct: past these sizes pyoxigraph (0.5) crashes the process
+#: (SIGSEGV: its parser and planner recurse on the stack) or stalls for more than 10 s on an empty store. Measured by
+#: ``bench/engine_limits.py`` (``bench/results/engine-limits.md``) in a thread of ENGINE_STACK; each limit is at most
+#: half the size at which the engine failed, and no named query comes near any of them.
+LIMITS = {
+    "depth": Limit("brackets ( { [ nested", 200),  # crash from 1,680 nested FILTER EXISTS, 4,384 { }, 9,408 ( )
+    "clauses": Limit("clauses (BIND, FILTER, OPTIONAL, UNION, MINUS, GRAPH, SERVICE, VALUES)", 750),  # 1,544 FILTER
+    "triples": Limit("triple patterns joined", 40),  # planning their joins: 88 took 9.8 s, 89 over 10 s
+    "operators": Limit("operators in expressions (&& || ! = < > + - * /)", 3000),  # 1 + 1 + …: 6,176 over 10 s
+    "path-steps": Limit("steps of property paths (p/q)", 120),  # p/p/…: 254 steps over 10 s
+    # kg reads an update a second time, with rdflib's parser, for the graphs it writes: that parser recurses in Python
+    # and fails from 24 nested brackets (22 nested calls, 24 parentheses, 27 FILTER EXISTS, 36 braces)
+    "update-depth": Limit("brackets ( { [ nested in an update", 12),
+    "path-alternatives": Limit("alternatives of property paths (p|q)", 4000),  # p|p|…: 8,448 over 10 s
+}
+MAX_DEPTH = LIMITS["depth"].most
+MAX_CLAUSES = LIMITS["clauses"].most
 _CLAUSES = frozenset({"BIND", "OPTIONAL", "UNION", "MINUS", "FILTER", "SERVICE", "GRAPH", "VALUES"})
+#: Keywords after which a group holds data or a template, not patterns the engine joins.
+_QUIET = frozenset({"DATA", "CONSTRUCT", "INSERT", "DELETE"})
+#: The keywords an update starts with.
+_UPDATES = frozenset({"INSERT", "DELETE", "WITH", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD"})
+#: Keywords whose group the engine plans apart from the group around it (the patterns of a group and of the plain
+#: groups in it are joined as one). The patterns of an OPTIONAL or MINUS group count in the group around it as well:
+#: 100 OPTIONALs side by side, one pattern each, took 10 s to plan, while 800 nested in each other took 4 s.
+_SCOPES = frozenset({"OPTIONAL", "MINUS", "EXISTS", "UNION", "WHERE", "SELECT", "SERVICE"})
+_BESIDE = frozenset({"OPTIONAL", "MINUS"})
+_TERMS = frozenset({"var", "iri", "pname", "string", "number", "blank", "langtag"})
+_OPERATORS = frozenset("&|!=<>+-*/")
 
 
-def check_depth(sparql: str, *, source: str = "query") -> None:
-    """Refuse a query nested deeper, or holding more clauses, than the engine can parse without crashing.
+def check_limits(sparql: str, *, source: str = "query") -> None:
+    """Refuse a query or update past one of the :data:`LIMITS`, before the engine sees it, with the construct, the
+    limit, and where it was passed.
 
-    >>> check_depth("ASK " + "{" * 300 + "}" * 300)
+    >>> check_limits("ASK " + "{" * 300 + "}" * 300, source="q")
     Traceback (most recent call last):
-    kg.errors.InputError: query:1:205: nested more than 200 brackets deep; kg refuses queries the engine cannot parse
+    kg.errors.InputError: q:1:205: nested more than 200 brackets deep (here {); kg's limit, under where the engine fails
+    >>> check_limits("SELECT * { " + " ".join(f"?s <urn:p{i}> ?o{i} ." for i in range(60)) + " }", source="q.rq")
+    Traceback (most recent call last):
+    kg.errors.InputError: q.rq:1:810: more than 40 triple patterns joined; kg's limit, under where the engine fails
 
     Raises:
-        InputError: the query is too deep or too long, with where it became so.
+        InputError: the first limit passed.
     """
-    depth = clauses = 0
-    for token in iter_code(sparql):
-        if token.text in "{([":
-            depth += 1
-            if depth > MAX_DEPTH:
-                message = f"nested more than {MAX_DEPTH} brackets deep; kg refuses queries the engine cannot parse"
-                raise InputError(message, source=source, line=token.line, column=token.column)
-        elif token.text in "})]":
-            depth -= 1
-        elif token.kind == "name" and token.text.upper() in _CLAUSES:
-            clauses += 1
-            if clauses > MAX_CLAUSES:
-                message = f"more than {MAX_CLAUSES} clauses; kg refuses queries the engine cannot parse"
-                raise InputError(message, source=source, line=token.line, column=token.column)
+    tally, context = _Tally(), _Context()
+    for token in iter_tokens(sparql):
+        if token.kind not in ("ws", "comment"):
+            passed = tally.see(token.kind, token.text, context)
+            if passed is not None:
+                raise InputError(passed, source=source, line=token.line, column=token.column)
+        context.see(token.kind, token.text)
+
+
+#: The name the stores call (it checked only depth and clauses before).
+check_depth = check_limits
+
+
+class _Tally:
+    """The counts of one text's constructs as its tokens come. Each bracket is on a stack with its kind: ``group``
+    (patterns joined), ``quiet`` (data or a template), ``bnode`` (``[ … ]``), ``expression`` or ``paren`` (a
+    collection, a path group, a VALUES row); a group and a ``[`` count the terms of the triple being read."""
+
+    def __init__(self) -> None:
+        self.stack: list[str] = []
+        self.terms = [0]
+        #: per bracket, the counts its patterns go to: its scope's, and the scope around for OPTIONAL and MINUS
+        self.joined: list[tuple[list[int], ...]] = [([0],)]
+        self.scoping = ""
+        self.update: bool | None = None  # known from the first keyword after the prologue
+        self.counts = dict.fromkeys(LIMITS, 0)
+        self.last = ""
+        self.values = False
+
+    def see(self, kind: str, text: str, context: _Context) -> str | None:
+        """Take in one token (not whitespace or a comment); the message of a limit it passes, if any."""
+        in_expression = bool(context.brackets) and context.brackets[-1]
+        passed = None
+        if kind == "other" and text in ("(", "{", "["):
+            passed = self._open(text, context)
+        elif kind == "other" and text in (")", "}", "]"):
+            passed = self._close()
+        elif in_expression:
+            if kind == "other" and text in _OPERATORS and not (text in "&|" and self.last == text):
+                passed = self._add("operators")
+        elif kind in _TERMS or (kind == "name" and text in ("a", "true", "false")):
+            self.terms[-1] += 1
+        elif kind == "name":
+            word = text.upper()
+            if self.update is None and word not in ("PREFIX", "BASE"):
+                self.update = word in _UPDATES
+            self.values = self.values or word == "VALUES"
+            self.scoping = word if word in _SCOPES else self.scoping
+            passed = self._end_triple(2) or (self._add("clauses") if word in _CLAUSES else None)
+        elif text in (".", ";", ","):
+            passed = self._end_triple(1)
+        elif text in ("/", "|") and self.stack:
+            passed = self._add("path-steps" if text == "/" else "path-alternatives")
+        self.last = text.upper() if kind == "name" else text
+        return passed
+
+    def _open(self, text: str, context: _Context) -> str | None:
+        if text == "(":
+            kind = "expression" if context._opens_expression() else "paren"
+        elif text == "[":
+            kind = "bnode"
+        else:
+            if ended := self._end_triple(2):
+                return ended
+            quiet = self.values or self.last in _QUIET or (bool(self.stack) and self.stack[-1] == "quiet")
+            kind, self.values = ("quiet" if quiet else "group"), False
+        scope = self.joined[-1]
+        if text == "{" and (self.scoping or len(self.stack) == 0):
+            scope = ([0], self.joined[-1][0]) if self.scoping in _BESIDE else ([0],)
+        if text == "{":
+            self.scoping = ""
+        self.stack.append(kind)
+        self.terms.append(0)
+        self.joined.append(scope)
+        most = LIMITS["update-depth"].most if self.update else MAX_DEPTH
+        if len(self.stack) > most:
+            here = f"{self.last} {text}" if self.last.isalpha() else text
+            within = " in an update" if self.update else ""
+            return (
+                f"nested more than {most} brackets deep{within} (here {here}); kg's limit, under where the engine fails"
+            )
+        return None
+
+    def _close(self) -> str | None:
+        if not self.stack:
+            return None
+        passed = self._end_triple(1)
+        kind = self.stack.pop()
+        self.terms.pop()
+        self.joined.pop()
+        if kind in ("paren", "bnode"):  # a collection, a path group or a blank node stands as one term
+            self.terms[-1] += 1
+        return passed
+
+    def _end_triple(self, least: int) -> str | None:
+        """The triple being read ends here: one more pattern if it had ``least`` terms or more."""
+        counted = self.terms[-1] >= least and bool(self.stack) and self.stack[-1] in ("group", "bnode")
+        self.terms[-1] = 0
+        if not counted:
+            return None
+        limit = LIMITS["triples"]
+        for count in self.joined[-1]:
+            count[0] += 1
+            if count[0] > limit.most:
+                return f"more than {limit.most:,} {limit.counts}; kg's limit, under where the engine fails"
+        return None
+
+    def _add(self, what: str) -> str | None:
+        self.counts[what] += 1
+        limit = LIMITS[what]
+        if self.counts[what] > limit.most:
+            return f"more than {limit.most:,} {limit.counts}; kg's limit, under where the engine fails"
+        return None
 
 
 def query_form(sparql: str) -> str:
