@@ -259,3 +259,21 @@ def test_the_engine_runs_on_its_own_stack_whatever_ulimit_says(tmp_path: Path) -
     command = f"ulimit -S -s 1024 && exec {kg_program()} sparql @{file} -f csv"
     done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=120)
     assert (done.returncode, done.stderr) == (0, ""), done.stderr[-300:]
+
+
+def test_the_mcp_sparql_tool_refuses_past_a_limit_with_an_error(open_server: Server) -> None:
+    import anyio
+    from mcp import Client
+
+    from kg.mcptools import SPARQL
+
+    text, most = QUERIES["exists"]
+
+    async def main() -> None:
+        async with Client(open_server.url.removesuffix("/sparql") + "/mcp") as client:
+            refused = await client.call_tool(SPARQL, {"query": text(most + 1)})
+            assert refused.is_error and f"nested more than {MAX_DEPTH} brackets deep" in refused.content[0].text
+            answered = await client.call_tool(SPARQL, {"query": text(most)})
+            assert not answered.is_error, answered.content
+
+    anyio.run(main)
