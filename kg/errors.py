@@ -14,6 +14,19 @@ class KGError(Exception):
     exit_code = 2
 
 
+class EngineError(KGError):
+    """The engine failed while answering (a SERVICE it called did not answer, a store it reads broke)."""
+
+    @classmethod
+    def of(cls, error: BaseException) -> EngineError:
+        """The engine's exception as one line.
+
+        >>> str(EngineError.of(OSError("Error 404 Not Found returned by\\n http://example.org/sparql")))
+        'the store could not answer: Error 404 Not Found returned by http://example.org/sparql'
+        """
+        return cls(f"the store could not answer: {' '.join(str(error).split())[:300]}")
+
+
 class InputError(KGError):
     """A file or query text that cannot be read, with where the problem is.
 

@@ -19,6 +19,7 @@ they serve. ``--format`` choices, ``--output`` endings and the content types of 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import re
@@ -28,7 +29,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
 import pyoxigraph as ox
 
-from .errors import KGError
+from .errors import EngineError, KGError
 from .lang import is_chinese
 from .tables import Table
 from .vocab import PREFIXES, XSD, curie, written_tag
@@ -259,7 +260,7 @@ def _answered(source: Iterable[Any], *, whole_rows: bool) -> Iterator[Any]:
         for item in source:
             yield tuple(item) if whole_rows else item
     except (SyntaxError, ValueError, OSError, RuntimeError) as error:
-        raise KGError(f"the store could not answer: {' '.join(str(error).split())[:300]}") from None
+        raise EngineError.of(error) from None
 
 
 # --- Values -----------------------------------------------------------------------------------------------------------
@@ -495,11 +496,24 @@ def _native_results(result: Result, out: IO[bytes], fmt: ox.QueryResultsFormat, 
     raw = result.native()
     if raw is None:
         return False
-    if tags is None:
-        raw.serialize(out, fmt)
-    else:
-        _retagged(out, tags, lambda stream: raw.serialize(stream, fmt))
+    with _engine_reading():
+        if tags is None:
+            raw.serialize(out, fmt)
+        else:
+            _retagged(out, tags, lambda stream: raw.serialize(stream, fmt))
     return True
+
+
+@contextlib.contextmanager
+def _engine_reading() -> Iterator[None]:
+    """The engine writing its own answer: its failure on the way (a SERVICE that did not answer) as one EngineError;
+    a reader that went away stays what it is."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except (OSError, RuntimeError) as error:
+        raise EngineError.of(error) from None
 
 
 def write_json(result: Result, out: IO[bytes], options: WriteOptions) -> None:
@@ -829,7 +843,8 @@ def _rdf_writer(name: str) -> Callable[[Result, IO[bytes], WriteOptions], None]:
         def serialize(stream: IO[bytes]) -> None:
             ox.serialize(triples, stream, fmt, prefixes=prefixes)
 
-        _retagged(out, _RDF_TAGS[name], serialize)
+        with _engine_reading():
+            _retagged(out, _RDF_TAGS[name], serialize)
 
     write.__doc__ = f"The graph as {fmt.name}, streamed by the engine."
     return write

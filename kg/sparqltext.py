@@ -105,6 +105,8 @@ def tokens(sparql: str) -> tuple[Token, ...]:
     [('name', 'ASK'), ('other', '{'), ('var', '?s'), ('pname', 'sce:name'), ('string', '"x"'), ('other', '}')]
     >>> [t.kind for t in tokens(r"id:a\\# SERVICE") if t.kind != "ws"]
     ['pname', 'name']
+    >>> [(t.kind, t.text) for t in tokens("FILTER(?a<?b&&?c>?d)")][2:4]
+    [('var', '?a'), ('other', '<')]
     """
     return tuple(iter_tokens(sparql))
 
@@ -132,13 +134,73 @@ def _lex(sparql: str, *, wide: bool) -> tuple[Token, ...]:
 
 
 def _scan(sparql: str, *, wide: bool) -> Iterator[Token]:
-    line, line_start = 1, 0
-    for match in _token_pattern(wide).finditer(sparql):
-        text = match.group(0)
-        yield Token(match.lastgroup or "other", text, match.start(), line, match.start() - line_start + 1)
+    pattern, context = _token_pattern(wide), _Context()
+    line, line_start, position = 1, 0, 0
+    while position < len(sparql):
+        match = pattern.match(sparql, position)
+        kind, end = (match.lastgroup or "other", match.end()) if match else ("other", position + 1)
+        if kind == "iri" and context.comparing():
+            kind, end = "other", position + 1
+        text = sparql[position:end]
+        yield Token(kind, text, position, line, position - line_start + 1)
+        context.see(kind, text)
         if "\n" in text:
             line += text.count("\n")
-            line_start = match.start() + text.rindex("\n") + 1
+            line_start = position + text.rindex("\n") + 1
+        position = end
+
+
+#: Tokens after which, inside an expression, ``<`` is the operator less-than: ``?a<?b&&?c>?d`` compares, although
+#: ``<?b&&?c>`` alone would be an IRI. SPARQL's grammar takes an IRI only where a term may stand, never right after
+#: an operand.
+_OPERANDS = frozenset({"var", "number", "string", "iri", "pname", "blank", "langtag"})
+#: Keywords after which a parenthesis opens an expression (the projection, GROUP BY, ORDER BY, HAVING), and those
+#: that end such a clause.
+_EXPRESSION_CLAUSES = frozenset({"SELECT", "BY", "HAVING"})
+_OTHER_CLAUSES = frozenset({"WHERE", "FROM", "LIMIT", "OFFSET", "VALUES", "GROUP", "ORDER"})
+
+
+class _Context:
+    """What the lexer needs to know of the grammar around a ``<``: whether it stands in an expression, and what came
+    before it. Brackets are a stack of flags, True for a parenthesis that opens an expression (a FILTER, a BIND, a
+    function's arguments, a projection), False for a group, a VALUES row, a collection or a path."""
+
+    def __init__(self) -> None:
+        self.brackets: list[bool] = []
+        self.last: tuple[str, str] = ("", "")
+        self.before: tuple[str, str] = ("", "")
+        self.in_clause = False
+
+    def comparing(self) -> bool:
+        """Whether a ``<`` here is less-than: in an expression, right after an operand."""
+        kind, text = self.last
+        operand = kind in _OPERANDS or text == ")" or (kind == "name" and text.upper() in ("TRUE", "FALSE"))
+        return bool(self.brackets) and self.brackets[-1] and operand
+
+    def see(self, kind: str, text: str) -> None:
+        """Take in the token just read."""
+        if kind in ("ws", "comment"):
+            return
+        if text == "(":
+            self.brackets.append(self._opens_expression())
+        elif text in "{[" and kind == "other":
+            self.brackets.append(False)
+            self.in_clause = False
+        elif text in ")}]" and kind == "other" and self.brackets:
+            self.brackets.pop()
+        elif kind == "name":
+            word = text.upper()
+            self.in_clause = word in _EXPRESSION_CLAUSES or (self.in_clause and word not in _OTHER_CLAUSES)
+        self.last, self.before = (kind, text), self.last
+
+    def _opens_expression(self) -> bool:
+        if (self.brackets and self.brackets[-1]) or self.in_clause:
+            return True
+        kind, text = self.last
+        if kind == "name":  # FILTER (, BIND (, a function's name; not VALUES (?a ?b), nor a collection after ``a``
+            return text.upper() not in ("VALUES", "TRUE", "FALSE") and text != "a"
+        # a function named by IRI: FILTER <f>(…), FILTER xsd:integer(…); not ?s sce:p (1 2), a collection
+        return kind in ("iri", "pname") and self.before[0] == "name" and self.before[1] != "a"
 
 
 def code(sparql: str) -> list[Token]:
@@ -182,6 +244,24 @@ def _reach(sparql: str) -> tuple[str, int, int] | None:
         if token.kind == "name" and token.text.upper() in _REACHING:
             return token.text.upper(), token.line, token.column
     return None
+
+
+def services(sparql: str) -> list[str]:
+    """The services ``sparql`` calls, as written after each SERVICE keyword in code (an IRI, a prefixed name or a
+    variable), each once, in order.
+
+    >>> services("SELECT * { SERVICE SILENT <http://a.example/sparql> { ?s ?p ?o } SERVICE ?where { ?s ?p ?o } }")
+    ['<http://a.example/sparql>', '?where']
+    """
+    found: list[str] = []
+    calling = False
+    for token in iter_tokens(sparql):
+        if token.kind in ("ws", "comment") or (calling and token.text.upper() == "SILENT"):
+            continue
+        if calling and token.kind in ("iri", "pname", "var") and token.text not in found:
+            found.append(token.text)
+        calling = token.kind == "name" and token.text.upper() == "SERVICE"
+    return found
 
 
 def names_dataset(sparql: str) -> bool:
@@ -296,38 +376,177 @@ def _resolved(iri: str, base: str | None, source: str, token: Token) -> str:
         raise InputError(message, source=source, line=token.line, column=token.column) from None
 
 
-#: How deep brackets may nest, and how many clauses a query may hold, before the engine's parser would overflow its
-#: stack. Measured on pyoxigraph 0.5: a crash from about 2,500 nested braces, 5,000 nested parentheses or 3,000
-#: BINDs; these limits leave a wide margin and no real query comes near them.
-MAX_DEPTH = 200
-MAX_CLAUSES = 1000
+#: The stack the engine runs on in kg's threads (``threading.stack_size``), whatever ``ulimit -s`` or the platform
+#: gives a thread by default (a thread of 1 MiB crashed on 150 nested FILTER EXISTS): the engine parses and plans by
+#: recursion on this stack, and the limits below are measured with it.
+ENGINE_STACK = 16 << 20
+
+
+class Limit(NamedTuple):
+    """One of kg's limits on a query or update: what it counts, and the most it lets through."""
+
+    counts: str
+    most: int
+
+
+#: What kg lets through to the engine, construct by construct: past these sizes pyoxigraph (0.5) crashes the process
+#: (SIGSEGV: its parser and planner recurse on the stack) or stalls for more than 10 s on an empty store. Measured by
+#: ``bench/engine_limits.py`` (``bench/results/engine-limits.md``) in a thread of ENGINE_STACK; each limit is at most
+#: half the size at which the engine failed, and no named query comes near any of them.
+LIMITS = {
+    "depth": Limit("brackets ( { [ nested", 200),  # crash from 1,680 nested FILTER EXISTS, 4,384 { }, 9,408 ( )
+    "clauses": Limit("clauses (BIND, FILTER, OPTIONAL, UNION, MINUS, GRAPH, SERVICE, VALUES)", 750),  # 1,600 FILTER
+    "triples": Limit("triple patterns joined", 40),  # planning their joins: 80 took 7.4 s, 81 over 10 s
+    "operators": Limit("operators in expressions (&& || ! = < > + - * /)", 2000),  # 1 + 1 + …: 4,128 over 10 s
+    "path-steps": Limit("steps of property paths (p/q)", 120),  # p/p/…: 254 to 354 steps over 10 s
+    # kg reads an update a second time, with rdflib's parser, for the graphs it writes: that parser recurses in Python
+    # and fails from 24 nested brackets (22 nested calls, 24 parentheses, 27 FILTER EXISTS, 36 braces)
+    "update-depth": Limit("brackets ( { [ nested in an update", 12),
+    "path-alternatives": Limit("alternatives of property paths (p|q)", 4000),  # p|p|…: 8,448 to 11,328 over 10 s
+}
+MAX_DEPTH = LIMITS["depth"].most
+MAX_CLAUSES = LIMITS["clauses"].most
 _CLAUSES = frozenset({"BIND", "OPTIONAL", "UNION", "MINUS", "FILTER", "SERVICE", "GRAPH", "VALUES"})
+#: Keywords after which a group holds data or a template, not patterns the engine joins.
+_QUIET = frozenset({"DATA", "CONSTRUCT", "INSERT", "DELETE"})
+#: The keywords an update starts with.
+_UPDATES = frozenset({"INSERT", "DELETE", "WITH", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD"})
+#: Keywords whose group the engine plans apart from the group around it (the patterns of a group and of the plain
+#: groups in it are joined as one). The patterns of an OPTIONAL or MINUS group count in the group around it as well:
+#: 100 OPTIONALs side by side, one pattern each, took 10 s to plan, while 800 nested in each other took 4 s.
+_SCOPES = frozenset({"OPTIONAL", "MINUS", "EXISTS", "UNION", "WHERE", "SELECT", "SERVICE"})
+_BESIDE = frozenset({"OPTIONAL", "MINUS"})
+_TERMS = frozenset({"var", "iri", "pname", "string", "number", "blank", "langtag"})
+_OPERATORS = frozenset("&|!=<>+-*/")
 
 
-def check_depth(sparql: str, *, source: str = "query") -> None:
-    """Refuse a query nested deeper, or holding more clauses, than the engine can parse without crashing.
+def check_limits(sparql: str, *, source: str = "query") -> None:
+    """Refuse a query or update past one of the :data:`LIMITS`, before the engine sees it, with the construct, the
+    limit, and where it was passed.
 
-    >>> check_depth("ASK " + "{" * 300 + "}" * 300)
+    >>> check_limits("ASK " + "{" * 300 + "}" * 300, source="q")
     Traceback (most recent call last):
-    kg.errors.InputError: query:1:205: nested more than 200 brackets deep; kg refuses queries the engine cannot parse
+    kg.errors.InputError: q:1:205: nested more than 200 brackets deep (here {); kg's limit, under where the engine fails
+    >>> check_limits("SELECT * { " + " ".join(f"?s <urn:p{i}> ?o{i} ." for i in range(60)) + " }", source="q.rq")
+    Traceback (most recent call last):
+    kg.errors.InputError: q.rq:1:810: more than 40 triple patterns joined; kg's limit, under where the engine fails
 
     Raises:
-        InputError: the query is too deep or too long, with where it became so.
+        InputError: the first limit passed.
     """
-    depth = clauses = 0
-    for token in iter_code(sparql):
-        if token.text in "{([":
-            depth += 1
-            if depth > MAX_DEPTH:
-                message = f"nested more than {MAX_DEPTH} brackets deep; kg refuses queries the engine cannot parse"
-                raise InputError(message, source=source, line=token.line, column=token.column)
-        elif token.text in "})]":
-            depth -= 1
-        elif token.kind == "name" and token.text.upper() in _CLAUSES:
-            clauses += 1
-            if clauses > MAX_CLAUSES:
-                message = f"more than {MAX_CLAUSES} clauses; kg refuses queries the engine cannot parse"
-                raise InputError(message, source=source, line=token.line, column=token.column)
+    tally, context = _Tally(), _Context()
+    for token in iter_tokens(sparql):
+        if token.kind not in ("ws", "comment"):
+            passed = tally.see(token.kind, token.text, context)
+            if passed is not None:
+                raise InputError(passed, source=source, line=token.line, column=token.column)
+        context.see(token.kind, token.text)
+
+
+#: The name the stores call (it checked only depth and clauses before).
+check_depth = check_limits
+
+
+class _Tally:
+    """The counts of one text's constructs as its tokens come. Each bracket is on a stack with its kind: ``group``
+    (patterns joined), ``quiet`` (data or a template), ``bnode`` (``[ … ]``), ``expression`` or ``paren`` (a
+    collection, a path group, a VALUES row); a group and a ``[`` count the terms of the triple being read."""
+
+    def __init__(self) -> None:
+        self.stack: list[str] = []
+        self.terms = [0]
+        #: per bracket, the counts its patterns go to: its scope's, and the scope around for OPTIONAL and MINUS
+        self.joined: list[tuple[list[int], ...]] = [([0],)]
+        self.scoping = ""
+        self.update: bool | None = None  # known from the first keyword after the prologue
+        self.counts = dict.fromkeys(LIMITS, 0)
+        self.last = ""
+        self.values = False
+
+    def see(self, kind: str, text: str, context: _Context) -> str | None:
+        """Take in one token (not whitespace or a comment); the message of a limit it passes, if any."""
+        in_expression = bool(context.brackets) and context.brackets[-1]
+        passed = None
+        if kind == "other" and text in ("(", "{", "["):
+            passed = self._open(text, context)
+        elif kind == "other" and text in (")", "}", "]"):
+            passed = self._close()
+        elif in_expression:
+            if kind == "other" and text in _OPERATORS and not (text in "&|" and self.last == text):
+                passed = self._add("operators")
+        elif kind in _TERMS or (kind == "name" and text in ("a", "true", "false")):
+            self.terms[-1] += 1
+        elif kind == "name":
+            word = text.upper()
+            if self.update is None and word not in ("PREFIX", "BASE"):
+                self.update = word in _UPDATES
+            self.values = self.values or word == "VALUES"
+            self.scoping = word if word in _SCOPES else self.scoping
+            passed = self._end_triple(2) or (self._add("clauses") if word in _CLAUSES else None)
+        elif text in (".", ";", ","):
+            passed = self._end_triple(1)
+        elif text in ("/", "|") and self.stack:
+            passed = self._add("path-steps" if text == "/" else "path-alternatives")
+        self.last = text.upper() if kind == "name" else text
+        return passed
+
+    def _open(self, text: str, context: _Context) -> str | None:
+        if text == "(":
+            kind = "expression" if context._opens_expression() else "paren"
+        elif text == "[":
+            kind = "bnode"
+        else:
+            if ended := self._end_triple(2):
+                return ended
+            quiet = self.values or self.last in _QUIET or (bool(self.stack) and self.stack[-1] == "quiet")
+            kind, self.values = ("quiet" if quiet else "group"), False
+        scope = self.joined[-1]
+        if text == "{" and (self.scoping or len(self.stack) == 0):
+            scope = ([0], self.joined[-1][0]) if self.scoping in _BESIDE else ([0],)
+        if text == "{":
+            self.scoping = ""
+        self.stack.append(kind)
+        self.terms.append(0)
+        self.joined.append(scope)
+        most = LIMITS["update-depth"].most if self.update else MAX_DEPTH
+        if len(self.stack) > most:
+            here = f"{self.last} {text}" if self.last.isalpha() else text
+            within = " in an update" if self.update else ""
+            return (
+                f"nested more than {most} brackets deep{within} (here {here}); kg's limit, under where the engine fails"
+            )
+        return None
+
+    def _close(self) -> str | None:
+        if not self.stack:
+            return None
+        passed = self._end_triple(1)
+        kind = self.stack.pop()
+        self.terms.pop()
+        self.joined.pop()
+        if kind in ("paren", "bnode"):  # a collection, a path group or a blank node stands as one term
+            self.terms[-1] += 1
+        return passed
+
+    def _end_triple(self, least: int) -> str | None:
+        """The triple being read ends here: one more pattern if it had ``least`` terms or more."""
+        counted = self.terms[-1] >= least and bool(self.stack) and self.stack[-1] in ("group", "bnode")
+        self.terms[-1] = 0
+        if not counted:
+            return None
+        limit = LIMITS["triples"]
+        for count in self.joined[-1]:
+            count[0] += 1
+            if count[0] > limit.most:
+                return f"more than {limit.most:,} {limit.counts}; kg's limit, under where the engine fails"
+        return None
+
+    def _add(self, what: str) -> str | None:
+        self.counts[what] += 1
+        limit = LIMITS[what]
+        if self.counts[what] > limit.most:
+            return f"more than {limit.most:,} {limit.counts}; kg's limit, under where the engine fails"
+        return None
 
 
 def query_form(sparql: str) -> str:

@@ -143,3 +143,61 @@ def test_any_field_over_http(served: Server, name: str, value: bytes, text: str,
         status, _, answer = call(url, data=body, headers=headers, method=method)
         assert status < 500, (url, body, status, answer[:300])
         assert b"Traceback" not in answer
+
+
+#: Layers a query can be nested in, and chains it can hold, each any number of times up to past where the engine
+#: crashed or stalled (issue 21): kg refuses what would, and answers the rest.
+GROUP_LAYERS = [
+    ("{ ", " }"),
+    ("?s ?p ?o OPTIONAL { ", " }"),
+    ("{ ?s ?p ?o } UNION { ", " }"),
+    ("?s ?p ?o MINUS { ", " }"),
+    ("{ SELECT * WHERE { ", " } }"),
+    ("?s ?p ?o FILTER EXISTS { ", " }"),
+]
+EXPRESSION_LAYERS = [("(", ")"), ("STR(", ")"), ("!(", ")"), ("CONCAT(", ', "x")')]
+CHAINS = [" && ", " || ", " + ", " < ", "/", "|"]
+SIZES = st.one_of(st.integers(0, 40), st.integers(150, 260), st.integers(700, 3_000))
+
+
+@st.composite
+def deep_queries(draw: st.DrawFn) -> str:
+    """A query nested in groups and expressions, with a chain and triple patterns, each of a size drawn up to past
+    the engine's limits."""
+    chain, n = draw(st.sampled_from(CHAINS)), max(1, draw(SIZES))
+    if chain in ("/", "|"):
+        body = "?s " + chain.join(["<urn:p>"] * n) + " ?o"
+    else:
+        expression = chain.join(["1"] * n)
+        for (opening, closing), count in draw(
+            st.lists(st.tuples(st.sampled_from(EXPRESSION_LAYERS), SIZES), max_size=2)
+        ):
+            expression = opening * count + expression + closing * count
+        body = f"BIND({expression} AS ?x)"
+    body += " " + " ".join(f"?s <urn:p{i}> ?o{i} ." for i in range(draw(st.integers(0, 60))))
+    for (opening, closing), count in draw(st.lists(st.tuples(st.sampled_from(GROUP_LAYERS), SIZES), max_size=2)):
+        body = opening * count + body + closing * count
+    return "SELECT * WHERE { " + body + " }"
+
+
+DEEP = settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@DEEP
+@given(text=deep_queries())
+@example(text="SELECT * WHERE { " + "?s ?p ?o FILTER EXISTS { " * 1_700 + "?s ?p ?o" + " }" * 1_700 + " }")
+def test_any_depth_on_the_command_line_and_through_the_api(store: Store, text: str) -> None:
+    assert_clean(CliRunner().invoke(main, ["sparql", text, "-f", "json"]))
+    api_clean(lambda: kg.Graph(store).query(text))
+
+
+@DEEP
+@given(text=deep_queries())
+def test_any_depth_over_http(served: Server, text: str) -> None:
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    status, _, answer = call(served.url, data=f"query={_quoted(text.encode())}".encode(), headers=form)
+    assert status < 500, (status, answer[:300])
+    update = f"INSERT {{ GRAPH <urn:g> {{ ?s ?p ?o }} }} WHERE {{ {text[len('SELECT * WHERE { ') : -2]} }}"
+    writer = {**form, "Authorization": "Bearer t0ken"}
+    status, _, answer = call(served.url, data=f"update={_quoted(update.encode())}".encode(), headers=writer)
+    assert status < 500, (status, answer[:300])

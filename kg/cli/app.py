@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from ..errors import KGError
+from ..sparqltext import ENGINE_STACK
 from ..stores import GraphStore, is_remote, open_store
 
 
@@ -118,6 +119,7 @@ class KGGroup(click.Group):
                 # The engine's answers belong to the thread that asked for them: let go of them here.
                 gc.collect()
 
+        threading.stack_size(ENGINE_STACK)  # this thread and any the command starts: the engine recurses on it
         worker = threading.Thread(target=work, name="kg-command", daemon=True)
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, _terminated)

@@ -66,7 +66,7 @@ def serve(
     listening = listen(host, port)
     held = serving_lock(Path(spec.spec).expanduser()) if spec.kind == "disk" and spec.spec else None
     settings = Settings(
-        token=os.environ.get(ENV_TOKEN) or None,
+        token=write_token(os.environ.get(ENV_TOKEN)),
         allow_service=allow_service,
         max_body=max_body,
         cors=tuple(cors),
@@ -117,6 +117,31 @@ def serve(
         listening.close()
         if held is not None:
             os.close(held)
+
+
+def write_token(token: str | None) -> str | None:
+    """``token`` as the bearer token writes need (None or empty: writes are off), when an HTTP header can carry it:
+    visible ASCII only. A header's other bytes reach the server as Latin-1, never as the UTF-8 an environment
+    variable holds, so any other token could never match, although the server would say writes are on.
+
+    >>> write_token("s3cret-Token_1.~+/=")
+    's3cret-Token_1.~+/='
+    >>> write_token("pässwort")
+    Traceback (most recent call last):
+    kg.errors.KGError: KG_SERVE_TOKEN: character 2 ('ä') is beyond what an HTTP header carries; use visible ASCII only
+
+    Raises:
+        KGError: it holds a space, a control character or a character beyond ASCII, with which.
+    """
+    if not token:
+        return None
+    for place, character in enumerate(token, 1):
+        if not "!" <= character <= "~":
+            raise KGError(
+                f"{ENV_TOKEN}: character {place} ({character!r}) is beyond what an HTTP header carries; use visible"
+                " ASCII only"
+            )
+    return token
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -7,13 +7,15 @@ turns that into the response.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import KGError
+from ..errors import EngineError, KGError
 from ..results import Result
+from ..sparqltext import services
 from ..stores import GraphStore
 from ..stores.base import WriteFailed
 from ..updates import OwnGraphError, UpdateConflict
@@ -44,8 +46,20 @@ def perform(store: GraphStore, job: Job, sink: Sink) -> None:
         raise HTTPError(400, str(error)) from None
     except WriteFailed as error:  # the store's fault, not the request's (its disk full, its folder read-only)
         raise HTTPError(503, str(error)) from None
+    except EngineError as error:
+        raise engine_failure(job, error) from None
     except KGError as error:
         raise HTTPError(400, str(error)) from None
+
+
+def engine_failure(job: Job, error: EngineError) -> HTTPError:
+    """The engine's failure as an answer: 502 naming the services the query calls, for the fault is most likely
+    theirs (a SERVICE that did not answer, or answered with an error); else 400, as any error of the query."""
+    called = services(job.text) if job.kind in ("query", "update", "named-text") else []
+    if not called:
+        return HTTPError(400, str(error))
+    reason = re.sub(r"^.*?the store could not (answer|apply it): ", "", str(error))
+    return HTTPError(502, f"SERVICE {' or '.join(called)} failed: {reason}")
 
 
 def _query(store: GraphStore, job: Job, sink: Sink) -> None:

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import KGError
+from ..sparqltext import ENGINE_STACK
 from .cache import READS, Cache, Kept, etag
 from .jobs import HTTPError, Job, perform
 
@@ -145,6 +146,7 @@ def worker_main(
     from ..catalog import catalog
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    grow_stack(ENGINE_STACK)
     if parent is not None:
         die_with(parent)
     if memory:
@@ -268,6 +270,16 @@ def _watch(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(0.5)
     os._exit(1)
+
+
+def grow_stack(size: int) -> None:
+    """Let this process's main thread, where a worker runs the engine, have ``size`` bytes of stack when ``ulimit -s``
+    gives it less (the engine parses by recursion; kg's limits on queries are measured with this much)."""
+    with contextlib.suppress(ValueError, OSError):
+        soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+        if soft != resource.RLIM_INFINITY and soft < size:
+            wanted = size if hard == resource.RLIM_INFINITY else min(size, hard)
+            resource.setrlimit(resource.RLIMIT_STACK, (wanted, hard))
 
 
 def limit_memory(size: int) -> None:

@@ -34,7 +34,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import InputError, KGError, from_syntax_error
+from ..errors import EngineError, InputError, KGError, from_syntax_error
 from ..results import Result, Term
 from ..sparqltext import bind_values, check_base, check_depth, names_dataset, network_reach
 from ..updates import plan_update
@@ -381,7 +381,7 @@ class Store(GraphStore):
                 self._raise_syntax_error(sparql, source)
             raise from_syntax_error(error, source, sparql) from None
         except (OSError, RuntimeError) as error:
-            raise KGError(f"{source}: the store could not answer: {' '.join(str(error).split())}") from None
+            raise EngineError(f"{source}: the store could not answer: {' '.join(str(error).split())}") from None
         return Result.from_oxigraph(raw)
 
     def update(
@@ -417,9 +417,13 @@ class Store(GraphStore):
         except SyntaxError as error:
             raise from_syntax_error(error, source, sparql) from None
         except OSError as error:
+            said = " ".join(str(error).split())
+            if network_reach(sparql) is not None and _why_not_written(error) == said[:200]:
+                # not the disk nor the folder: the SERVICE or LOAD the update calls failed
+                raise EngineError(f"{source}: the store could not apply it: {said[:300]}") from None
             raise WriteFailed(f"{source}: {write_failure(self.path, error)}") from None
         except (RuntimeError, ValueError) as error:
-            raise KGError(f"{source}: the store could not apply it: {' '.join(str(error).split())[:300]}") from None
+            raise EngineError(f"{source}: the store could not apply it: {' '.join(str(error).split())[:300]}") from None
 
     @staticmethod
     def _raise_syntax_error(sparql: str, source: str) -> None:
