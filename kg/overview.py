@@ -3,7 +3,7 @@ dimension (forms, social chain and its tie, roles, target users, core products, 
 enterprises), each node once per model that has it and marked where models share it. Sources, dated events and
 identifiers are folded into counts that open on demand.
 
-Every node is drawn with its class's colour and shape from :data:`kg.render.CLASS_STYLES`, the one table every drawing
+Every node is drawn with its class's colour and shape from :data:`kg.styles.CLASS_STYLES`, the one table every drawing
 uses, and the page has a legend of them. A cell lists at most :data:`CELL` nodes and links to the rest, so that the
 overview of a graph of any size is read (and painted) at once.
 
@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .layout import flow, label_width, pack_lines
-from .render import style_of
 from .results import str_value
 from .search import index
 from .stores import GraphStore
+from .styles import style_of
 from .vocab import PROV, SCE, SCHEMA
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ class Overview:
 
 
 def glyph(cls: str, name: str) -> Glyph:
-    """The glyph of ``cls``: its colour and shape as every drawing has them (:func:`kg.render.style_of`)."""
+    """The glyph of ``cls``: its colour and shape as every drawing has them (:func:`kg.styles.style_of`)."""
     colour, shape = style_of(cls)
     return Glyph(cls, colour, shape, SHAPES.get(shape, SHAPES["dot"]), name)
 

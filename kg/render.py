@@ -34,7 +34,8 @@ from .files import write_atomically
 from .lang import is_chinese, parse
 from .layout import layout
 from .search import STANDARD_CLASSES
-from .vocab import PROV, SCE, SCHEMA, SKOS, curie
+from .styles import CLASS_STYLES, style_of
+from .vocab import curie
 
 TEMPLATES = Path(__file__).parent / "templates"
 VIS_SCRIPT = "vis-network-9.1.2.min.js"
@@ -45,63 +46,6 @@ PAGE_SCRIPTS = ("graph-ui.js", "graph.js")
 
 #: From this many nodes on, positions are computed in Python and physics is off.
 PHYSICS_LIMIT = 200
-
-#: Colour and shape of every class the graph holds, the one table of them that every drawing takes (the renderer's
-#: pages, the node pages, the query page's graph view, the served overview, the notebook); a class it does not name
-#: gets a spare pair chosen by its IRI alone (:func:`style_of`), so that it too looks the same in every drawing.
-CLASS_STYLES: dict[str, tuple[str, str]] = {
-    SCE.SocialCommerceModel: ("#e15759", "star"),
-    SCE.Form: ("#4e79a7", "diamond"),
-    SCE.SocialChain: ("#f28e2b", "triangle"),
-    SCE.SocialTie: ("#b07aa1", "triangleDown"),
-    SCE.UserSegment: ("#59a14f", "square"),
-    SCE.ProductCategory: ("#edc948", "hexagon"),
-    SCE.Enterprise: ("#76b7b2", "dot"),
-    SCE.Channel: ("#ff9da7", "square"),
-    SCE.Role: ("#9c755f", "diamond"),
-    SCE.SupplyPattern: ("#86bcb6", "triangle"),
-    SCE.BusinessPractice: ("#d4a6c8", "hexagon"),
-    SCE.MarketEvent: ("#8cd17d", "diamond"),
-    SCE.EventKind: ("#d37295", "dot"),
-    SCE.Figure: ("#79706e", "dot"),
-    SCE.Measure: ("#499894", "diamond"),
-    SCE.Disagreement: ("#ffbe7d", "triangleDown"),
-    SCE.Market: ("#fabfd2", "dot"),
-    PROV.Entity: ("#499894", "dot"),
-    SCHEMA.GovernmentOrganization: ("#a0cbe8", "dot"),
-    SCHEMA.City: ("#f1ce63", "dot"),
-    SKOS.ConceptScheme: ("#8cd17d", "square"),
-    SKOS.Concept: ("#a0cbe8", "diamond"),
-}
-NO_CLASS = ("#bab0ac", "dot")
-#: The pairs left for other classes: none that the table gives a class of its own.
-SPARE_STYLES = [
-    (colour, shape)
-    for shape in ("dot", "diamond", "square", "triangle", "hexagon", "triangleDown")
-    for colour in ("#8cd17d", "#499894", "#f1ce63", "#a0cbe8", "#ffbe7d", "#d37295", "#79706e", "#fabfd2")
-    if (colour, shape) not in CLASS_STYLES.values() and (colour, shape) != NO_CLASS
-]
-
-
-def style_of(cls: str) -> tuple[str, str]:
-    """The colour and shape of class ``cls`` in every drawing: the table's, the no-class pair for "", else a spare
-    pair chosen by the FNV-1a hash of the IRI's UTF-16 code units (``yasr-graph.js`` computes the same in the browser).
-
-    >>> style_of(SCE.Form), style_of("")
-    (('#4e79a7', 'diamond'), ('#bab0ac', 'dot'))
-    >>> style_of("https://example.org/Thing") == style_of("https://example.org/Thing") in SPARE_STYLES
-    True
-    """
-    if cls in CLASS_STYLES:
-        return CLASS_STYLES[cls]
-    if not cls:
-        return NO_CLASS
-    code = cls.encode("utf-16-le")
-    hashed = 2166136261
-    for i in range(0, len(code), 2):
-        hashed = ((hashed ^ int.from_bytes(code[i : i + 2], "little")) * 16777619) & 0xFFFFFFFF
-    return SPARE_STYLES[hashed % len(SPARE_STYLES)]
-
 
 #: The page's own words in each language; the page's script switches them with the labels.
 PAGE_WORDS: dict[str, dict[str, str]] = {

@@ -302,7 +302,7 @@ def test_payload_labels_in_suggestions_and_pages_are_only_text(browser: Any, ser
 
 
 def test_the_overview_puts_each_dimension_of_each_model_in_one_row(served: str) -> None:
-    from kg.render import CLASS_STYLES
+    from kg.styles import CLASS_STYLES
 
     view = get_json(f"{served}/overview?lang=en")
     seed_order = ("group-buying", "distribution", "content", "community-group-buying")

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from kg.network import from_store, neighbourhood
-from kg.render import CLASS_STYLES
 from kg.stores import Store
+from kg.styles import CLASS_STYLES
 from kg.vocab import ID, SCE
 
 from .servers import start_kg_serve

@@ -1,5 +1,5 @@
 """One colour and one shape per class in every drawing, and a legend in each: read in Chromium from what each drawing
-drew (vis-network's own node options, the overview's glyphs) and compared with kg.render.style_of — graph.html (its
+drew (vis-network's own node options, the overview's glyphs) and compared with kg.styles.style_of — graph.html (its
 overview and the whole graph), the notebook's drawing, a node page's, the query page's graph view, the served
 overview."""
 
@@ -14,8 +14,9 @@ import pytest
 
 import kg
 from kg.network import from_store
-from kg.render import CLASS_STYLES, NO_CLASS, SPARE_STYLES, class_styles, style_of
+from kg.render import class_styles
 from kg.stores import Store
+from kg.styles import CLASS_STYLES, NO_CLASS, SPARE_STYLES, style_of
 from kg.vocab import SCE
 
 from .servers import Server, start_kg_serve

@@ -27,8 +27,9 @@ from ..results import str_value
 from ..search import MATCH_WORDS, MATCHES, Hit, Index, index, search, suggestions
 from ..stores import GraphStore
 from ..vocab import GRAPH, SCE, SOURCE_GRAPHS, curie, expand
+from .labels import href, tag_of
 from .pages import WORDS as PAGE_WORDS
-from .pages import _render, href, sources, tag_of
+from .pages import _render, sources
 
 #: How many nodes a facet page lists, and how many values of a facet it shows before "more".
 LISTED = 200

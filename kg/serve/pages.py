@@ -27,14 +27,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..lang import ENGLISH, tag
 from ..names import closest, pick
 from ..results import WRITERS, str_value
 from ..stores import GraphStore
 from ..vocab import BASE, GRAPH, ONTOLOGY_IRI, OWL, RDF, RDFS, SCE, SKOS, SOURCE_GRAPHS, curie
+from .labels import Labeller, Source, Value, href, server_path, tag_of, web_link
 
-#: The spaces of IRIs that are paths of the server.
-SPACES = ("id/", "graph/", "ontology")
 #: A path's ending that asks for one format: ``.html`` the page, the rest an RDF writer's own endings.
 SUFFIXES: dict[str, str] = {".html": "html"} | {
     ending: writer.name for writer in WRITERS.values() if "graph" in writer.kinds for ending in writer.endings
@@ -89,27 +87,6 @@ WORDS: dict[str, dict[str, str]] = {
 # --- Addresses --------------------------------------------------------------------------------------------------------
 
 
-def server_path(iri: str) -> str | None:
-    """The path of this server where ``iri`` lives, or None when it is not one of the project's IRIs."""
-    if not iri.startswith(BASE):
-        return None
-    rest = iri[len(BASE) :]
-    if not rest.startswith(SPACES) or (rest.startswith("ontology") and rest[8:9] not in ("", "#", "/")):
-        return None
-    return "/" + urllib.parse.quote(rest, safe="/#:@!$&'()*+,;=-._~")
-
-
-def href(iri: str) -> str:
-    """Where a page links to show ``iri``: its path on this server, or ``/node?iri=…`` for any other IRI (whose page
-    then says what the store holds about it). Never the IRI itself, so no scheme a browser runs can reach a link."""
-    return server_path(iri) or "/node?" + urllib.parse.urlencode({"iri": iri})
-
-
-def web_link(url: str) -> str | None:
-    """``url`` when it is an http(s) address, safe to link to; else None (shown as text)."""
-    return url if url.startswith(("https://", "http://")) else None
-
-
 def split_suffix(path: str) -> tuple[str, str | None]:
     """``path`` without an ending that asks for a format, and that format (None when it has no such ending)."""
     stem, dot, ending = path.rpartition(".")
@@ -129,26 +106,6 @@ def iri_of_path(path: str) -> str:
 
 
 # --- What a page shows ------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Value:
-    """One end of a statement as a page shows it: a link (to a path of this server) with a label, or a literal."""
-
-    text: str
-    link: str | None = None
-    lang: str = ""
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a statement comes from: the kind (seed, curation, a public source …), its title, its page and address."""
-
-    kind: str
-    title: str
-    page: str | None = None
-    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -193,36 +150,6 @@ class NodeView:
     model: Any = None
     differences: list[Any] = field(default_factory=list)
     cited: list[tuple[Source, int]] = field(default_factory=list)
-
-
-def tag_of(lang: str) -> str:
-    """The label language of a page's language: ``zh`` → ``zh-Hans``."""
-    return tag(lang) or ENGLISH
-
-
-class _Labeller:
-    """Labels of IRIs in the page's language (else English, else the CURIE), looked up once each."""
-
-    def __init__(self, store: GraphStore, lang: str) -> None:
-        self.store = store
-        self.tag = tag_of(lang)
-        self.known: dict[str, str] = {}
-
-    def __call__(self, iri: str) -> str:
-        if iri not in self.known:
-            values = [(v.value, v.language or "") for v in self.store.labels([iri]).get(iri, [])]
-            self.known[iri] = pick(values, self.tag) or pick(values, "en") or curie(iri)
-        return self.known[iri]
-
-    def node(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | Any) -> Value:
-        """A statement's end as a page shows it: a node's label linked to its page, a literal as text."""
-        if isinstance(term, ox.NamedNode):
-            return Value(self(term.value), href(term.value), note=curie(term.value))
-        if isinstance(term, ox.Literal):
-            datatype = term.datatype.value
-            plain = datatype.endswith(("#string", "#langString"))
-            return Value(term.value, lang=term.language or "", note="" if plain else curie(datatype))
-        return Value(str(term))
 
 
 SOURCES = """
@@ -272,7 +199,7 @@ ORDER BY ?property ?value ?graph
 
 def node_view(store: GraphStore, iri: str, lang: str) -> NodeView:
     """What the page of ``iri`` shows, in ``lang`` (``en`` or ``zh``)."""
-    label = _Labeller(store, lang)
+    label = Labeller(store, lang)
     words = WORDS[lang]
     known = sources(store, lang)
     node = ox.NamedNode(iri)
@@ -307,7 +234,7 @@ def node_view(store: GraphStore, iri: str, lang: str) -> NodeView:
     return view
 
 
-def _panels(store: GraphStore, view: NodeView, lang: str, label: _Labeller, known: Mapping[str, Source]) -> None:
+def _panels(store: GraphStore, view: NodeView, lang: str, label: Labeller, known: Mapping[str, Source]) -> None:
     """The panels that apply to the node: its figures and their charts, the values its sources disagree on, a
     model's groups, the sources cited."""
     from . import panels
@@ -329,7 +256,7 @@ def events(store: GraphStore, iri: str, lang: str, known: Mapping[str, Source] |
 
     is_model = store.ask("ASK { ?node a ?model }", node=ox.NamedNode(iri), model=ox.NamedNode(SCE.SocialCommerceModel))
     result = run_query(store, "timeline", {"model": iri} if is_model else {})
-    words, label = WORDS[lang], _Labeller(store, lang)
+    words, label = WORDS[lang], Labeller(store, lang)
     by_page = {source.page: source for source in (known or {}).values() if source.page}
     found = []
     for record in result.records():
@@ -413,7 +340,7 @@ SELECT DISTINCT ?node WHERE {{ GRAPH ?graph {{ ?node ?p ?o }} FILTER (isIRI(?nod
 
 def graph_page(store: GraphStore, graph: str, *, lang: str, here: str) -> str:
     """The page of a named graph: where it comes from, its triples, and the nodes it describes."""
-    label = _Labeller(store, lang)
+    label = Labeller(store, lang)
     target = {"graph": ox.NamedNode(graph)}
     count = int(str_value(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?graph { ?s ?p ?o } }",
                                       substitutions=target).rows[0][0]))  # fmt: skip
@@ -477,7 +404,7 @@ def void_html(triples: Sequence[ox.Triple], *, lang: str, here: str) -> str:
 def not_found_page(store: GraphStore, iri: str, *, lang: str, here: str, graphs: bool = False) -> str:
     """The page for an IRI that names nothing, offering the closest names (as ``kg describe`` does) or graphs."""
     word = urllib.parse.unquote(iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1])
-    label = _Labeller(store, lang)
+    label = Labeller(store, lang)
     offers: list[tuple[str, Value]] = []
     if graphs:
         offers = [(curie(g), Value(curie(g), href(g))) for g in close_graphs(store, iri)]

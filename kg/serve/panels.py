@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from ..results import str_value
 from ..stores import GraphStore
 from ..vocab import curie
-from .pages import Source, _Labeller, href
+from .labels import Labeller, Source, href
 
 #: The words of the panels, in each language.
 WORDS: dict[str, dict[str, str]] = {
@@ -178,7 +178,7 @@ ORDER BY ?measure ?about ?period ?normalised ?graph
 """
 
 
-def figures(store: GraphStore, iri: str, lang: str, label: _Labeller, sources: Mapping[str, Source]) -> list[FigureRow]:
+def figures(store: GraphStore, iri: str, lang: str, label: Labeller, sources: Mapping[str, Source]) -> list[FigureRow]:
     """The figures about ``iri`` — for a model, about the model and each enterprise that represents it; for a
     disagreement, the figures it names — each with its source and, where the graph records that sources disagree on
     it, that disagreement."""
@@ -187,7 +187,7 @@ def figures(store: GraphStore, iri: str, lang: str, label: _Labeller, sources: M
     return list({r.iri: r for r in rows}.values())
 
 
-def _figure_row(row: Mapping[str, Any], lang: str, label: _Labeller, sources: Mapping[str, Source]) -> FigureRow:
+def _figure_row(row: Mapping[str, Any], lang: str, label: Labeller, sources: Mapping[str, Source]) -> FigureRow:
     figure, graph, about, measure = (str_value(row[key]) for key in ("figure", "graph", "about", "measure"))
     normalised, unit, currency = (
         _decimal(str_value(row["normalised"])),
@@ -390,7 +390,7 @@ ORDER BY ?disagreement STR(?value) ?graph
 """
 
 
-def differences(store: GraphStore, iri: str, label: _Labeller, sources: Mapping[str, Source]) -> list[Differs]:
+def differences(store: GraphStore, iri: str, label: Labeller, sources: Mapping[str, Source]) -> list[Differs]:
     """Where the graph records that sources disagree on a value of ``iri`` (a date, a name): each value with its
     source, none chosen."""
     found: dict[str, Differs] = {}
@@ -439,12 +439,12 @@ class ModelView:
         return len({item.href for group in self.enterprises for item in group.items})
 
 
-def model_view(store: GraphStore, iri: str, lang: str, label: _Labeller) -> ModelView:
+def model_view(store: GraphStore, iri: str, lang: str, label: Labeller) -> ModelView:
     """The groups of the model ``iri``'s page, in ``lang``."""
     return ModelView(dimensions(store, iri, lang, label), enterprises(store, iri, lang, label))
 
 
-def dimensions(store: GraphStore, iri: str, lang: str, label: _Labeller) -> list[Group]:
+def dimensions(store: GraphStore, iri: str, lang: str, label: Labeller) -> list[Group]:
     """The model's dimensions as the ``model-profile`` query gives them, one group per dimension, enterprises aside."""
     from ..catalog import run_query
 
@@ -470,7 +470,7 @@ SELECT ?enterprise ?parent ?graph WHERE {
 """
 
 
-def enterprises(store: GraphStore, iri: str, lang: str, label: _Labeller) -> list[Group]:
+def enterprises(store: GraphStore, iri: str, lang: str, label: Labeller) -> list[Group]:
     """The model's enterprises grouped by parent organisation (those without one last), each marked where the seed
     names it and where the sources record it closed or withdrawn."""
     from ..catalog import run_query

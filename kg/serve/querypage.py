@@ -336,7 +336,7 @@ def _queries(lang: str) -> list[dict[str, Any]]:
 
 def _styles() -> dict[str, Any]:
     """The renderer's colours and shapes by class, for the graph view."""
-    from ..render import CLASS_STYLES, NO_CLASS, SPARE_STYLES
+    from ..styles import CLASS_STYLES, NO_CLASS, SPARE_STYLES
 
     return {"classes": CLASS_STYLES, "spare": SPARE_STYLES, "none": NO_CLASS}
 
@@ -344,7 +344,7 @@ def _styles() -> dict[str, Any]:
 def _pages() -> dict[str, Any]:
     """Where the project's IRIs live on this server (``kg.serve.pages``), for links to their pages."""
     from ..vocab import BASE
-    from .pages import SPACES
+    from .labels import SPACES
 
     return {"base": BASE, "spaces": SPACES}
 

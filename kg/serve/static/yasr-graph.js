@@ -171,7 +171,7 @@
   }
 
   // --- Styles: the renderer's colours and shapes by class --------------------------------------------------------------
-  // A class the table does not name gets the spare pair its IRI hashes to (FNV-1a, as kg.render.style_of), so that
+  // A class the table does not name gets the spare pair its IRI hashes to (FNV-1a, as kg.styles.style_of), so that
   // it looks the same here as in every other drawing.
   function spareFor(cls) {
     var hash = 2166136261;
