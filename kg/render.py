@@ -114,6 +114,7 @@ class Style:
 def class_styles(graph: nx.MultiDiGraph) -> dict[str, Style]:
     """The style of every class in ``graph`` ("" for nodes without one), the table's classes first.
 
+    >>> from kg.vocab import SCE
     >>> g = nx.MultiDiGraph()
     >>> g.add_node("a", **{"class": SCE.Form, "class_en": "form", "class_zh": "具体形式"})
     >>> class_styles(g)[SCE.Form].shape
