@@ -87,7 +87,7 @@ def description(store: GraphStore, endpoint: str) -> list[ox.Triple]:
         named, inner = ox.BlankNode(f"named{index}"), ox.BlankNode(f"graph{index}")
         triples += [
             ox.Triple(dataset, iri(SD + "namedGraph"), named),
-            ox.Triple(named, iri(SD + "name"), iri(graph)),
+            _graph_name(named, graph),
             ox.Triple(named, iri(SD + "graph"), inner),
             ox.Triple(inner, iri(RDF_TYPE), iri(SD + "Graph")),
             ox.Triple(inner, iri(VOID + "triples"), _count(size)),
@@ -134,8 +134,7 @@ def void_dataset(
                 ox.Triple(subset, iri(VOID + "triples"), _count(size)),
             ]
             if isinstance(subset, ox.BlankNode):
-                title = urllib.parse.unquote(graph.rstrip("/").rsplit("/", 1)[-1])
-                triples.append(ox.Triple(subset, iri(DCT.term("title")), ox.Literal(title)))
+                triples.append(ox.Triple(subset, iri(DCT.term("title")), ox.Literal(_file_name(graph))))
     return triples + partitions(store, dataset)
 
 
@@ -184,6 +183,27 @@ def partitions(store: GraphStore, dataset: ox.NamedNode | ox.BlankNode) -> list[
             ox.Triple(inner, iri(kind), iri(target)),
         ]
     return triples
+
+
+def _graph_name(named: ox.BlankNode, graph: str) -> ox.Triple:
+    """The name of a named graph in the service description: ``sd:name``, except for a ``file:`` graph (a ``--data``
+    file's), whose IRI is a path on the server's disk: titled by the file's name only, as VoID's subset is.
+
+    >>> _graph_name(ox.BlankNode("n"), "file:///home/me/shops.ttl").object.value
+    'shops.ttl'
+    """
+    if graph.startswith("file:"):
+        return ox.Triple(named, _iri(DCT.term("title")), ox.Literal(_file_name(graph)))
+    return ox.Triple(named, _iri(SD + "name"), _iri(graph))
+
+
+def _file_name(graph: str) -> str:
+    """The name of the file a ``file:`` graph was read from, without its folders.
+
+    >>> _file_name("file:///home/me/%E5%BA%97.ttl")
+    '店.ttl'
+    """
+    return urllib.parse.unquote(graph.rstrip("/").rsplit("/", 1)[-1])
 
 
 def _subset(graph: str, index: int) -> ox.NamedNode | ox.BlankNode:

@@ -15,11 +15,13 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from ..errors import InputError, KGError
+from ..names import UnknownName
 from ..results import RDF_FORMATS, WRITERS, Result, WriteOptions
 from ..stores import GraphStore
 from ..updates import OwnGraphError, UpdateConflict
 from ..vocab import GRAPH, is_own_graph
 from ..void import VOID_PATH, description, void_dataset
+from .routes import WRITES, JobKind
 
 
 class HTTPError(KGError):
@@ -45,11 +47,7 @@ class Job:
     """One request for a worker.
 
     Attributes:
-        kind: ``query``, ``named``, ``named-text`` (a named query's SPARQL with its values in place), ``describe``,
-            ``void``, ``update``, ``graph-get``, ``graph-head`` (whether the graph is there, without its triples),
-            ``dataset-get`` (every graph), ``graph-put``, ``graph-post``, ``graph-delete``; for the pages: ``node``,
-            ``graph-page``, ``ontology``, ``browse`` (home, search, suggest, browse, timeline: text names which);
-            ``mcp``, a call of an MCP tool (see :mod:`kg.mcptools`).
+        kind: what to do, a :class:`~kg.serve.routes.JobKind` (for ``browse``, text names the page).
         text: the SPARQL, the named query's name, the body of a graph-store write, or the IRI of a node's page.
         format: the writer to use (a name in WRITERS, or ``html`` for a page), or the media type of a body written.
         graph: the graph of a graph-store request or graph page (None: the default graph); the endpoint's URL for
@@ -72,7 +70,7 @@ class Job:
     @property
     def writes(self) -> bool:
         """Whether the job changes the store."""
-        return self.kind in ("update", "graph-put", "graph-post", "graph-delete")
+        return self.kind in WRITES
 
 
 def perform(store: GraphStore, job: Job, sink: Sink) -> None:
@@ -89,6 +87,8 @@ def perform(store: GraphStore, job: Job, sink: Sink) -> None:
         raise HTTPError(403, str(error)) from None
     except UpdateConflict as error:
         raise HTTPError(400, str(error)) from None
+    except UnknownName as error:  # the line for the command line would send the client to `kg sparql`
+        raise HTTPError(400, error.served) from None
     except KGError as error:
         raise HTTPError(400, str(error)) from None
 
@@ -331,7 +331,7 @@ def _ontology(store: GraphStore, job: Job, sink: Sink) -> None:
         given = dict(job.params)
         _html(sink, pages.ontology_html(store, lang=given.get("lang", "en"), here=given.get("here", "/ontology")))
     else:
-        _graph_get(store, Job("graph-get", format=job.format, graph=GRAPH.ontology), sink)
+        _graph_get(store, Job(JobKind.GRAPH_GET, format=job.format, graph=GRAPH.ontology), sink)
 
 
 def _browse(store: GraphStore, job: Job, sink: Sink) -> None:
@@ -339,6 +339,8 @@ def _browse(store: GraphStore, job: Job, sink: Sink) -> None:
 
     try:
         media, body = browse.answer(store, job.text, job.format or "html", job.params)
+    except UnknownName as error:
+        raise HTTPError(404, error.served) from None
     except KGError as error:
         raise HTTPError(404 if "named" in str(error) else 400, str(error)) from None
     sink.start(200, media)
@@ -364,25 +366,26 @@ def _examples(store: GraphStore, job: Job, sink: Sink) -> None:
     _write(Result.from_triples(examples(listing, endpoint=job.graph or "")), job, sink)
 
 
+#: What a worker does for each kind of job.
 _JOBS: dict[str, Any] = {
-    "query": _query,
-    "named": _named,
-    "named-text": _named_text,
-    "describe": _describe,
-    "mcp": _mcp,
-    "void": _void,
-    "examples": _examples,
-    "node": _node,
-    "graph-page": _graph_page,
-    "ontology": _ontology,
-    "browse": _browse,
-    "update": _update,
-    "graph-get": _graph_get,
-    "dataset-get": _dataset_get,
-    "graph-head": _graph_head,
-    "graph-put": _graph_put,
-    "graph-post": _graph_post,
-    "graph-delete": _graph_delete,
+    JobKind.QUERY: _query,
+    JobKind.NAMED: _named,
+    JobKind.NAMED_TEXT: _named_text,
+    JobKind.DESCRIBE: _describe,
+    JobKind.MCP: _mcp,
+    JobKind.VOID: _void,
+    JobKind.EXAMPLES: _examples,
+    JobKind.NODE: _node,
+    JobKind.GRAPH_PAGE: _graph_page,
+    JobKind.ONTOLOGY: _ontology,
+    JobKind.BROWSE: _browse,
+    JobKind.UPDATE: _update,
+    JobKind.GRAPH_GET: _graph_get,
+    JobKind.DATASET_GET: _dataset_get,
+    JobKind.GRAPH_HEAD: _graph_head,
+    JobKind.GRAPH_PUT: _graph_put,
+    JobKind.GRAPH_POST: _graph_post,
+    JobKind.GRAPH_DELETE: _graph_delete,
 }
 
 
