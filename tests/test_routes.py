@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import urllib.parse
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -13,13 +14,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
+import pytest
 
 from kg.serve.app import FILES, Settings, _Server, create_app
 from kg.serve.jobs import _JOBS
 from kg.serve.routes import KEPT, ROUTES, WRITES, JobKind, Keep, RouteKind, Row
-from kg.serve.web import CSP
+from kg.serve.web import TABLE_CSP
 from kg.serve.workers import Pool, StoreSpec, _collected
 from kg.vocab import GRAPH
+
+from .servers import start_kg_serve
+from .test_browser import browser  # noqa: F401  (the fixture)
 
 T = TypeVar("T")
 
@@ -112,15 +117,15 @@ def test_a_route_is_one_row_of_the_table_for_starlette_and_the_short_way_alike()
 
     async def ask(http: httpx.AsyncClient) -> tuple[httpx.Response, httpx.Response, httpx.Response]:
         short = await http.get("/ask", params={"query": "ASK {}"}, headers={"Accept": "application/json"})
-        browser = await http.get("/ask", params={"query": "ASK {}"}, headers={"Origin": "http://elsewhere.test"})
+        across = await http.get("/ask", params={"query": "ASK {}"}, headers={"Origin": "http://elsewhere.test"})
         described = await http.get("/api-description")
-        return short, browser, described
+        return short, across, described
 
-    short, browser, described = run(ask, table=ROUTES + added)
-    for answer in (short, browser):
+    short, across, described = run(ask, table=ROUTES + added)
+    for answer in (short, across):
         assert answer.status_code == 200 and json.loads(answer.text)["boolean"] is True
         assert varies_by_accept(answer)
-    assert browser.headers["access-control-allow-origin"] == "*"  # the whole way, through the CORS layer
+    assert across.headers["access-control-allow-origin"] == "*"  # the whole way, through the CORS layer
     assert "access-control-allow-origin" not in short.headers  # the short way
     assert described.status_code == 200 and "/api/models" in described.json()["paths"]
 
@@ -155,7 +160,7 @@ def test_a_query_and_a_named_query_opened_by_a_browser_keep_to_the_pages_policy(
 
     for answer in run(ask):
         assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/html")
-        assert answer.headers["content-security-policy"] == CSP
+        assert answer.headers["content-security-policy"] == TABLE_CSP
         assert answer.headers["x-content-type-options"] == "nosniff"
         assert varies_by_accept(answer)
 
@@ -200,3 +205,31 @@ def test_the_service_description_names_no_file_of_the_servers_disk(tmp_path: Pat
     assert str(tmp_path) not in described.text and "file:" not in described.text
     assert '"private-shops.ttl"' in described.text  # titled by the file's name, as VoID's subset is
     assert "<http://www.w3.org/ns/sparql-service-description#name> <https://w3id.org/sce/graph/seed>" in described.text
+
+
+def test_the_routes_page_names_every_route() -> None:
+    text = (Path(__file__).parent.parent / "docs" / "routes.md").read_text(encoding="utf-8")
+    assert [row.path for row in ROUTES if f"`{row.path}`" not in text] == []
+
+
+@pytest.mark.server
+@pytest.mark.browser
+def test_a_result_opened_in_a_browser_keeps_its_table_style_under_the_policy(
+    browser: Any,  # noqa: F811
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The policy on a result as an HTML table lets its one inline style apply (by its hash), and nothing else."""
+    server = start_kg_serve(tmp_path_factory.mktemp("routes"), "--workers", "1")
+    try:
+        page = browser.new_page()
+        refused: list[str] = []
+        page.on("console", lambda message: refused.append(message.text) if "Content Security" in message.text else 0)
+        query = "SELECT ?m ?label WHERE { ?m a sce:SocialCommerceModel ; rdfs:label ?label }"
+        base = server.url.rsplit("/", 1)[0]
+        answer = page.goto(f"{base}/sparql?" + urllib.parse.urlencode({"query": query}))
+        assert answer is not None and answer.headers["content-type"].startswith("text/html")
+        assert page.eval_on_selector("table", "t => getComputedStyle(t).borderCollapse") == "collapse"
+        assert page.locator("tbody tr").count() >= 4 and refused == []
+        page.close()
+    finally:
+        server.stop()

@@ -46,7 +46,7 @@ from .negotiate import acceptable, choose, choose_page, page_acceptable
 from .openapi import openapi
 from .querypage import docs_page, prefers_html, query_page
 from .routes import ROUTES, JobKind, RouteKind, Row, varies
-from .web import CSP, language, page, secure
+from .web import CSP, TABLE_CSP, language, page, secure
 from .workers import Cut, Pool
 
 T = TypeVar("T")
@@ -132,7 +132,7 @@ def finish(response: Response, *, vary: bool, cache_control: str | None = None) 
     if vary:
         _vary(response, "Accept")
     if headers.get("content-type", "").startswith("text/html") and "content-security-policy" not in headers:
-        secure(response)
+        secure(response, TABLE_CSP)  # the pages set their own: this is a result as an HTML table
     headers.setdefault("X-Content-Type-Options", "nosniff")
     if cache_control is not None:
         headers.setdefault("Cache-Control", cache_control)
