@@ -90,18 +90,23 @@ def test_every_route_of_the_table_is_reachable_and_every_job_it_names_exists() -
     """Each row answers each of its methods itself (not the 404 of a path no route takes, nor 405, nor a crash)."""
     rows = [row for row in ROUTES if row.kind is not RouteKind.MCP]  # /mcp: tests/test_mcp.py, with its endpoint
 
-    async def ask(http: httpx.AsyncClient) -> list[tuple[str, str, int, str]]:
+    async def ask(http: httpx.AsyncClient) -> list[tuple[str, str, httpx.Response]]:
         answers = []
         for row in rows:
             for method in row.methods:
-                response = await http.request(method, row.sample, headers={"Accept": "*/*"})
-                answers.append((method, row.sample, response.status_code, response.text))
+                for accept in ("*/*", BROWSER):
+                    response = await http.request(method, row.sample, headers={"Accept": accept})
+                    answers.append((method, row.sample, response))
         return answers
 
-    for method, path, status, text in run(ask):
+    for method, path, response in run(ask):
+        status, text = response.status_code, response.text
         assert status in (200, 400, 403), (method, path, status, text)
         if status != 200:  # a write without the token, or a POST without a body: the handler's own line
             assert "nothing is at this path" not in text and text.endswith("\n"), (method, path, text)
+        if response.headers.get("content-type", "").startswith("text/html"):
+            assert "content-security-policy" in response.headers, (method, path)
+            assert response.headers["x-content-type-options"] == "nosniff", (method, path)
     assert set(JobKind) == set(_JOBS), "every kind of job is one function of the worker"
     assert {job for row in ROUTES for job in row.jobs} <= set(_JOBS)
     handlers = {row.handler for row in ROUTES} - {"static", "mcp"}
