@@ -127,15 +127,21 @@ def _finishing(row: Row, handler: Handler) -> Handler:
 def finish(response: Response, *, vary: bool, cache_control: str | None = None) -> Response:
     """Give ``response`` the headers every answer of its route carries: ``Vary: Accept`` when its format followed
     ``Accept`` (``vary``), the pages' policy on any HTML (a SPARQL result or a named query opened by a browser as
-    well as the pages), no MIME sniffing, and the route's ``Cache-Control``."""
-    headers = response.headers
+    well as the pages), no MIME sniffing, and the route's ``Cache-Control``. (One pass over the headers as sent:
+    this runs on every answer.)"""
+    raw = response.raw_headers
+    given = {name: value for name, value in raw}
     if vary:
-        _vary(response, "Accept")
-    if headers.get("content-type", "").startswith("text/html") and "content-security-policy" not in headers:
-        secure(response, TABLE_CSP)  # the pages set their own: this is a result as an HTML table
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    if cache_control is not None:
-        headers.setdefault("Cache-Control", cache_control)
+        if b"vary" not in given:
+            raw.append((b"vary", b"Accept"))
+        else:
+            _vary(response, "Accept")
+    if given.get(b"content-type", b"").startswith(b"text/html") and b"content-security-policy" not in given:
+        secure(response, TABLE_CSP)  # the pages set their own: this is a result as an HTML table (nosniff too)
+    elif b"x-content-type-options" not in given:
+        raw.append((b"x-content-type-options", b"nosniff"))
+    if cache_control is not None and b"cache-control" not in given:
+        raw.append((b"cache-control", cache_control.encode("latin-1")))
     return response
 
 
