@@ -5,9 +5,10 @@ each with its checkout's code first on the path. Round after round, each case of
 the named query, the CONSTRUCT) is asked of both with wrk (8 connections, ``--seconds`` each), the order swapped
 every round so that a shared machine's noise falls on both alike. The CPU time the server and its workers spent per
 request (from /proc) is the steadier figure; the medians over the rounds and their ratio are written to
-``--out`` (printed when not given). Run:
+``--out`` (printed when not given). With ``--cache`` both keep answers (their default): the benchmark asks the same
+query again and again, so that measures the front alone (routing, headers, the cache), not the workers. Run:
 
-    .venv/bin/python -m bench.serve_ab --before DIR [--rounds 3] [--seconds 5] [--out FILE]
+    .venv/bin/python -m bench.serve_ab --before DIR [--rounds 3] [--seconds 5] [--cache] [--out FILE]
 
 DIR is a checkout of the code to compare with, e.g. ``git worktree add /tmp/base COMMIT``.
 """
@@ -32,6 +33,7 @@ def main() -> None:
     parser.add_argument("--before", type=Path, required=True, help="the checkout of kg to compare with")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--cache", action="store_true", help="keep answers (the front alone)")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     program = need_wrk()
@@ -44,7 +46,7 @@ def main() -> None:
     try:
         for name, code in (("before", args.before.resolve()), ("after", ROOT)):
             port = free_port()
-            command = [str(BIN / "kg"), "serve", "--port", str(port), "--cache", "0"]
+            command = [str(BIN / "kg"), "serve", "--port", str(port), *([] if args.cache else ["--cache", "0"])]
             env = {**os.environ, "PYTHONPATH": str(code)}
             servers.append(start(name, command, port, "/sparql", folder, env))
         for turn in range(args.rounds):
@@ -65,7 +67,8 @@ def main() -> None:
 
 def table(results: dict[tuple[str, str], list[Measure]], args: argparse.Namespace, load: float, after: float) -> str:
     lines = [
-        f"`python -m bench.serve_ab --before {args.before} --rounds {args.rounds} --seconds {args.seconds}`, "
+        f"`python -m bench.serve_ab --before {args.before} --rounds {args.rounds} --seconds {args.seconds}"
+        f"{' --cache' if args.cache else ''}`, "
         f"{time.strftime('%Y-%m-%d %H:%M')}, load average {load:.1f} before and {after:.1f} after; medians over "
         "the rounds (each value in brackets)",
         "",
