@@ -217,6 +217,22 @@ def test_the_routes_page_names_every_route() -> None:
     assert [row.path for row in ROUTES if f"`{row.path}`" not in text] == []
 
 
+def test_files_carry_the_cache_control_of_their_row() -> None:
+    async def ask(http: httpx.AsyncClient) -> dict[str, str | None]:
+        paths = ("/static/vis-network.min.js", "/context.jsonld", "/static/graph.js", "/openapi.json")
+        return {path: (await http.get(path)).headers.get("cache-control") for path in paths}
+
+    assert run(ask) == {
+        "/static/vis-network.min.js": "max-age=86400",
+        "/context.jsonld": "max-age=3600",
+        "/static/graph.js": "max-age=3600",
+        "/openapi.json": None,
+    }
+
+
+# --- In Chromium (last: Playwright's synchronous API keeps an event loop running while its browser lives) ------------
+
+
 @pytest.mark.server
 @pytest.mark.browser
 def test_a_result_opened_in_a_browser_keeps_its_table_style_under_the_policy(

@@ -40,7 +40,9 @@ class Direct:
 
     def __init__(self, app: ASGIApp, routes: Sequence[tuple[str, tuple[str, ...], Handler]]) -> None:
         self.app = app
-        self.routes = [(_pattern(path), frozenset(methods), handler) for path, methods, handler in routes]
+        #: The routes without parameters by their path (one look-up), the others as Starlette matches them.
+        self.exact = {path: (frozenset(methods), handler) for path, methods, handler in routes if "{" not in path}
+        self.routes = [(_pattern(p), frozenset(methods), handler) for p, methods, handler in routes if "{" in p]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         handler = self.handler(scope) if scope["type"] == "http" else None
@@ -56,6 +58,9 @@ class Direct:
         if any(name == b"origin" for name, _ in scope["headers"]):
             return None
         path, method = scope["path"], scope["method"]
+        exact = self.exact.get(path)
+        if exact is not None:
+            return exact[1] if method in exact[0] else None
         for pattern, methods, handler in self.routes:
             if method in methods:
                 found = pattern.match(path)

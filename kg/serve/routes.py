@@ -92,9 +92,9 @@ class Keep(enum.Enum):
     """What is kept of a route's answers: by the server (the pool's cache, with ETags), or by clients, for how long."""
 
     #: Whole answers of reads kept by the server until the next write, each with an ETag.
-    ANSWERS = ""
-    #: Nothing kept (pages made for each reader, MCP calls).
-    NOTHING = "no-store"
+    ANSWERS = "answers"
+    #: Nothing kept by the server, nothing said to clients (pages made for each reader, MCP calls).
+    NOTHING = "nothing"
     #: Clients keep it an hour (the JSON-LD context, the renderer's files).
     HOUR = "max-age=3600"
     #: Clients keep it a day (the vendored vis-network).
@@ -102,8 +102,12 @@ class Keep(enum.Enum):
 
     @property
     def cache_control(self) -> str | None:
-        """The ``Cache-Control`` header this rule sends, None when the handler decides."""
-        return self.value if self in (Keep.HOUR, Keep.DAY) else None
+        """The ``Cache-Control`` header this rule sends, None when the handler decides.
+
+        >>> Keep.DAY.cache_control, Keep.ANSWERS.cache_control
+        ('max-age=86400', None)
+        """
+        return self.value if self.value.startswith("max-age=") else None
 
 
 @dataclass(frozen=True)
