@@ -10,9 +10,10 @@ every answer is computed):
 - the overview (``/overview``) in Chromium: time to first contentful paint from navigation start.
 
 Targets: suggestions under 50 ms on the server; the overview's first paint under 2 s at 10,000 nodes. Writes
-``bench/results/browse.md``. Never run as a test::
+``bench/results/browse.md``. ``--before DIR`` adds a row for the built-in graph served by another checkout of kg
+(its code first on the path, e.g. ``git worktree add DIR COMMIT``), measured in the same run. Never run as a test::
 
-    .venv/bin/python -m bench.browse [--repeat 30]
+    .venv/bin/python -m bench.browse [--repeat 30] [--before DIR]
 """
 
 from __future__ import annotations
@@ -50,13 +51,15 @@ def generated(size: int) -> Path:
     return path
 
 
-def serve(data: Path | None, folder: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """``kg serve`` on a free loopback port (computing every answer); its process and base URL, once it answers."""
+def serve(data: Path | None, folder: Path, code: Path | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """``kg serve`` on a free loopback port (computing every answer), of the checkout ``code`` when given; its process
+    and base URL, once it answers."""
     port = free_port()
     extra = ["--data", str(data)] if data else []
     command = [str(KG), *extra, "serve", "--port", str(port), "--workers", "2", "--cache", "0", "--timeout", "120"]
     log = (folder / f"serve-{port}.log").open("wb")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    env = {**os.environ, "PYTHONPATH": str(code.resolve())} if code else None
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     for _ in range(600):
         try:
@@ -127,17 +130,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--size", type=int, default=10_000)
+    parser.add_argument("--before", type=Path, help="another checkout of kg, served for the built-in graph too")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     folder = DATA_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    graphs = {"built-in": None, f"built-in + {args.size:,} generated nodes": generated(args.size)}
+    graphs: list[tuple[str, Path | None, Path | None]] = [("built-in", None, None)]
+    if args.before:
+        graphs.append((f"built-in, served by {args.before}", None, args.before))
+    graphs.append((f"built-in + {args.size:,} generated nodes", generated(args.size), None))
     rows = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        for name, data in graphs.items():
-            process, base = serve(data, folder)
+        for name, data, code in graphs:
+            process, base = serve(data, folder, code)
             try:
                 home = times(base, "/", "text/html", args.repeat)
                 search = times(base, "/search?q=" + urllib.parse.quote("拼多"), "application/json", args.repeat)
@@ -165,9 +172,10 @@ def main() -> None:
     for name, home, search, suggest, local, overview, paint in rows:
         cells = [f"{ms(v, 0.5)} / {ms(v, 0.95)}" for v in (home, search, suggest, local, overview)]
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {paint:.2f} s |")
-    worst_suggest = max(float(ms(r[4], 0.95)) for r in rows)
-    worst_http = max(float(ms(r[3], 0.95)) for r in rows)
-    worst_paint = max(r[6] for r in rows)
+    judged = [r for r in rows if "served by" not in r[0]]  # this checkout's rows; --before's is for comparison
+    worst_suggest = max(float(ms(r[4], 0.95)) for r in judged)
+    worst_http = max(float(ms(r[3], 0.95)) for r in judged)
+    worst_paint = max(r[6] for r in judged)
     lines += [
         "",
         f"Targets: suggestions under 50 ms on the server — p95 of the server's own work {worst_suggest:.1f} ms "

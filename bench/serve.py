@@ -22,9 +22,13 @@ rdflib-endpoint's; p99 under 50 ms at 8 connections for the small SELECT.
 
 Needs ``wrk`` (Debian package ``wrk``, which the benchmark installs with apt-get on first use: the test suite does not
 need it, so setup does not install it) and rdflib-endpoint, which this installs with pip into a virtual environment of
-its own (``bench/data/rdflib-endpoint-venv``: it brings FastAPI and its own uvicorn, none of which kg needs). Run:
+its own (``bench/data/rdflib-endpoint-venv``: it brings FastAPI and its own uvicorn, none of which kg needs).
 
-    .venv/bin/python -m bench.serve [--seconds 10] [--out bench/results/serve.md]
+``--before DIR`` runs a fifth server in turn with the others: ``kg serve --cache 0`` of another checkout of kg (say the
+main branch before a change, made with ``git worktree add DIR COMMIT``), its code first on the path, and adds a table
+of it beside this checkout's. Run:
+
+    .venv/bin/python -m bench.serve [--seconds 10] [--out bench/results/serve.md] [--before DIR]
 """
 
 from __future__ import annotations
@@ -86,6 +90,8 @@ class Measure:
 #: The engine's figures (every answer computed), and with the cache (the same query asked again and again).
 KG = "kg serve"
 KG_CACHE = "kg serve (cache)"
+#: kg serve --cache 0 of the checkout given with --before.
+KG_BEFORE = "kg serve (before)"
 SERVERS = (KG, KG_CACHE, "oxigraph", "rdflib-endpoint")
 
 
@@ -137,9 +143,13 @@ def free_port() -> int:
 # --- The servers ----------------------------------------------------------------------------------------------------
 
 
-def start(name: str, command: list[str], port: int, sparql: str, folder: Path) -> Served:
+def start(
+    name: str, command: list[str], port: int, sparql: str, folder: Path, env: dict[str, str] | None = None
+) -> Served:
     log = (folder / f"{name}.log").open("wb")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=folder)
+    process = subprocess.Popen(
+        command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=folder, env=env
+    )
     served = Served(name, f"http://127.0.0.1:{port}", sparql, process)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -165,10 +175,15 @@ def stop(served: Served) -> None:
 
 
 @contextlib.contextmanager
-def servers(folder: Path) -> Iterator[list[Served]]:
+def servers(folder: Path, before: Path | None = None) -> Iterator[list[Served]]:
     graph = graph_file()
     started: list[Served] = []
     try:
+        if before is not None:  # the other checkout's code first on the path; the same virtual environment
+            port = free_port()
+            command = [str(BIN / "kg"), "serve", "--port", str(port), "--cache", "0"]
+            env = {**os.environ, "PYTHONPATH": str(before.resolve())}
+            started.append(start(KG_BEFORE, command, port, "/sparql", folder, env))
         port = free_port()
         command = [str(BIN / "kg"), "serve", "--port", str(port), "--cache", "0"]
         started.append(start(KG, command, port, "/sparql", folder))
@@ -307,10 +322,30 @@ def verdict(results: dict[tuple[str, int, str], Measure]) -> list[str]:
     return lines
 
 
+def compared(results: dict[tuple[str, int, str], Measure], before: Path) -> list[str]:
+    """This checkout's kg serve --cache 0 beside the one of ``before``, measured in turn in the same run."""
+    lines = [
+        f"## Before and after: `kg serve --cache 0` of `{before}` and of this checkout, in turn in one run",
+        "",
+        "| case | connections | before req/s | after req/s | after / before | before CPU µs/req | after CPU µs/req "
+        "| CPU after / before |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for case in ("select", "named", "construct"):
+        for connections in CONNECTIONS:
+            old, new = results[(case, connections, KG_BEFORE)], results[(case, connections, KG)]
+            lines.append(
+                f"| {case} | {connections} | {old.rps:,.0f} | {new.rps:,.0f} | {new.rps / old.rps:.2f}x | "
+                f"{old.cpu_us:,.0f} | {new.cpu_us:,.0f} | {new.cpu_us / old.cpu_us:.2f}x |"
+            )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=10, help="seconds of each wrk run")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "serve.md")
+    parser.add_argument("--before", type=Path, help="another checkout of kg, measured beside this one")
     args = parser.parse_args()
     program = need_wrk()
     folder = DATA / "serve-run"
@@ -318,7 +353,7 @@ def main() -> None:
     folder.mkdir(parents=True)
     results: dict[tuple[str, int, str], Measure] = {}
     load_before = os.getloadavg()
-    with servers(folder) as started:
+    with servers(folder, args.before) as started:
         check_answers(started)
         for case in ("select", "named", "construct"):
             for connections in CONNECTIONS:
@@ -347,6 +382,7 @@ def main() -> None:
         "",
         *verdict(results),
         "",
+        *([*compared(results, args.before), ""] if args.before else []),
     ]
     args.out.write_text("\n".join(text), encoding="utf-8")
     print("\n".join(text))

@@ -12,16 +12,14 @@ import pyoxigraph as ox
 
 from .catalog import NamedQuery, catalog
 from .sparqltext import query_form
+from .vocab import RDF, RDFS, SCHEMA, SH, SPEX
 
 #: Where kg serve lists its examples (beside VoID, at RFC 5785's well-known place).
 EXAMPLES_PATH = "/.well-known/sparql-examples"
 
-SH = "http://www.w3.org/ns/shacl#"
-SPEX = "https://purl.expasy.org/sparql-examples/ontology#"
-SCHEMA = "https://schema.org/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
-RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+RDF_TYPE = ox.NamedNode(RDF.type)
+RDFS_COMMENT = ox.NamedNode(RDFS.comment)
+RDFS_LABEL = ox.NamedNode(RDFS.label)
 #: The class and the property of each form of query (DESCRIBE has no property in SHACL: the SIB's own).
 FORMS = {
     "SELECT": (SH + "SPARQLSelectExecutable", SH + "select"),

@@ -507,7 +507,8 @@ def _stated_in(
 
 def void(store: GraphStore, endpoint: str = "") -> str:
     """The VoID description of the store in Turtle (without ``void:sparqlEndpoint`` when there is no endpoint)."""
-    from .void import VOID, void_dataset
+    from .vocab import VOID
+    from .void import void_dataset
 
     dataset = ox.NamedNode("https://w3id.org/sce/void#dataset")
     triples = void_dataset(store, dataset, endpoint=endpoint or "urn:kg:no-endpoint")

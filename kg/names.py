@@ -69,8 +69,33 @@ def resolve(store: GraphStore, word: str) -> str:
     if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", word) and _exists(store, ID.term(word)):
         return ID.term(word)
     close = [name for name, _ in closest(store, word, names=names)]
-    hint = f"closest: {', '.join(repr(c) for c in close)}" if close else "try `kg sparql` to look for it"
-    raise KGError(f"nothing in the graph is named {word!r}; {hint}")
+    if not close:
+        raise UnknownName(word)
+    raise KGError(f"nothing in the graph is named {word!r}; closest: {', '.join(repr(c) for c in close)}")
+
+
+class UnknownName(KGError):
+    """Nothing in the graph has the name ``word``, nor any name close to it: the line points at ``kg sparql``, and
+    :attr:`served` at the server's pages, for a client of ``kg serve``.
+
+    >>> error = UnknownName("拼 团")
+    >>> str(error)
+    "nothing in the graph is named '拼 团'; try `kg sparql` to look for it"
+    >>> error.served
+    "nothing in the graph is named '拼 团'; look for it at /search?q=%E6%8B%BC%20%E5%9B%A2 or ask at /query"
+    """
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+        super().__init__(f"nothing in the graph is named {word!r}; try `kg sparql` to look for it")
+
+    @property
+    def served(self) -> str:
+        """The line for a client of ``kg serve``: the search page, the query page."""
+        import urllib.parse
+
+        search = "/search?q=" + urllib.parse.quote(self.word, safe="")
+        return f"nothing in the graph is named {self.word!r}; look for it at {search} or ask at /query"
 
 
 def closest(

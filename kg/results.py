@@ -760,6 +760,10 @@ def write_markdown(result: Result, out: IO[bytes], options: WriteOptions) -> Non
         out.write(line(cells))
 
 
+#: The one style of the HTML table (inline: the page stands alone); kg serve's policy lets it apply by its hash.
+TABLE_STYLE = "table{border-collapse:collapse}th,td{border:1px solid #999;padding:4px;vertical-align:top}"
+
+
 def write_html(result: Result, out: IO[bytes], options: WriteOptions) -> None:
     """A SELECT result as a standalone UTF-8 HTML page holding one table; every text escaped.
 
@@ -775,7 +779,7 @@ def write_html(result: Result, out: IO[bytes], options: WriteOptions) -> None:
         (
             f'<!DOCTYPE html>\n<html lang="{esc(options.lang)}">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{esc(result.title)}</title>\n"
-            "<style>table{border-collapse:collapse}th,td{border:1px solid #999;padding:4px;vertical-align:top}</style>"
+            f"<style>{TABLE_STYLE}</style>"
             f"\n</head>\n<body>\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
         ).encode()
     )

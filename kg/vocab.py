@@ -50,6 +50,14 @@ DCT = Namespace("http://purl.org/dc/terms/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 VANN = Namespace("http://purl.org/vocab/vann/")
+#: The SPARQL service description, VoID and its extension for datatypes, and the W3C's names of formats: what
+#: ``kg serve`` says of itself (kg.void).
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+VOID_EXT = Namespace("http://ldf.fi/void-ext#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+#: The SIB's terms for SPARQL examples (kg.examples).
+SPEX = Namespace("https://purl.expasy.org/sparql-examples/ontology#")
 
 ONTOLOGY_IRI = "https://w3id.org/sce/ontology"
 

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from .examples import EXAMPLES_PATH, examples
 from .results import str_value
 from .stores import GraphStore
-from .vocab import BASE, DCT, ONTOLOGY_IRI, PREFIXES
+from .vocab import BASE, DCT, FORMATS, ONTOLOGY_IRI, PREFIXES, RDF, RDFS, SD, VOID, VOID_EXT, XSD
 
 #: Where the server describes its dataset with VoID (RFC 5785's well-known place for it).
 VOID_PATH = "/.well-known/void"
@@ -26,12 +26,6 @@ LICENCE = "SELECT ?licence WHERE { ?ontology dct:license ?licence }"
 #: Every property and class the statements use.
 TERMS_USED = "SELECT DISTINCT ?term WHERE { { ?s ?term ?o } UNION { ?s a ?term } }"
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-VOID_EXT = "http://ldf.fi/void-ext#"
-RDFS_SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-W3C_FORMATS = "http://www.w3.org/ns/formats/"
 #: Each class with how many distinct instances it has.
 CLASS_COUNTS = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class FILTER isIRI(?class) } GROUP BY ?class"
 #: Each property with how many distinct statements use it.
@@ -66,20 +60,20 @@ def description(store: GraphStore, endpoint: str) -> list[ox.Triple]:
     service, dataset, default = ox.BlankNode("service"), ox.BlankNode("dataset"), ox.BlankNode("default")
     iri = _iri
     triples = [
-        ox.Triple(service, iri(RDF_TYPE), iri(SD + "Service")),
+        ox.Triple(service, iri(RDF.type), iri(SD + "Service")),
         ox.Triple(service, iri(SD + "endpoint"), iri(endpoint)),
         ox.Triple(service, iri(SD + "supportedLanguage"), iri(SD + "SPARQL11Query")),
         ox.Triple(service, iri(SD + "supportedLanguage"), iri(SD + "SPARQL11Update")),
         ox.Triple(service, iri(SD + "feature"), iri(SD + "UnionDefaultGraph")),
         ox.Triple(service, iri(SD + "feature"), iri(SD + "BasicFederatedQuery")),
         ox.Triple(service, iri(SD + "defaultDataset"), dataset),
-        ox.Triple(dataset, iri(RDF_TYPE), iri(SD + "Dataset")),
+        ox.Triple(dataset, iri(RDF.type), iri(SD + "Dataset")),
         ox.Triple(dataset, iri(SD + "defaultGraph"), default),
-        ox.Triple(default, iri(RDF_TYPE), iri(SD + "Graph")),
+        ox.Triple(default, iri(RDF.type), iri(SD + "Graph")),
         ox.Triple(default, iri(VOID + "triples"), _count(store.triple_count())),
     ]
     for key in FORMAT_IRIS.values():
-        triples.append(ox.Triple(service, iri(SD + "resultFormat"), iri(W3C_FORMATS + key)))
+        triples.append(ox.Triple(service, iri(SD + "resultFormat"), iri(FORMATS + key)))
     sizes = store.graphs()
     for index, (graph, size) in enumerate(sizes):
         if not graph:
@@ -87,13 +81,13 @@ def description(store: GraphStore, endpoint: str) -> list[ox.Triple]:
         named, inner = ox.BlankNode(f"named{index}"), ox.BlankNode(f"graph{index}")
         triples += [
             ox.Triple(dataset, iri(SD + "namedGraph"), named),
-            ox.Triple(named, iri(SD + "name"), iri(graph)),
+            _graph_name(named, graph),
             ox.Triple(named, iri(SD + "graph"), inner),
-            ox.Triple(inner, iri(RDF_TYPE), iri(SD + "Graph")),
+            ox.Triple(inner, iri(RDF.type), iri(SD + "Graph")),
             ox.Triple(inner, iri(VOID + "triples"), _count(size)),
         ]
     listing = ox.NamedNode(endpoint.rsplit("/", 1)[0] + EXAMPLES_PATH)
-    triples.append(ox.Triple(service, iri(RDFS_SEE_ALSO), listing))
+    triples.append(ox.Triple(service, iri(RDFS.seeAlso), listing))
     triples += examples(listing.value, endpoint=endpoint)
     return triples + void_dataset(store, dataset, endpoint=endpoint, sizes=sizes)
 
@@ -115,7 +109,7 @@ def void_dataset(
     """
     iri = _iri
     triples = [
-        ox.Triple(dataset, iri(RDF_TYPE), iri(VOID + "Dataset")),
+        ox.Triple(dataset, iri(RDF.type), iri(VOID + "Dataset")),
         ox.Triple(dataset, iri(DCT.term("title")), ox.Literal("Social e-commerce knowledge graph", language="en")),
         ox.Triple(dataset, iri(DCT.term("title")), ox.Literal("社交电商知识图谱", language="zh-Hans")),
         ox.Triple(dataset, iri(VOID + "sparqlEndpoint"), iri(endpoint)),
@@ -130,12 +124,11 @@ def void_dataset(
             subset = _subset(graph, index)
             triples += [
                 ox.Triple(dataset, iri(VOID + "subset"), subset),
-                ox.Triple(subset, iri(RDF_TYPE), iri(VOID + "Dataset")),
+                ox.Triple(subset, iri(RDF.type), iri(VOID + "Dataset")),
                 ox.Triple(subset, iri(VOID + "triples"), _count(size)),
             ]
             if isinstance(subset, ox.BlankNode):
-                title = urllib.parse.unquote(graph.rstrip("/").rsplit("/", 1)[-1])
-                triples.append(ox.Triple(subset, iri(DCT.term("title")), ox.Literal(title)))
+                triples.append(ox.Triple(subset, iri(DCT.term("title")), ox.Literal(_file_name(graph))))
     return triples + partitions(store, dataset)
 
 
@@ -186,6 +179,27 @@ def partitions(store: GraphStore, dataset: ox.NamedNode | ox.BlankNode) -> list[
     return triples
 
 
+def _graph_name(named: ox.BlankNode, graph: str) -> ox.Triple:
+    """The name of a named graph in the service description: ``sd:name``, except for a ``file:`` graph (a ``--data``
+    file's), whose IRI is a path on the server's disk: titled by the file's name only, as VoID's subset is.
+
+    >>> _graph_name(ox.BlankNode("n"), "file:///home/me/shops.ttl").object.value
+    'shops.ttl'
+    """
+    if graph.startswith("file:"):
+        return ox.Triple(named, _iri(DCT.term("title")), ox.Literal(_file_name(graph)))
+    return ox.Triple(named, _iri(SD + "name"), _iri(graph))
+
+
+def _file_name(graph: str) -> str:
+    """The name of the file a ``file:`` graph was read from, without its folders.
+
+    >>> _file_name("file:///home/me/%E5%BA%97.ttl")
+    '店.ttl'
+    """
+    return urllib.parse.unquote(graph.rstrip("/").rsplit("/", 1)[-1])
+
+
 def _subset(graph: str, index: int) -> ox.NamedNode | ox.BlankNode:
     """The VoID subset of a named graph: named by the graph's IRI, except a ``file:`` graph (a ``--data`` file's),
     whose IRI is a path on the server's disk that VoID would publish: a blank node, titled by the file's name.
@@ -212,4 +226,4 @@ def _count(size: int) -> ox.Literal:
     return ox.Literal(str(size), datatype=_INTEGER)
 
 
-_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+_INTEGER = ox.NamedNode(XSD.integer)

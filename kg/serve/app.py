@@ -32,33 +32,28 @@ from starlette.responses import (
     Response,
     StreamingResponse,
 )
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..catalog import check_network_reach
 from ..errors import InputError, KGError, decoded
-from ..examples import EXAMPLES_PATH
-from ..jsonld import CONTEXT_PATH, context_document
+from ..jsonld import context_document
 from ..sparqltext import CACHED_TEXT, query_form
-from ..void import VOID_PATH
 from .cache import matches
-from .direct import Direct
+from .direct import Direct, Handler
 from .jobs import HTTPError, Job, graph_list
 from .negotiate import acceptable, choose, choose_page, page_acceptable
 from .openapi import openapi
 from .querypage import docs_page, prefers_html, query_page
-from .web import CSP, language, page
+from .routes import ROUTES, JobKind, RouteKind, Row, varies
+from .web import CSP, TABLE_CSP, language, page, secure
 from .workers import Cut, Pool
 
 T = TypeVar("T")
-#: The jobs whose answer's format is negotiated (/sparql, /api, /store): their answers carry ``Vary: Accept``.
-NEGOTIATED = frozenset({"query", "named", "describe", "graph-get", "graph-head"})
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
-#: The pages of :mod:`kg.serve.browse` besides the home page: each a page for people and JSON for programs.
-BROWSE_PATHS = ("/search", "/suggest", "/browse", "/timeline", "/overview")
 #: The files the pages use (scripts, styles, vendored libraries with their licences), served at ``/static``.
 STATIC = Path(__file__).parent / "static"
 
@@ -81,31 +76,26 @@ def _asks_for_text(request: Request) -> bool:
     return request.headers.get("accept", "").split(";")[0].strip().lower() == QUERY
 
 
-def create_app(pool: Pool, settings: Settings, *, mcp: ASGIApp | None = None) -> ASGIApp:
-    """The application answering with ``pool``'s workers: Starlette's, with queries from clients other than browsers
-    taking the short way (:mod:`kg.serve.direct`), and the MCP endpoint ``mcp`` (see :mod:`kg.mcp`) at ``/mcp``."""
+def create_app(
+    pool: Pool, settings: Settings, *, mcp: ASGIApp | None = None, table: tuple[Row, ...] = ROUTES
+) -> ASGIApp:
+    """The application answering with ``pool``'s workers: Starlette's, its routes built from ``table`` (see
+    :mod:`kg.serve.routes`), with the rows marked ``direct`` taking the short way for clients other than browsers
+    (:mod:`kg.serve.direct`), and the MCP endpoint ``mcp`` (see :mod:`kg.mcp`) at ``/mcp`` (none without it)."""
     server = _Server(pool, settings)
-    routes = [
-        Route("/sparql", server.sparql, methods=["GET", "POST"]),
-        Route("/store", server.store, methods=["GET", "HEAD", "PUT", "POST", "DELETE"]),
-        Route("/api/{name}", server.api, methods=["GET"]),
-        Route("/openapi.json", server.openapi, methods=["GET"]),
-        Route("/", server.index, methods=["GET"]),
-        Route("/query", server.query_page, methods=["GET"]),
-        *(Route(path, server.browse, methods=["GET"]) for path in BROWSE_PATHS),
-        Route("/docs", server.docs, methods=["GET"]),
-        Route("/id/{rest:path}", server.resource, methods=["GET", "HEAD"]),
-        Route("/graph/{rest:path}", server.resource, methods=["GET", "HEAD"]),
-        Route("/ontology{rest:path}", server.resource, methods=["GET", "HEAD"]),
-        Route("/node", server.resource, methods=["GET", "HEAD"]),
-        Route(VOID_PATH, server.void, methods=["GET", "HEAD"]),
-        Route(EXAMPLES_PATH, server.examples, methods=["GET", "HEAD"]),
-        Route(f"/{CONTEXT_PATH}", json_ld_context, methods=["GET", "HEAD"]),
-        Route("/static/vis-network.min.js", vis_network, methods=["GET", "HEAD"]),
-        *(Route(f"/static/{name}", renderer_file, methods=["GET", "HEAD"]) for name in RENDERER_FILES),
-        Mount("/static", StaticFiles(directory=STATIC), name="static"),
-        *([Route("/mcp", mcp, methods=["POST"])] if mcp is not None else []),  # no stream to GET: 405
-    ]
+    routes: list[BaseRoute] = []
+    short: list[tuple[str, tuple[str, ...], Handler]] = []
+    for row in table:
+        if row.handler == "static":
+            routes.append(Mount(row.path, StaticFiles(directory=STATIC), name="static"))
+        elif row.kind is RouteKind.MCP:
+            if mcp is not None:
+                routes.append(Route(row.path, mcp, methods=list(row.methods)))
+        else:
+            handler = _finishing(row, getattr(server, row.handler, None) or FILES[row.handler])
+            routes.append(Route(row.path, handler, methods=list(row.methods)))
+            if row.direct:
+                short.append((row.path, row.methods, handler))
     cors = Middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors),
@@ -115,7 +105,54 @@ def create_app(pool: Pool, settings: Settings, *, mcp: ASGIApp | None = None) ->
     )
     handlers = {HTTPError: _error, KGError: _error, 404: server.nowhere}
     app = Starlette(routes=routes, middleware=[cors], exception_handlers=handlers)
-    return Direct(app, sparql=server.sparql, api=server.api, error=_error)
+    return Direct(app, short)
+
+
+def _finishing(row: Row, handler: Handler) -> Handler:
+    """``handler`` answering ``row``'s requests, its errors answered as kg's one line, with the headers the row's
+    kind asks for (see :func:`finish`)."""
+    negotiated = varies(row)
+    cache_control = row.keep.cache_control
+
+    async def answer(request: Request) -> Response:
+        try:
+            response = await handler(request)
+        except KGError as error:
+            response = await _error(request, error)
+        return finish(response, vary=request.method in negotiated, cache_control=cache_control)
+
+    answer.__name__ = answer.__qualname__ = row.handler
+    return answer
+
+
+def finish(response: Response, *, vary: bool, cache_control: str | None = None) -> Response:
+    """Give ``response`` the headers every answer of its route carries: ``Vary: Accept`` when its format followed
+    ``Accept`` (``vary``), the pages' policy on any HTML (a SPARQL result or a named query opened by a browser as
+    well as the pages), no MIME sniffing, and the route's ``Cache-Control``. (One pass over the headers as sent:
+    this runs on every answer.)"""
+    raw = response.raw_headers
+    given = {name: value for name, value in raw}
+    if vary:
+        if b"vary" not in given:
+            raw.append((b"vary", b"Accept"))
+        else:
+            _vary(response, "Accept")
+    if given.get(b"content-type", b"").startswith(b"text/html") and b"content-security-policy" not in given:
+        secure(response, TABLE_CSP)  # the pages set their own: this is a result as an HTML table (nosniff too)
+    elif b"x-content-type-options" not in given:
+        raw.append((b"x-content-type-options", b"nosniff"))
+    if cache_control is not None and b"cache-control" not in given:
+        raw.append((b"cache-control", cache_control.encode("latin-1")))
+    return response
+
+
+def _vary(response: Response, field: str) -> None:
+    """Add ``field`` to the ``Vary`` header of ``response`` (once)."""
+    given = response.headers.get("vary")
+    if given is None:
+        response.headers["Vary"] = field
+    elif field.lower() not in (f.strip().lower() for f in given.split(",")):
+        response.headers["Vary"] = f"{given}, {field}"
 
 
 def _query_kind(text: str, allow_service: bool) -> str:
@@ -234,7 +271,7 @@ class _Server:
         fmt = self.negotiate(request, kind)
         defaults, named = values.get("default-graph-uri"), values.get("named-graph-uri")
         job = Job(
-            "query",
+            JobKind.QUERY,
             text,
             format=fmt,
             default_graphs=graph_list(defaults) if defaults is not None else None,
@@ -255,7 +292,7 @@ class _Server:
         if values.get("default-graph-uri") or values.get("named-graph-uri"):
             raise HTTPError(400, "an update takes using-graph-uri and using-named-graph-uri, not default-graph-uri")
         job = Job(
-            "update",
+            JobKind.UPDATE,
             text,
             default_graphs=graph_list(values.get("using-graph-uri", [])),
             named_graphs=graph_list(values.get("using-named-graph-uri", [])),
@@ -264,7 +301,7 @@ class _Server:
         return await self.answer(job)
 
     async def describe(self, request: Request) -> Response:
-        job = Job("describe", format=self.negotiate(request, "graph"), graph=endpoint(request))
+        job = Job(JobKind.DESCRIBE, format=self.negotiate(request, "graph"), graph=endpoint(request))
         return await self.answer(job, request=request)
 
     async def answer(self, job: Job, *, head: bool = False, request: Request | None = None) -> Response:
@@ -272,8 +309,6 @@ class _Server:
         ETag in ``If-None-Match``, no body for ``head``, the answer whole when it came whole, else streamed."""
         answer = await self.pool.run(job)
         headers = dict(answer.headers)
-        if job.kind in NEGOTIATED:  # the format follows the Accept header: caches must keep one answer per Accept
-            headers.setdefault("Vary", "Accept")
         tag = headers.get("ETag")
         if tag is not None and request is not None:
             condition = request.headers.get("if-none-match")
@@ -281,8 +316,9 @@ class _Server:
                 return Response(status_code=304, headers={k: v for k, v in headers.items() if k in ("ETag", "Vary")})
         media = answer.media_type + ("; charset=utf-8" if answer.media_type.startswith("text/") else "")
         if answer.status == 204 or head:
-            await _drain(answer.body)
-            if head:
+            size = await _drain(answer.body)
+            if head:  # the headers GET would send: its Content-Length (and its ETag, when GET has one)
+                headers["Content-Length"] = str(size)
                 return Response(status_code=answer.status, headers=headers, media_type=media)
             return Response(status_code=answer.status, headers=headers)
         if answer.whole is not None:
@@ -303,18 +339,18 @@ class _Server:
         if request.method in ("GET", "HEAD"):
             if not named:
                 return await self.dataset(request)
-            head = request.method == "HEAD"  # whether the graph is there, without computing its triples
-            job = Job("graph-head" if head else "graph-get", format=self.negotiate(request, "graph"), graph=graph)
-            return await self.answer(job, head=head, request=request)
+            # HEAD runs GET's job (kept in the cache alike), so that it answers GET's Content-Length and ETag
+            job = Job(JobKind.GRAPH_GET, format=self.negotiate(request, "graph"), graph=graph)
+            return await self.answer(job, head=request.method == "HEAD", request=request)
         self.check_writer(request)
         if request.method == "DELETE":
             if not named:
                 raise HTTPError(400, "name the graph: ?graph=IRI or ?default")
-            return await self.answer(Job("graph-delete", graph=graph))
+            return await self.answer(Job(JobKind.GRAPH_DELETE, graph=graph))
         media, body = await self.graph_body(request)
         if request.method == "PUT" and not named:
             raise HTTPError(400, "name the graph: ?graph=IRI or ?default")
-        kind = "graph-put" if request.method == "PUT" else "graph-post"
+        kind = JobKind.GRAPH_PUT if request.method == "PUT" else JobKind.GRAPH_POST
         base = str(request.base_url) if not named else ""
         job = Job(kind, format=media, graph=graph, body=body, base=base, strict=self.settings.strict)
         return await self.answer(job)
@@ -324,8 +360,7 @@ class _Server:
         (the default) or N-Quads with every graph named, or, when ``Accept`` takes only formats of triples, the union
         of the graphs, which is ``/sparql``'s default graph."""
         fmt = choose(request.headers.get("accept", ""), "dataset") or self.negotiate(request, "graph")
-        head = request.method == "HEAD"
-        return await self.answer(Job("graph-head" if head else "dataset-get", format=fmt), head=head, request=request)
+        return await self.answer(Job(JobKind.DATASET_GET, format=fmt), head=request.method == "HEAD", request=request)
 
     async def graph_body(self, request: Request) -> tuple[str, bytes]:
         """The RDF a graph-store write sends: the body itself, or each file of a multipart/form-data body."""
@@ -379,9 +414,9 @@ class _Server:
         except KGError as error:
             raise HTTPError(404, str(error)) from None
         if _asks_for_text(request):
-            return await self.answer(Job("named-text", name, params=tuple(values)), request=request)
+            return await self.answer(Job(JobKind.NAMED_TEXT, name, params=tuple(values)), request=request)
         fmt = self.negotiate(request, kind)
-        return await self.answer(Job("named", name, format=fmt, params=tuple(values)), request=request)
+        return await self.answer(Job(JobKind.NAMED, name, format=fmt, params=tuple(values)), request=request)
 
     # --- The graph's IRIs, dereferenced ------------------------------------------------------------------------------
 
@@ -407,7 +442,11 @@ class _Server:
             headers.pop("Content-Location", None)
         # The ontology page (kg.ontodoc) keeps its styles inline, as the file in exports/ must: its policy lets that
         # one style element apply, by its hash, and nothing else inline.
-        csp = CSP.replace("style-src 'self'", f"style-src 'self' {_style_hash()}") if job.kind == "ontology" else CSP
+        csp = (
+            CSP.replace("style-src 'self'", f"style-src 'self' {_style_hash()}")
+            if job.kind == JobKind.ONTOLOGY
+            else CSP
+        )
         return page(body.decode("utf-8"), request, status=answer.status, csp=csp, headers=headers)
 
     async def void(self, request: Request) -> Response:
@@ -417,18 +456,18 @@ class _Server:
         if prefers_html(request.headers.get("accept", "")) and request.method == "GET":
             here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             params = (("lang", language(request)), ("here", here))
-            job = Job("void", format="html", graph=endpoint, base=str(request.base_url), params=params)
+            job = Job(JobKind.VOID, format="html", graph=endpoint, base=str(request.base_url), params=params)
             answer = await self.pool.run(job)
             body = answer.whole if answer.whole is not None else b"".join([piece async for piece in answer.body])
             return page(body.decode("utf-8"), request, headers={"Vary": "Accept, Accept-Language, Cookie"})
-        return await self.described(request, "void", endpoint)
+        return await self.described(request, JobKind.VOID, endpoint)
 
     async def examples(self, request: Request) -> Response:
         """The named queries as SPARQL examples (SHACL's ``sh:SPARQLExecutable``), Turtle unless ``Accept`` asks for
         another RDF format."""
-        return await self.described(request, "examples", str(request.base_url).rstrip("/") + "/sparql")
+        return await self.described(request, JobKind.EXAMPLES, str(request.base_url).rstrip("/") + "/sparql")
 
-    async def described(self, request: Request, kind: str, endpoint: str) -> Response:
+    async def described(self, request: Request, kind: JobKind, endpoint: str) -> Response:
         """A description of this service made by the job ``kind`` (VoID, the examples), in the RDF format ``Accept``
         asks for (Turtle by default), naming ``endpoint``; the answer varies by ``Accept``, errors included."""
         try:
@@ -483,7 +522,7 @@ class _Server:
         here = header_path(_path(request)) + (f"?{request.url.query}" if request.url.query else "")
         asked = [(k, v) for k, v in request.query_params.multi_items() if k not in ("lang", "here", "format")]
         params = (*asked, ("lang", language(request)), ("here", here))
-        answer = await self.pool.run(Job("browse", name, format=fmt, params=params))
+        answer = await self.pool.run(Job(JobKind.BROWSE, name, format=fmt, params=params))
         body = answer.whole if answer.whole is not None else b"".join([piece async for piece in answer.body])
         headers = {"Vary": "Accept, Accept-Language, Cookie"}
         if "ETag" in answer.headers:
@@ -516,19 +555,16 @@ async def vis_network(request: Request) -> Response:
     """The project renderer's vis-network script, for the pages that draw graphs (never from a CDN)."""
     from ..render import TEMPLATES, VIS_SCRIPT
 
-    return FileResponse(
-        TEMPLATES / VIS_SCRIPT, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"}
-    )
+    return FileResponse(TEMPLATES / VIS_SCRIPT, media_type="text/javascript")
+
+
+async def json_ld_context(request: Request) -> Response:
+    """The JSON-LD context of the graph's compact documents, published at a stable address (never fetched by kg)."""
+    return Response(context_document(), media_type="application/ld+json")
 
 
 #: The project renderer's files (``kg/templates``) that kg serve's pages use as well, at ``/static/<name>``: its page
 #: script, which the node pages' drawings run, and the parts of a drawing it shares with the query page's Graph view.
-async def json_ld_context(request: Request) -> Response:
-    """The JSON-LD context of the graph's compact documents, published at a stable address (never fetched by kg)."""
-    headers = {"Cache-Control": "max-age=3600"}
-    return Response(context_document(), media_type="application/ld+json", headers=headers)
-
-
 RENDERER_FILES = {"graph.js": "text/javascript", "graph-ui.js": "text/javascript", "graph-ui.css": "text/css"}
 
 
@@ -537,7 +573,15 @@ async def renderer_file(request: Request) -> Response:
     from ..render import TEMPLATES
 
     name = request.url.path.rsplit("/", 1)[-1]
-    return FileResponse(TEMPLATES / name, media_type=RENDERER_FILES[name], headers={"Cache-Control": "max-age=3600"})
+    return FileResponse(TEMPLATES / name, media_type=RENDERER_FILES[name])
+
+
+#: The handlers of the routes (see :mod:`kg.serve.routes`) that need no server: files.
+FILES: dict[str, Handler] = {
+    "vis_network": vis_network,
+    "json_ld_context": json_ld_context,
+    "renderer_file": renderer_file,
+}
 
 
 def _resource_job(request: Request) -> tuple[Job, str]:
@@ -569,10 +613,10 @@ def _resource_job(request: Request) -> tuple[Job, str]:
     here = header_path(path) + (f"?{request.url.query}" if request.url.query else "")
     params = (("lang", language(request)), ("here", here))
     if stem == "/ontology":
-        return Job("ontology", format=fmt, params=params), location
+        return Job(JobKind.ONTOLOGY, format=fmt, params=params), location
     if stem.startswith("/graph/"):
-        return Job("graph-page", format=fmt, graph=iri, params=params), location
-    return Job("node", iri, format=fmt, params=params), location
+        return Job(JobKind.GRAPH_PAGE, format=fmt, graph=iri, params=params), location
+    return Job(JobKind.NODE, iri, format=fmt, params=params), location
 
 
 def _path(request: Request) -> str:
@@ -670,6 +714,9 @@ class _Abandoned(Exception):
     connection."""
 
 
-async def _drain(body: AsyncIterator[bytes]) -> None:
-    async for _ in body:
-        pass
+async def _drain(body: AsyncIterator[bytes]) -> int:
+    """Read ``body`` to its end; how many bytes it held."""
+    size = 0
+    async for piece in body:
+        size += len(piece)
+    return size

@@ -35,9 +35,11 @@ import hashlib
 from dataclasses import dataclass, field
 
 from .jobs import Job
+from .routes import KEPT
 
-#: The kinds of job whose answers may be kept: reads of the store (not the pages, which are made for each reader).
-READS = frozenset({"query", "named", "describe", "void", "graph-get", "browse"})
+#: The kinds of job whose answers may be kept: reads of the store, as the route table says (not the pages of the
+#: graph's IRIs, which are made for each reader).
+READS = KEPT
 
 
 @dataclass(frozen=True)

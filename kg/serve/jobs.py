@@ -14,6 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import EngineError, KGError
+from ..names import UnknownName
 from ..results import Result
 from ..sparqltext import services
 from ..stores import GraphStore
@@ -22,6 +23,7 @@ from ..updates import OwnGraphError, UpdateConflict
 from ..vocab import GRAPH
 from ..void import VOID_PATH, description, void_dataset
 from .graphstore import dataset_get, graph_delete, graph_get, graph_head, graph_post, graph_put
+from .routes import JobKind
 from .work import HTTPError, Job, Sink
 from .work import holds as _holds
 from .work import write_described as _write_described
@@ -48,6 +50,8 @@ def perform(store: GraphStore, job: Job, sink: Sink) -> None:
         raise HTTPError(503, str(error)) from None
     except EngineError as error:
         raise engine_failure(job, error) from None
+    except UnknownName as error:  # the line for the command line would send the client to `kg sparql`
+        raise HTTPError(400, error.served) from None
     except KGError as error:
         raise HTTPError(400, str(error)) from None
 
@@ -158,7 +162,7 @@ def _ontology(store: GraphStore, job: Job, sink: Sink) -> None:
         given = dict(job.params)
         _html(sink, pages.ontology_html(store, lang=given.get("lang", "en"), here=given.get("here", "/ontology")))
     else:
-        graph_get(store, Job("graph-get", format=job.format, graph=GRAPH.ontology), sink)
+        graph_get(store, Job(JobKind.GRAPH_GET, format=job.format, graph=GRAPH.ontology), sink)
 
 
 def _browse(store: GraphStore, job: Job, sink: Sink) -> None:
@@ -166,6 +170,8 @@ def _browse(store: GraphStore, job: Job, sink: Sink) -> None:
 
     try:
         media, body = browse.answer(store, job.text, job.format or "html", job.params)
+    except UnknownName as error:
+        raise HTTPError(404, error.served) from None
     except KGError as error:
         raise HTTPError(404 if "named" in str(error) else 400, str(error)) from None
     sink.start(200, media)
@@ -191,25 +197,26 @@ def _examples(store: GraphStore, job: Job, sink: Sink) -> None:
     _write(Result.from_triples(examples(listing, endpoint=job.graph or "")), job, sink)
 
 
+#: What a worker does for each kind of job.
 _JOBS: dict[str, Any] = {
-    "query": _query,
-    "named": _named,
-    "named-text": _named_text,
-    "describe": _describe,
-    "mcp": _mcp,
-    "void": _void,
-    "examples": _examples,
-    "node": _node,
-    "graph-page": _graph_page,
-    "ontology": _ontology,
-    "browse": _browse,
-    "update": _update,
-    "graph-get": graph_get,
-    "dataset-get": dataset_get,
-    "graph-head": graph_head,
-    "graph-put": graph_put,
-    "graph-post": graph_post,
-    "graph-delete": graph_delete,
+    JobKind.QUERY: _query,
+    JobKind.NAMED: _named,
+    JobKind.NAMED_TEXT: _named_text,
+    JobKind.DESCRIBE: _describe,
+    JobKind.MCP: _mcp,
+    JobKind.VOID: _void,
+    JobKind.EXAMPLES: _examples,
+    JobKind.NODE: _node,
+    JobKind.GRAPH_PAGE: _graph_page,
+    JobKind.ONTOLOGY: _ontology,
+    JobKind.BROWSE: _browse,
+    JobKind.UPDATE: _update,
+    JobKind.GRAPH_GET: graph_get,
+    JobKind.DATASET_GET: dataset_get,
+    JobKind.GRAPH_HEAD: graph_head,
+    JobKind.GRAPH_PUT: graph_put,
+    JobKind.GRAPH_POST: graph_post,
+    JobKind.GRAPH_DELETE: graph_delete,
 }
 
 

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from ..errors import KGError
 from ..results import WRITERS, Result, WriteOptions
 from ..stores import GraphStore
+from .routes import WRITES
 
 
 class HTTPError(KGError):
@@ -40,11 +41,7 @@ class Job:
     """One request for a worker.
 
     Attributes:
-        kind: ``query``, ``named``, ``named-text`` (a named query's SPARQL with its values in place), ``describe``,
-            ``void``, ``update``, ``graph-get``, ``graph-head`` (whether the graph is there, without its triples),
-            ``dataset-get`` (every graph), ``graph-put``, ``graph-post``, ``graph-delete``; for the pages: ``node``,
-            ``graph-page``, ``ontology``, ``browse`` (home, search, suggest, browse, timeline: text names which);
-            ``mcp``, a call of an MCP tool (see :mod:`kg.mcptools`).
+        kind: what to do, a :class:`~kg.serve.routes.JobKind` (for ``browse``, text names the page).
         text: the SPARQL, the named query's name, the body of a graph-store write, or the IRI of a node's page.
         format: the writer to use (a name in WRITERS, or ``html`` for a page), or the media type of a body written.
         graph: the graph of a graph-store request or graph page (None: the default graph); the endpoint's URL for
@@ -67,7 +64,7 @@ class Job:
     @property
     def writes(self) -> bool:
         """Whether the job changes the store."""
-        return self.kind in ("update", "graph-put", "graph-post", "graph-delete")
+        return self.kind in WRITES
 
 
 def write_result(result: Result, job: Job, sink: Sink) -> None:
