@@ -72,7 +72,7 @@ def view(store: GraphStore) -> nx.MultiDiGraph:
     >>> graph.has_edge("https://w3id.org/sce/id/famous-brands", "https://w3id.org/sce/id/clothing", SKOS.narrower)
     True
     """
-    from .network import from_store
+    from .network import from_store  # late: importing kg.network costs ~145 ms
 
     graph = from_store(store)
     graph.remove_nodes_from(hubs(graph))
@@ -112,7 +112,7 @@ def inverses(store: GraphStore) -> list[tuple[str, str]]:
 def fold_inverses(graph: nx.MultiDiGraph, pairs: Iterable[tuple[str, str]], store: GraphStore) -> None:
     """Of each pair of inverse properties keep the one the graph uses more (the first on a tie), and turn every link of
     the other around into it, in place: ``B broader A`` becomes ``A narrower B``."""
-    from .network import Labels
+    from .network import Labels  # late: importing kg.network costs ~145 ms
 
     names = Labels(store, {})
     for first, second in pairs:
@@ -210,7 +210,7 @@ class Paths:
 
     def subgraph(self) -> nx.MultiDiGraph:
         """The nodes and links of the paths, with their attributes, for drawing."""
-        import networkx as nx
+        import networkx as nx  # late: importing networkx costs ~124 ms
 
         drawn = nx.MultiDiGraph(**self.graph.graph)
         for nodes in self.nodes:
@@ -229,7 +229,7 @@ def shortest_paths(graph: nx.MultiDiGraph, source: str, target: str, *, limit: i
     >>> [[curie(n) for n in p] for p in shortest_paths(graph, ID.pinduoduo, ID.term("group-buying"))]
     [['id:pinduoduo', 'id:group-buying']]
     """
-    import networkx as nx
+    import networkx as nx  # late: importing networkx costs ~124 ms
 
     try:
         found = itertools.islice(nx.all_shortest_paths(graph.to_undirected(as_view=True), source, target), limit)
@@ -265,7 +265,7 @@ def path(store: GraphStore, source: str, target: str, *, limit: int = 10, lang: 
 
 def draw_paths(paths: Paths, file: str | Path, *, lang: str = "en") -> None:
     """Draw ``paths`` as an interactive HTML page in ``file``, through :mod:`kg.render`."""
-    from .render import write_html
+    from .render import write_html  # late: importing kg.render costs ~252 ms
 
     title = f"{name(paths.graph, paths.source, lang)} — {name(paths.graph, paths.target, lang)}"
     write_html(
@@ -319,7 +319,7 @@ def column_names(graph: nx.MultiDiGraph, nodes: Sequence[str]) -> list[str]:
     >>> column_names(nx.MultiDiGraph(), [ID.term("group-buying"), ID.content])
     ['group_buying', 'content']
     """
-    from .network import local_name
+    from .network import local_name  # late: importing kg.network costs ~145 ms
 
     names: list[str] = []
     for node in nodes:
@@ -459,7 +459,7 @@ def centrality(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float, int]]:
     >>> centrality(nx.MultiDiGraph([("a", "b"), ("b", "c")]))["b"]
     (1.0, 1.0, 2)
     """
-    import networkx as nx
+    import networkx as nx  # late: importing networkx costs ~124 ms
 
     simple = nx.Graph(graph.to_undirected(as_view=True))
     simple.remove_edges_from(list(nx.selfloop_edges(simple)))

@@ -23,12 +23,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .analytics import (
+    central,  # networkx and scipy (~0.4 s): only for the analyses
+    compare,  # networkx and scipy (~0.4 s): only for the analyses
+    path,  # networkx and scipy (~0.4 s): only for the analyses
+    similar,  # networkx and scipy (~0.4 s): only for the analyses
+)
 from .catalog import NamedQuery, catalog, run_query
 from .describe import describe
 from .names import resolve
 from .notebook import Drawing, NotebookResult, check_lang, drawing
 from .results import Result
-from .stores import GraphStore, open_store
+from .stores import GraphStore, is_remote, open_store
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -91,7 +97,7 @@ class Graph:
         >>> [row[0].value for row in open().search("拼多", limit=1)]
         ['https://w3id.org/sce/id/pinduoduo']
         """
-        from .search import as_result, search
+        from .search import as_result, search  # late: importing kg.search costs ~5 ms
 
         lang = lang or self.lang
         return self._ours(as_result(search(self.store, text, limit=limit), lang=lang), lang)
@@ -109,28 +115,24 @@ class Graph:
         >>> [row[1].value for row in open().path("Pinduoduo", "Xiaohongshu")]
         ['5']
         """
-        from .analytics import path  # networkx and scipy (~0.4 s): only for the analyses
 
         lang = lang or self.lang
         return self._ours(path(self.store, source, target, limit=limit, lang=lang), lang)
 
     def compare(self, *models: str, lang: str | None = None) -> NotebookResult:
         """The models (all of them when none is named) side by side: one row per dimension, one column per model."""
-        from .analytics import compare  # networkx and scipy (~0.4 s): only for the analyses
 
         lang = lang or self.lang
         return self._ours(compare(self.store, models, lang=lang), lang)
 
     def similar(self, word: str, /, *, top: int = 10, lang: str | None = None) -> NotebookResult:
         """The ``top`` nodes most like the one ``word`` names (Jaccard over typed links), with what they share."""
-        from .analytics import similar  # networkx and scipy (~0.4 s): only for the analyses
 
         lang = lang or self.lang
         return self._ours(similar(self.store, word, top=top, lang=lang), lang)
 
     def central(self, *, cls: str | None = None, top: int = 10, lang: str | None = None) -> NotebookResult:
         """The ``top`` most central nodes (betweenness, then degree), only those of class ``cls`` when given."""
-        from .analytics import central  # networkx and scipy (~0.4 s): only for the analyses
 
         lang = lang or self.lang
         return self._ours(central(self.store, cls=cls, top=top, lang=lang), lang)
@@ -195,8 +197,7 @@ def open(
         InputError: a data file cannot be read (file, line and column in the message), or, ``strict``, breaks the
             shapes.
     """
-    from .stores import is_remote
-    from .validate import add_checked
+    from .validate import add_checked  # late: importing kg.validate costs ~9 ms
 
     remote = is_remote(store)
     opened = open_store(store, data=data if remote else (), write=options.pop("write", True) or bool(data), **options)

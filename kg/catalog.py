@@ -21,6 +21,7 @@ A parameter's value can be a node's name (see :mod:`kg.names`), a CURIE or an IR
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from functools import cache
@@ -248,7 +249,6 @@ def get_query(name: str, folder: Path | None = None) -> NamedQuery:
     if _NAME.match(name) and path.is_file():
         return _read_cached(path)  # one file, not the whole folder: a named query starts fast
     queries = catalog(folder)
-    import difflib
 
     close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(close)}?" if close else f"available: {', '.join(queries)}"

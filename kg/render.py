@@ -19,15 +19,18 @@ and are drawn at once with physics off.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+from markupsafe import Markup
 
 from .errors import KGError
 from .files import write_atomically
@@ -149,9 +152,8 @@ def network_data(
         positions: compute positions and turn physics off; by default for graphs of ``PHYSICS_LIMIT`` nodes and more.
         overview: open on the overview (the models and their dimensions, the rest folded) when the graph has models.
     """
-    from dataclasses import asdict
 
-    from .overview import drawing
+    from .overview import drawing  # late: importing kg.overview costs ~11 ms
 
     large = graph.number_of_nodes() >= PHYSICS_LIMIT if positions is None else positions
     styles = class_styles(graph)
@@ -174,7 +176,7 @@ def network_data(
 
 def _pyvis_network(graph: nx.MultiDiGraph, styles: Mapping[str, Style], *, lang: str, large: bool) -> Any:
     """A pyvis Network of ``graph``: nodes styled by class, sized by degree, placed when ``large``."""
-    from pyvis.network import Network
+    from pyvis.network import Network  # late: importing pyvis.network costs ~139 ms
 
     net = Network(directed=True, cdn_resources="in_line")
     net.node_ids = _IdList()  # pyvis checks membership in a list for every node and edge: quadratic on large graphs
@@ -285,7 +287,7 @@ def script_json(value: Any) -> str:
 @cache
 def _environment() -> Any:
     """The Jinja environment of the page templates, autoescape on."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined  # late: importing jinja2 costs ~37 ms
 
     return Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True
@@ -322,7 +324,6 @@ def render_html(
         positions: compute the layout in Python with physics off (default: for ``PHYSICS_LIMIT`` nodes and more).
         overview: open on the overview of the models and their dimensions, the whole graph one click away.
     """
-    from markupsafe import Markup
 
     lang = parse(lang)
     data = network_data(graph, lang=lang, positions=positions, overview=overview)
@@ -375,8 +376,6 @@ def first_view(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
 def _csp_hash(script: str) -> str:
     """The Content-Security-Policy source that lets exactly this inline script run (the template puts it between two
     newlines); any other script, injected or not, is refused by the browser."""
-    import base64
-    import hashlib
 
     digest = hashlib.sha256(("\n" + script + "\n").encode("utf-8")).digest()
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"

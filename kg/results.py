@@ -20,11 +20,14 @@ they serve. ``--format`` choices, ``--output`` endings and the content types of 
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import itertools
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
+from html import escape as esc
 from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
 import pyoxigraph as ox
@@ -203,7 +206,7 @@ class Result:
     @property
     def graph(self) -> rdflib.Graph:
         """A CONSTRUCT or DESCRIBE result as an rdflib graph."""
-        import rdflib
+        import rdflib  # late: importing rdflib costs ~128 ms
 
         graph = rdflib.Graph()
         for prefix, namespace in PREFIXES.items():
@@ -243,7 +246,7 @@ class Result:
             KGError: pandas is not installed (``pip install 'kg[pandas]'``).
         """
         try:
-            import pandas
+            import pandas  # late: importing pandas costs ~511 ms
         except ImportError:
             raise KGError("to_dataframe needs pandas: pip install 'kg[pandas]'") from None
         if self.kind == "graph":
@@ -524,7 +527,6 @@ def write_json(result: Result, out: IO[bytes], options: WriteOptions) -> None:
     if _native_results(result, out, ox.QueryResultsFormat.JSON, "json"):
         out.write(b"\n")
         return
-    import json
 
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     out.write(b'{"head":{"vars":' + dumps(result.vars).encode() + b'},"results":{"bindings":[')
@@ -593,7 +595,6 @@ def write_csv(result: Result, out: IO[bytes], options: WriteOptions) -> None:
     if _native_results(result, out, ox.QueryResultsFormat.CSV, None):
         return
     text = io.StringIO()
-    import csv
 
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(result.vars)
@@ -771,7 +772,6 @@ def write_html(result: Result, out: IO[bytes], options: WriteOptions) -> None:
     True
     """
     _need_rows(result, "html")
-    from html import escape as esc
 
     headers, rows = _headers_and_rows(result, options)
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
@@ -795,7 +795,7 @@ def write_xlsx(result: Result, out: IO[bytes], options: WriteOptions) -> None:
     """A SELECT result as an Excel workbook, streamed (see :mod:`kg.xlsx`): one column per variable (both languages'
     labels side by side), numbers as numbers, dates as dates, IRIs as hyperlinks shown as CURIEs."""
     _need_rows(result, "xlsx")
-    from .xlsx import write_workbook
+    from .xlsx import write_workbook  # late: importing kg.xlsx costs ~17 ms
 
     chinese = is_chinese(options.lang)
     headings = _titled(result.vars, result.titles) if chinese else result.vars

@@ -17,6 +17,7 @@ so that a reader can tell Kuaishou the enterprise from a form of the same name.
 from __future__ import annotations
 
 import difflib
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -282,7 +283,6 @@ def keep_out_of_collections() -> None:
     """Move what lives now (a new index among it) out of the garbage collector's walks: kg serve's workers collect
     after every job, and walking an index of 10,000 nodes cost them 100 ms a request. An index a changed store left
     behind then stays in memory; stores change seldom, by writes."""
-    import gc
 
     gc.freeze()
 

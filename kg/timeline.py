@@ -165,7 +165,7 @@ def title_of(store: GraphStore, name: str | None, lang: str) -> str:
 
 def render_timeline(items: list[Item], *, title: str, lang: str = "en") -> str:
     """The HTML page of ``items``: a legend of the kinds, then the items year by year, the page's words in ``lang``."""
-    from .render import _environment
+    from .render import _environment  # late: importing kg.render costs ~373 ms
 
     lang = parse(lang)
     template = _environment().get_template("timeline.html.j2")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
+import warnings
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from .errors import InputError, shown
 from .lang import CHINESE, LANGUAGES, is_chinese
 from .results import str_value
 from .stores import GraphStore, Store, open_store
+from .stores.rdffiles import graph_name, parse_file, rdf_format
 from .vocab import RDFS, SH, SHAPES_FILE, curie, ontology_dir
 
 if TYPE_CHECKING:
@@ -237,7 +239,6 @@ def load_checked(
     Raises:
         InputError: the file does not parse; or, ``strict``, it breaks the shapes (nothing loaded then).
     """
-    from .stores.rdffiles import graph_name, parse_file
 
     if not isinstance(store, Store):  # a remote store: checking it would copy the whole of it here, at every load
         (load or (lambda p: store.load(p, graph=graph)))(path)
@@ -268,7 +269,6 @@ def add_checked(
         InputError: a file is missing or does not parse (checked for every file before any is loaded); or,
             ``strict``, a file breaks the shapes (the files before it stay loaded, nothing of it).
     """
-    from .stores.rdffiles import rdf_format
 
     for path in files:
         rdf_format(path)
@@ -290,8 +290,6 @@ class ShapeWarning(UserWarning):
 
 
 def _warning(line: str) -> None:
-    import warnings
-
     warnings.warn(line, ShapeWarning, stacklevel=4)
 
 
@@ -318,7 +316,7 @@ def shapes_text() -> str:
 
 def shapes_graph() -> rdflib.Graph:
     """The SHACL shapes as an rdflib graph."""
-    import rdflib
+    import rdflib  # late: importing rdflib costs ~176 ms
 
     return rdflib.Graph().parse(data=shapes_text(), format="turtle")
 
@@ -326,7 +324,7 @@ def shapes_graph() -> rdflib.Graph:
 def to_rdflib(store: GraphStore) -> rdflib.Graph:
     """The union of the store's graphs as one rdflib graph (shapes and reasoners work on rdflib graphs); blank nodes
     keep the store's ids, so that a result about one can be told by the store's labels."""
-    import rdflib
+    import rdflib  # late: importing rdflib costs ~176 ms
 
     graph = rdflib.Graph()
     graph.addN(
@@ -337,7 +335,7 @@ def to_rdflib(store: GraphStore) -> rdflib.Graph:
 
 def _rdflib_term(term: Any) -> Any:
     """A pyoxigraph term as rdflib's (a plain literal, not ``xsd:string``, as rdflib reads one from N-Triples)."""
-    import rdflib
+    import rdflib  # late: importing rdflib costs ~176 ms
 
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
@@ -354,7 +352,7 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 def _run_turbo(store: GraphStore) -> rdflib.Graph:
     """pyshacl-turbo's results graph, given the store as :func:`turbo_input` hands it."""
-    import pyshacl_turbo
+    import pyshacl_turbo  # late: importing pyshacl_turbo costs ~204 ms
 
     _, results, _ = pyshacl_turbo.validate(
         turbo_input(store), shacl_graph=shapes_text(), shacl_graph_format="turtle", advanced=True, allow_warnings=True
@@ -370,7 +368,7 @@ def turbo_input(store: GraphStore) -> Any:
     some literals wrongly with the shapes' (W3C core ``in-001``, ``hasValue-001``); this one passes them
     (tests/test_shacl_w3c.py).
     """
-    from pyshacl_turbo.rdf import Input
+    from pyshacl_turbo.rdf import Input  # late: importing pyshacl_turbo.rdf costs ~214 ms
 
     engine = store.engine if isinstance(store, Store) else _copy_with(store, []).engine
     text = shacl_readable(engine)
@@ -399,7 +397,7 @@ def shacl_readable(engine: ox.Store) -> bytes:
 
 def _run_pyshacl(store: GraphStore) -> rdflib.Graph:
     """pySHACL's results graph, each SPARQL text of the shapes parsed once."""
-    import pyshacl
+    import pyshacl  # late: importing pyshacl costs ~475 ms
 
     with prepared_queries():
         _, results, _ = pyshacl.validate(
@@ -412,7 +410,7 @@ def _run_pyshacl(store: GraphStore) -> rdflib.Graph:
 def prepared_queries() -> Iterator[None]:
     """While it lasts, rdflib parses each distinct SPARQL text once and reuses it: pySHACL hands the same text over
     once per focus node, and the parse is most of its time (SHACL-ENGINES.md). The answers are rdflib's own."""
-    import rdflib
+    import rdflib  # late: importing rdflib costs ~176 ms
 
     original = rdflib.Graph.query
 
@@ -441,7 +439,7 @@ def prepared_queries() -> Iterator[None]:
 
 @functools.lru_cache(maxsize=1024)
 def _prepared(text: str, namespaces: tuple[tuple[str, str], ...]) -> Any:
-    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql import prepareQuery  # late: importing rdflib.plugins.sparql costs ~238 ms
 
     return prepareQuery(text, initNs=dict(namespaces))
 
@@ -480,7 +478,7 @@ def dataset_violations(store: GraphStore, labels: _Labels) -> list[Violation]:
     """The rules about named graphs that SHACL cannot see: each ``sh:SPARQLConstraint`` of the shapes that no shape
     holds (``shape:FactSource``: every fact beyond the seed comes from a source with a web address), run over the
     store's whole dataset; each row a violation of that rule."""
-    import rdflib
+    import rdflib  # late: importing rdflib costs ~176 ms
 
     sh = rdflib.Namespace(str(SH))
     shapes = _shapes()
@@ -507,7 +505,7 @@ def _shapes() -> rdflib.Graph:
 
 
 def _violations(results: rdflib.Graph, labels: _Labels) -> list[Violation]:
-    import rdflib
+    import rdflib  # late: importing rdflib costs ~176 ms
 
     out = []
     sh = rdflib.Namespace(str(SH))

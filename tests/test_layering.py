@@ -99,3 +99,41 @@ def test_the_server_does_not_import_the_command_line() -> None:
     graph = import_graph()
     wrong = [(a, b) for a, b in graph.edges if a.startswith("kg.serve") and b.startswith("kg.cli")]
     assert not wrong
+
+
+def late_imports(root: Path = PACKAGE) -> Iterator[tuple[str, int, str]]:
+    """Every import inside a function of kg: its file, its line, and the comment that says why it is there (on its
+    own lines or the line above; "" when none)."""
+    for path in sorted(root.rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        seen = set()
+        for function in ast.walk(ast.parse("\n".join(lines))):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.Import | ast.ImportFrom) and node.lineno not in seen:
+                    seen.add(node.lineno)
+                    end = node.end_lineno or node.lineno
+                    above = lines[node.lineno - 2].strip()
+                    around = [above if above.startswith("#") else "", *lines[node.lineno - 1 : end]]
+                    comments = [line.split("#", 1)[1].strip() for line in around if "#" in line]
+                    yield str(path.relative_to(root.parent)), node.lineno, " ".join(comments)
+
+
+def test_the_reader_of_late_imports_sees_each_comment(tmp_path: Path) -> None:
+    package = tmp_path / "kg"
+    package.mkdir()
+    (package / "a.py").write_text(
+        "import os  # top\n\n\ndef f():\n    import json\n\n\n"
+        "def g():\n    from x import (\n        y,  # late: x costs\n    )\n"
+    )
+    assert list(late_imports(package)) == [("kg/a.py", 5, ""), ("kg/a.py", 9, "late: x costs")]
+
+
+def test_every_import_inside_a_function_says_what_it_saves() -> None:
+    """An import stays inside a function only to spare start-up a real cost; its comment says which. Cheap imports
+    belong at the top of their module, where a reader sees what it depends on."""
+    found = list(late_imports())
+    assert len(found) > 20, "the reader found kg's late imports"
+    silent = [f"{path}:{line}" for path, line, comment in found if not comment]
+    assert not silent, f"imports inside functions without a comment saying what they save: {silent}"

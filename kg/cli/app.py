@@ -17,8 +17,10 @@ from typing import Any, NoReturn
 import click
 
 from ..errors import KGError
+from ..files import abandon_outputs
 from ..sparqltext import ENGINE_STACK
 from ..stores import GraphStore, is_remote, open_store
+from ..stores.locks import wait_from_env
 
 
 class App:
@@ -47,8 +49,6 @@ class App:
         go into it); it waits up to ``KG_STORE_WAIT`` seconds for a writer to finish.
         """
         if self._store is None:
-            from ..stores.locks import wait_from_env
-
             wait = wait_from_env() if self.store_spec and not is_remote(self.store_spec) else 0.0
             remote = is_remote(self.store_spec)
             self._store = open_store(
@@ -60,7 +60,7 @@ class App:
             )
             click.get_current_context().call_on_close(self._store.close)
             if self.data and not remote:
-                from ..validate import add_checked
+                from ..validate import add_checked  # late: importing kg.validate costs ~8 ms
 
                 add_checked(self._store, self.data, strict=self.strict, warn=_warn, lang=command_language())
         return self._store
@@ -187,7 +187,6 @@ def quiet_stdout() -> None:
 
 def interrupted() -> NoReturn:
     """Ctrl-C: remove what kg was writing and end the process now (exit 130, as shells report SIGINT)."""
-    from ..files import abandon_outputs
 
     abandon_outputs()
     sys.stderr.flush()

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import KGError
+from ..stores import is_remote
 from .app import App, main, pass_app
 
 
@@ -29,9 +30,8 @@ def mcp_command(app: App, timeout: float, workers: int, allow_service: bool) -> 
     Tools: every named query, search_names, describe_node, path_between and read-only sparql; resources: the ontology,
     the shapes, VoID and the example queries. A desktop assistant starts it as its command: see docs/mcp.md.
     """
-    from ..mcp import run_stdio
-    from ..serve.workers import StoreSpec
-    from ..stores import is_remote
+    from ..mcp import run_stdio  # late: importing kg.mcp costs ~12 ms
+    from ..serve.workers import StoreSpec  # late: importing kg.serve.workers costs ~135 ms
 
     on_disk = app.store_spec is not None and not is_remote(app.store_spec)
     if on_disk and (app.data or not (Path(app.store_spec or "").expanduser() / "CURRENT").exists()):

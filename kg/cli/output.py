@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.shell_completion import CompletionItem
 
 from ..errors import KGError, shown
 from ..files import atomic_output, check_target
@@ -55,8 +56,6 @@ class Language(_ParamType):
         return "[en|zh-Hans]"
 
     def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-        from click.shell_completion import CompletionItem
-
         return [CompletionItem(s) for s in SPELLINGS if s.lower().startswith(incomplete.lower())]
 
 

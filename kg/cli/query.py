@@ -6,7 +6,11 @@ import sys
 
 import click
 
+from ..catalog import check_network_reach, get_query, listing, run_query
+from ..describe import describe
 from ..errors import KGError, decoded, shown
+from ..names import resolve
+from ..sparqltext import check_base, check_graphs
 from .app import App, main, pass_app
 from .output import emit, output_options
 
@@ -26,7 +30,6 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @pass_app
 def queries_command(app: App, fmt: str | None, output: str | None, lang: str) -> None:
     """List the named queries: name, summary (in the --lang language), parameters."""
-    from ..catalog import listing
 
     emit(listing(lang=lang), fmt=fmt, output=output, lang=lang, store=None, listing=True)
 
@@ -38,7 +41,6 @@ def queries_command(app: App, fmt: str | None, output: str | None, lang: str) ->
 @pass_app
 def query_command(app: App, name: str, params: tuple[str, ...], fmt: str | None, output: str | None, lang: str) -> None:
     """Run the named query NAME (see `kg queries`); a value can be an IRI, a CURIE or any name of a node."""
-    from ..catalog import get_query, run_query
 
     get_query(name)
     store = app.store()
@@ -100,8 +102,6 @@ def sparql_command(
     The query sees the union of all graphs, unless it names its own with FROM and FROM NAMED, or --default-graph and
     --named-graph name them.
     """
-    from ..catalog import check_network_reach
-    from ..sparqltext import check_base, check_graphs
 
     check_base(base)
     dataset = (check_graphs(defaults, source="--default-graph"), check_graphs(named, source="--named-graph"))
@@ -125,8 +125,6 @@ def describe_command(app: App, term: str, fmt: str | None, output: str | None, l
 
     TERM is an IRI, a CURIE (id:kuaishou) or any name ("Kuaishou", "快手", "Aauto Faster").
     """
-    from ..describe import describe
-    from ..names import resolve
 
     store = app.store()
     emit(describe(store, resolve(store, term), lang=lang), fmt=fmt, output=output, lang=lang, store=store)
@@ -142,7 +140,7 @@ def describe_command(app: App, term: str, fmt: str | None, output: str | None, l
 def search_command(app: App, text: str, limit: int, fmt: str | None, output: str | None, lang: str) -> None:
     """Find nodes by any of their names, in either language: exact matches first, then names that start with TEXT,
     then names that contain it, then the closest names. One row per node, with its class and model."""
-    from ..search import as_result, search
+    from ..search import as_result, search  # late: importing kg.search costs ~6 ms
 
     store = app.store()
     emit(as_result(search(store, text, limit=limit), lang=lang), fmt=fmt, output=output, lang=lang, store=store)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+import pyoxigraph as ox
 
 from ..errors import KGError
 from .app import App, main, pass_app
@@ -23,7 +24,6 @@ def push_command(app: App, graph: str | None) -> None:
     Each graph pushed replaces the server's graph of the same name. Credentials come from the environment:
     KG_SPARQL_USER and KG_SPARQL_PASSWORD, or KG_SPARQL_TOKEN.
     """
-    import pyoxigraph as ox
 
     from ..stores.remote import RemoteStore, redact  # urllib and http load only when a command needs them
 

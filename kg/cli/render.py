@@ -11,9 +11,12 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..catalog import get_query, in_language, is_query_name, run_query
+from ..errors import KGError
 from ..lang import is_chinese
 from .app import App, main, pass_app
 from .output import lang_option
+from .query import _params, _read_query
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -85,9 +88,8 @@ def render_command(
     and the page is its timeline: founding dates and market events in date order, coloured by kind, each linked to
     its source.
     """
-    from ..errors import KGError
-    from ..network import WHOLE_GRAPH, from_store
-    from ..render import write_html
+    from ..network import WHOLE_GRAPH, from_store  # late: importing kg.network costs ~114 ms
+    from ..render import write_html  # late: importing kg.render costs ~227 ms
 
     if name and sparql is not None:
         raise KGError("give a query NAME or --sparql, not both")
@@ -112,7 +114,7 @@ def render_command(
 
 def _timeline(app: App, model: str | None, output: str, lang: str, title: str | None) -> None:
     """Write the timeline page of ``model`` (every model when None) and say how many items it holds."""
-    from ..timeline import timeline_items, title_of, write_timeline
+    from ..timeline import timeline_items, title_of, write_timeline  # late: importing kg.timeline costs ~8 ms
 
     items = timeline_items(app.store(), model=model, lang=lang)
     words = _words(lang)
@@ -125,10 +127,8 @@ def _query_graph(
     app: App, name: str | None, sparql: str | None, params: tuple[str, ...], allow_service: bool, lang: str = "en"
 ) -> tuple[nx.MultiDiGraph, str, str]:
     """Run the named query or the user's SPARQL; return its graph, its text and a heading in ``lang``."""
-    from ..catalog import get_query, in_language, is_query_name, run_query
-    from ..network import from_result
-    from ..render import page_word
-    from .query import _params, _read_query
+    from ..network import from_result  # late: importing kg.network costs ~114 ms
+    from ..render import page_word  # late: importing kg.render costs ~227 ms
 
     store = app.store()
     text = _read_query(sparql) if sparql is not None else (name or "")
@@ -150,7 +150,7 @@ def export_command(app: App, folder: str) -> None:
 
     The files are byte-for-byte reproducible: the same graph always gives the same bytes.
     """
-    from ..export import export
+    from ..export import export  # late: importing kg.export costs ~499 ms
 
     written = export(app.store(), Path(folder), progress=_progress)
     for path in written:

@@ -36,10 +36,11 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..catalog import check_network_reach
+from ..catalog import catalog, check_network_reach
 from ..errors import InputError, KGError, decoded
 from ..jsonld import context_document
 from ..sparqltext import CACHED_TEXT, query_form
+from . import pages
 from .cache import matches
 from .direct import Direct, Handler
 from .jobs import HTTPError, Job, graph_list
@@ -400,8 +401,6 @@ class _Server:
     # --- /api and the rest -------------------------------------------------------------------------------------------
 
     async def api(self, request: Request) -> Response:
-        from ..catalog import catalog
-
         name = request.path_params["name"]
         query = catalog().get(name)
         if query is None:
@@ -553,7 +552,7 @@ class _Server:
 
 async def vis_network(request: Request) -> Response:
     """The project renderer's vis-network script, for the pages that draw graphs (never from a CDN)."""
-    from ..render import TEMPLATES, VIS_SCRIPT
+    from ..render import TEMPLATES, VIS_SCRIPT  # late: importing kg.render costs ~310 ms
 
     return FileResponse(TEMPLATES / VIS_SCRIPT, media_type="text/javascript")
 
@@ -570,7 +569,7 @@ RENDERER_FILES = {"graph.js": "text/javascript", "graph-ui.js": "text/javascript
 
 async def renderer_file(request: Request) -> Response:
     """One of :data:`RENDERER_FILES`, named by the last part of the path."""
-    from ..render import TEMPLATES
+    from ..render import TEMPLATES  # late: importing kg.render costs ~310 ms
 
     name = request.url.path.rsplit("/", 1)[-1]
     return FileResponse(TEMPLATES / name, media_type=RENDERER_FILES[name])
@@ -590,7 +589,6 @@ def _resource_job(request: Request) -> tuple[Job, str]:
     Raises:
         HTTPError: no IRI named (400), a path that is no IRI (404), no format fits ``Accept`` (406).
     """
-    from . import pages
 
     path = _path(request)
     if path == "/node":
@@ -642,7 +640,7 @@ def _varied(error: HTTPError, headers: dict[str, str]) -> HTTPError:
 
 
 def _style_hash() -> str:
-    from ..ontodoc import _style_hash as style_hash
+    from ..ontodoc import _style_hash as style_hash  # late: importing kg.ontodoc costs ~14 ms
 
     return style_hash()
 

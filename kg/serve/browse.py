@@ -16,13 +16,15 @@ from __future__ import annotations
 import json
 import urllib.parse
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from typing import Any
 
 import pyoxigraph as ox
 
+from ..catalog import run_query
 from ..errors import KGError
 from ..facets import FACETS, Facets, facets
-from ..names import pick, resolve
+from ..names import labeller, pick, resolve
 from ..results import str_value
 from ..search import MATCH_WORDS, MATCHES, Hit, Index, index, search, suggestions
 from ..stores import GraphStore
@@ -364,8 +366,6 @@ def _graph_names(store: GraphStore, lang: str) -> dict[str, str]:
 def timeline(store: GraphStore, asked: Sequence[tuple[str, str]], lang: str) -> dict[str, Any]:
     """The dated events of every model, of ``?model=`` or of ``?enterprise=`` (each named by any of its names), in
     date order, each with the public source of its date."""
-    from ..catalog import run_query
-    from ..names import labeller
 
     tag = tag_of(lang)
     words = WORDS[lang]
@@ -426,9 +426,8 @@ def _web(url: str) -> str:
 
 def overview_page(store: GraphStore, asked: Sequence[tuple[str, str]], lang: str) -> dict[str, Any]:
     """The whole graph's first view (:mod:`kg.overview`): the models side by side, one row per dimension."""
-    from dataclasses import asdict
 
-    from ..overview import overview
+    from ..overview import overview  # late: importing kg.overview costs ~420 ms
 
     view = overview(store, lang=tag_of(lang), href=href)
     title = WORDS[lang]["overview"]

@@ -13,7 +13,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..catalog import bound_text, catalog, run_query
 from ..errors import EngineError, KGError
+from ..examples import EXAMPLES_PATH, examples
 from ..names import UnknownName
 from ..results import Result
 from ..sparqltext import services
@@ -22,6 +24,10 @@ from ..stores.base import WriteFailed
 from ..updates import OwnGraphError, UpdateConflict
 from ..vocab import GRAPH
 from ..void import VOID_PATH, description, void_dataset
+from . import (
+    browse,  # the pages' templates (Jinja): only a worker asked for a page loads them
+    pages,
+)
 from .graphstore import dataset_get, graph_delete, graph_get, graph_head, graph_post, graph_put
 from .routes import JobKind
 from .work import HTTPError, Job, Sink
@@ -74,8 +80,6 @@ def _query(store: GraphStore, job: Job, sink: Sink) -> None:
 
 
 def _named(store: GraphStore, job: Job, sink: Sink) -> None:
-    from ..catalog import catalog, run_query
-
     if job.text not in catalog():
         raise HTTPError(404, f"no named query {job.text!r}; /openapi.json lists them")
     _write(run_query(store, job.text, dict(job.params)), job, sink)
@@ -84,7 +88,6 @@ def _named(store: GraphStore, job: Job, sink: Sink) -> None:
 def _named_text(store: GraphStore, job: Job, sink: Sink) -> None:
     """The SPARQL a named query runs with the job's values (``application/sparql-query``), for the query page's
     editor: what is shown is what ran."""
-    from ..catalog import bound_text, catalog
 
     query = catalog().get(job.text)
     if query is None:
@@ -105,7 +108,7 @@ def _update(store: GraphStore, job: Job, sink: Sink) -> None:
 
 
 def _mcp(store: GraphStore, job: Job, sink: Sink) -> None:
-    from ..mcptools import perform as perform_call
+    from ..mcptools import perform as perform_call  # late: importing kg.mcptools costs ~12 ms
 
     perform_call(store, job, sink)
 
@@ -126,8 +129,6 @@ def _html(sink: Sink, text: str, status: int = 200) -> None:
 
 
 def _node(store: GraphStore, job: Job, sink: Sink) -> None:
-    from . import pages
-
     if not pages.exists(store, job.text):
         if job.format != "html":
             raise HTTPError(404, pages.close_line(store, job.text))
@@ -144,8 +145,6 @@ def _node(store: GraphStore, job: Job, sink: Sink) -> None:
 
 
 def _graph_page(store: GraphStore, job: Job, sink: Sink) -> None:
-    from . import pages
-
     lang, here = _page_options(job)
     if job.format != "html":
         graph_get(store, job, sink)
@@ -156,8 +155,6 @@ def _graph_page(store: GraphStore, job: Job, sink: Sink) -> None:
 
 
 def _ontology(store: GraphStore, job: Job, sink: Sink) -> None:
-    from . import pages
-
     if job.format == "html":
         given = dict(job.params)
         _html(sink, pages.ontology_html(store, lang=given.get("lang", "en"), here=given.get("here", "/ontology")))
@@ -166,8 +163,6 @@ def _ontology(store: GraphStore, job: Job, sink: Sink) -> None:
 
 
 def _browse(store: GraphStore, job: Job, sink: Sink) -> None:
-    from . import browse  # the pages' templates (Jinja): only a worker asked for a page loads them
-
     try:
         media, body = browse.answer(store, job.text, job.format or "html", job.params)
     except UnknownName as error:
@@ -181,8 +176,6 @@ def _browse(store: GraphStore, job: Job, sink: Sink) -> None:
 def _void(store: GraphStore, job: Job, sink: Sink) -> None:
     dataset = ox.NamedNode(job.base + VOID_PATH.lstrip("/") + "#dataset")
     if job.format == "html":
-        from . import pages
-
         given = dict(job.params)
         triples = void_dataset(store, dataset, endpoint=job.graph or "")
         _html(sink, pages.void_html(triples, lang=given.get("lang", "en"), here=given.get("here", VOID_PATH)))
@@ -191,8 +184,6 @@ def _void(store: GraphStore, job: Job, sink: Sink) -> None:
 
 
 def _examples(store: GraphStore, job: Job, sink: Sink) -> None:
-    from ..examples import EXAMPLES_PATH, examples
-
     listing = job.base.rstrip("/") + EXAMPLES_PATH
     _write(Result.from_triples(examples(listing, endpoint=job.graph or "")), job, sink)
 

@@ -20,17 +20,21 @@ http(s) address, never as anything a browser would run.
 
 from __future__ import annotations
 
+import difflib
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
+from markupsafe import Markup
 
+from ..catalog import run_query
 from ..names import closest, pick
 from ..results import WRITERS, str_value
 from ..stores import GraphStore
 from ..vocab import BASE, GRAPH, ONTOLOGY_IRI, OWL, RDF, RDFS, SCE, SKOS, SOURCE_GRAPHS, curie
+from . import panels
 from .labels import Labeller, Source, Value, href, server_path, tag_of, web_link
 
 #: A path's ending that asks for one format: ``.html`` the page, the rest an RDF writer's own endings.
@@ -237,7 +241,6 @@ def node_view(store: GraphStore, iri: str, lang: str) -> NodeView:
 def _panels(store: GraphStore, view: NodeView, lang: str, label: Labeller, known: Mapping[str, Source]) -> None:
     """The panels that apply to the node: its figures and their charts, the values its sources disagree on, a
     model's groups, the sources cited."""
-    from . import panels
 
     view.figures = panels.figures(store, view.iri, lang, label, known)
     view.charts = panels.charts(view.figures, lang)
@@ -252,7 +255,6 @@ def events(store: GraphStore, iri: str, lang: str, known: Mapping[str, Source] |
     """The dated events of the ``timeline`` query that are about ``iri``: an enterprise's own, its founding, or every
     one of a model's enterprises; in date order. Each source is named as the page's other panels name it (``known``,
     by graph: its title in the page's language), else by the query's English title."""
-    from ..catalog import run_query
 
     is_model = store.ask("ASK { ?node a ?model }", node=ox.NamedNode(iri), model=ox.NamedNode(SCE.SocialCommerceModel))
     result = run_query(store, "timeline", {"model": iri} if is_model else {})
@@ -277,9 +279,9 @@ def events(store: GraphStore, iri: str, lang: str, known: Mapping[str, Source] |
 def drawing(store: GraphStore, iri: str, lang: str) -> tuple[dict[str, Any] | None, dict[str, str], list[Any]]:
     """The neighbourhood of ``iri`` as the project's renderer draws it (its nodes, links and details), the path of
     each node's page, and the legend of its classes; None when the drawn graph does not hold the node."""
-    from ..network import from_store, neighbourhood
-    from ..render import network_data
-    from .panels import legend
+    from ..network import from_store, neighbourhood  # late: importing kg.network costs ~139 ms
+    from ..render import network_data  # late: importing kg.render costs ~336 ms
+    from .panels import legend  # late: importing kg.serve.panels costs ~20 ms
 
     whole = from_store(store)
     if iri not in whole:
@@ -293,7 +295,7 @@ def drawing(store: GraphStore, iri: str, lang: str) -> tuple[dict[str, Any] | No
 
 
 def _render(template: str, lang: str, here: str, **values: Any) -> str:
-    from ..render import _environment
+    from ..render import _environment  # late: importing kg.render costs ~336 ms
 
     words = WORDS[lang]
     switch = [(code, name, _with_lang(here, code)) for code, name in (("en", "English"), ("zh", "中文"))]
@@ -310,14 +312,13 @@ def _with_lang(here: str, lang: str) -> str:
 
 def node_page(store: GraphStore, iri: str, *, lang: str, here: str) -> str:
     """The page of the node ``iri``: names, class, definition, the seed's wording, timeline, drawing, statements."""
-    from markupsafe import Markup
 
-    from ..render import script_json
+    from ..render import script_json  # late: importing kg.render costs ~336 ms
 
     view = node_view(store, iri, lang)
     path = server_path(iri)
     formats = [(ending, path + ending) for ending in OFFERED] if path and "#" not in path and "?" not in path else []
-    from .panels import WORDS as PANEL_WORDS
+    from .panels import WORDS as PANEL_WORDS  # late: importing kg.serve.panels costs ~20 ms
 
     return _render(
         "node.html.j2",
@@ -361,7 +362,7 @@ def ontology_html(store: GraphStore, *, lang: str = "en", here: str = "/ontology
     """The ontology page (:func:`kg.ontodoc.ontology_page`) in ``lang`` alone, with its links pointing at this
     server's paths, a navigation to the query page, VoID and the API docs, and the language switch (which the file in
     ``exports/``, in both languages, has not)."""
-    from ..ontodoc import ontology_page
+    from ..ontodoc import ontology_page  # late: importing kg.ontodoc costs ~6 ms
 
     nav = [(path, WORDS[lang][key]) for path, key in ONTOLOGY_NAV]
     switch = [(code, name, _with_lang(here, code)) for code, name in (("en", "English"), ("zh", "中文"))]
@@ -416,7 +417,6 @@ def not_found_page(store: GraphStore, iri: str, *, lang: str, here: str, graphs:
 
 def close_graphs(store: GraphStore, graph: str) -> list[str]:
     """The named graphs whose IRIs are closest to ``graph``."""
-    import difflib
 
     names = [g for g, _ in store.graphs() if g]
     return difflib.get_close_matches(graph, names, n=5, cutoff=0.6)

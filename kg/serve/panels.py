@@ -24,9 +24,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..catalog import run_query
 from ..results import str_value
 from ..stores import GraphStore
-from ..vocab import curie
+from ..vocab import GRAPH, ID, curie
 from .labels import Labeller, Source, href
 
 #: The words of the panels, in each language.
@@ -446,7 +447,6 @@ def model_view(store: GraphStore, iri: str, lang: str, label: Labeller) -> Model
 
 def dimensions(store: GraphStore, iri: str, lang: str, label: Labeller) -> list[Group]:
     """The model's dimensions as the ``model-profile`` query gives them, one group per dimension, enterprises aside."""
-    from ..catalog import run_query
 
     groups: dict[str, Group] = {}
     for row in run_query(store, "model-profile", {"model": iri}).records():
@@ -473,8 +473,6 @@ SELECT ?enterprise ?parent ?graph WHERE {
 def enterprises(store: GraphStore, iri: str, lang: str, label: Labeller) -> list[Group]:
     """The model's enterprises grouped by parent organisation (those without one last), each marked where the seed
     names it and where the sources record it closed or withdrawn."""
-    from ..catalog import run_query
-    from ..vocab import GRAPH
 
     words = WORDS[lang]
     parents: dict[str, set[str]] = {}
@@ -517,8 +515,6 @@ def cited(statements: Sequence[Source], rows: Sequence[FigureRow]) -> list[tuple
 
 
 def _rank(source: Source) -> int:
-    from ..vocab import ID
-
     first = (href(ID.term("seed-document")), href(ID.term("curation-notes")))
     return first.index(source.page) if source.page in first else len(first)
 
@@ -537,8 +533,8 @@ class Glyph:
 
 def legend(graph: object, lang: str) -> list[Glyph]:
     """The classes drawn in ``graph`` (a :mod:`kg.network` graph) with the renderer's colours and shapes."""
-    from ..overview import SHAPES
-    from ..render import class_styles
+    from ..overview import SHAPES  # late: importing kg.overview costs ~282 ms
+    from ..render import class_styles  # late: importing kg.render costs ~393 ms
 
     styles = class_styles(graph)  # type: ignore[arg-type]
     shapes = {s.iri: SHAPES.get(s.shape, SHAPES["dot"]) for s in styles.values()}

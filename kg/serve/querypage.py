@@ -18,15 +18,22 @@ no inline script.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..catalog import catalog, in_language
+from ..lang import is_chinese
 from ..results import WRITERS
-from ..vocab import PREFIXES
+from ..sparqltext import query_form
+from ..styles import CLASS_STYLES, NO_CLASS, SPARE_STYLES
+from ..vocab import BASE, PREFIXES
 from .negotiate import parse_accept
+from .openapi import docs_config
 from .web import CSP, language, page
 
 #: The two ``<style>`` elements of YASGUI 4.6.2 that the query page lets in, by their hashes. YASR's table sizes its
@@ -290,9 +297,9 @@ def prefers_html(accept: str) -> bool:
 @cache
 def _environment() -> Any:
     """The Jinja environment of the pages' templates (``kg/templates``), autoescape on."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined  # late: importing jinja2 costs ~25 ms
 
-    from ..render import TEMPLATES
+    from ..render import TEMPLATES  # late: importing kg.render costs ~388 ms
 
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined)
 
@@ -315,9 +322,6 @@ def _formats(lang: str) -> dict[str, list[dict[str, str]]]:
 def _queries(lang: str) -> list[dict[str, Any]]:
     """The named queries as the menu shows them, their summaries and descriptions in ``lang`` (English where a query
     has no Chinese), and, in Chinese, the titles of their columns (``#+ columns_zh``), as the CLI's tables have them."""
-    from ..catalog import catalog, in_language
-    from ..lang import is_chinese
-    from ..sparqltext import query_form
 
     return [
         {
@@ -336,15 +340,13 @@ def _queries(lang: str) -> list[dict[str, Any]]:
 
 def _styles() -> dict[str, Any]:
     """The renderer's colours and shapes by class, for the graph view."""
-    from ..styles import CLASS_STYLES, NO_CLASS, SPARE_STYLES
 
     return {"classes": CLASS_STYLES, "spare": SPARE_STYLES, "none": NO_CLASS}
 
 
 def _pages() -> dict[str, Any]:
     """Where the project's IRIs live on this server (``kg.serve.pages``), for links to their pages."""
-    from ..vocab import BASE
-    from .labels import SPACES
+    from .labels import SPACES  # late: importing kg.serve.labels costs ~5 ms
 
     return {"base": BASE, "spaces": SPACES}
 
@@ -356,7 +358,6 @@ def used_prefixes(query: str) -> str:
     >>> used_prefixes("SELECT ?m WHERE { ?m a sce:SocialCommerceModel }")
     'PREFIX sce: <https://w3id.org/sce/ontology#>\n'
     """
-    import re
 
     return "".join(
         f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items() if re.search(rf"(?<![\w:]){name}:", query)
@@ -391,10 +392,9 @@ def _html(template: str, lang: str, **values: Any) -> str:
 
 async def query_page(request: Request) -> Response:
     """The query page, in the reader's language, its data in a JSON element that is safe inside ``<script>``."""
-    from markupsafe import Markup
 
-    from ..render import script_json
-    from .pages import WORDS
+    from ..render import script_json  # late: importing kg.render costs ~388 ms
+    from .pages import WORDS  # late: importing kg.serve.pages costs ~20 ms
 
     lang = language(request)
     data = Markup(script_json(config(request, lang)))
@@ -404,10 +404,8 @@ async def query_page(request: Request) -> Response:
 async def docs_page(request: Request) -> Response:
     """Swagger UI over ``/openapi.json`` in the reader's language (:func:`kg.serve.openapi.docs_config`), in the
     shared policy."""
-    from markupsafe import Markup
 
-    from ..render import script_json
-    from .openapi import docs_config
+    from ..render import script_json  # late: importing kg.render costs ~388 ms
 
     lang = language(request)
     return page(_html("docs.html.j2", lang, config_json=Markup(script_json(docs_config(lang)))), request)

@@ -12,6 +12,7 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
+from .. import jsonld
 from ..errors import KGError
 from ..results import WRITERS, Result, WriteOptions
 from ..stores import GraphStore
@@ -79,7 +80,6 @@ def write_described(triples: list[ox.Triple], job: Job, sink: Sink) -> None:
     if job.format != "jsonld":
         write_result(Result.from_triples(triples), job, sink)
         return
-    from .. import jsonld
 
     sink.start(200, WRITERS["jsonld"].media_type)
     sink.write(jsonld.compact(triples))

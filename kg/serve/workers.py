@@ -21,6 +21,7 @@ import collections
 import contextlib
 import ctypes
 import functools
+import gc
 import json
 import multiprocessing
 import multiprocessing.connection
@@ -36,8 +37,12 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pyoxigraph as ox
+
+from ..catalog import catalog
 from ..errors import KGError
 from ..sparqltext import ENGINE_STACK
+from ..stores import Store, is_remote, open_store
 from .cache import READS, Cache, Kept, etag
 from .jobs import HTTPError, Job, perform
 
@@ -59,7 +64,6 @@ class StoreSpec:
     @property
     def kind(self) -> str:
         """``memory``, ``disk`` or ``remote``."""
-        from ..stores import is_remote
 
         return "memory" if self.spec is None else "remote" if is_remote(self.spec) else "disk"
 
@@ -121,8 +125,6 @@ def _encoded_head(status: int, media_type: str, headers: tuple[tuple[str, str], 
 
 
 def _open(spec: StoreSpec, *, write: bool = False) -> Any:
-    from ..stores import open_store
-
     if spec.kind == "disk":
         return open_store(spec.spec, write=write, wait=60.0)
     return open_store(spec.spec, data=spec.data)
@@ -141,9 +143,6 @@ def worker_main(
         parent: the server's process id: the worker ends with it, however it ends (a SIGKILL included).
         memory: the bytes of address space the worker may take (0: no limit); a query past it fails alone.
     """
-    import gc
-
-    from ..catalog import catalog
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     grow_stack(ENGINE_STACK)
@@ -170,8 +169,6 @@ def _serve_jobs(conn: multiprocessing.connection.Connection, spec: StoreSpec, st
     Raises:
         KGError: the store cannot be opened again.
     """
-
-    import pyoxigraph as ox
 
     done = 0
     while True:
@@ -220,7 +217,6 @@ def _collected(*, thawed: bool = False) -> None:
     thawed: ``thawed`` walks it all first (after a write, when the store's state is replaced, and every
     :data:`THAW_EVERY` jobs).
     """
-    import gc
 
     if thawed:
         gc.unfreeze()
@@ -337,10 +333,6 @@ def _performed(store: Any, job: Job, sink: _Frames) -> dict[str, Any] | None:
 
 
 def _restored(state: bytes) -> Any:
-    import pyoxigraph as ox
-
-    from ..stores import Store
-
     engine = ox.Store()
     engine.load(state, format=ox.RdfFormat.N_QUADS)
     return Store(engine)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import xml.parsers.expat
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -113,8 +114,6 @@ def check_xml_data(data: bytes, *, source: str) -> None:
 
 
 def _check_well_formed(read: Callable[[Any], object], *, source: str) -> None:
-    import xml.parsers.expat
-
     parser = xml.parsers.expat.ParserCreate()
     try:
         read(parser)
