@@ -23,12 +23,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .analytics import (
-    central,  # networkx and scipy (~0.4 s): only for the analyses
-    compare,  # networkx and scipy (~0.4 s): only for the analyses
-    path,  # networkx and scipy (~0.4 s): only for the analyses
-    similar,  # networkx and scipy (~0.4 s): only for the analyses
-)
 from .catalog import NamedQuery, catalog, run_query
 from .describe import describe
 from .names import resolve
@@ -115,24 +109,28 @@ class Graph:
         >>> [row[1].value for row in open().path("Pinduoduo", "Xiaohongshu")]
         ['5']
         """
+        from .analytics import path  # networkx and scipy (~0.4 s): only for the analyses
 
         lang = lang or self.lang
         return self._ours(path(self.store, source, target, limit=limit, lang=lang), lang)
 
     def compare(self, *models: str, lang: str | None = None) -> NotebookResult:
         """The models (all of them when none is named) side by side: one row per dimension, one column per model."""
+        from .analytics import compare  # networkx and scipy (~0.4 s): only for the analyses
 
         lang = lang or self.lang
         return self._ours(compare(self.store, models, lang=lang), lang)
 
     def similar(self, word: str, /, *, top: int = 10, lang: str | None = None) -> NotebookResult:
         """The ``top`` nodes most like the one ``word`` names (Jaccard over typed links), with what they share."""
+        from .analytics import similar  # networkx and scipy (~0.4 s): only for the analyses
 
         lang = lang or self.lang
         return self._ours(similar(self.store, word, top=top, lang=lang), lang)
 
     def central(self, *, cls: str | None = None, top: int = 10, lang: str | None = None) -> NotebookResult:
         """The ``top`` most central nodes (betweenness, then degree), only those of class ``cls`` when given."""
+        from .analytics import central  # networkx and scipy (~0.4 s): only for the analyses
 
         lang = lang or self.lang
         return self._ours(central(self.store, cls=cls, top=top, lang=lang), lang)

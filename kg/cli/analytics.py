@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import click
 
-from ..analytics import central, comparison, draw_paths, find_paths, similar
 from .app import App, main, pass_app
 from .output import emit, output_options
 
@@ -36,6 +35,7 @@ def path_command(
     SOURCE and TARGET are IRIs, CURIEs or any names, as in `kg describe`. Links count in either direction; classes
     and vocabulary hubs (the concept scheme, the source documents) are left out.
     """
+    from ..analytics import draw_paths, find_paths  # late: kg.analytics (networkx, scipy) costs ~100 ms at start-up
 
     store = app.store()
     paths = find_paths(store, source, target, limit=limit)
@@ -53,6 +53,7 @@ def compare_command(app: App, models: tuple[str, ...], fmt: str | None, output: 
 
     Dimensions: definition, forms, social chain, social tie, target users, core products, channels, enterprises.
     """
+    from ..analytics import comparison  # late: kg.analytics (networkx, scipy) costs ~100 ms at start-up
 
     store = app.store()
     table = comparison(store, models, lang=lang)
@@ -69,6 +70,7 @@ def similar_command(app: App, node: str, top: int, fmt: str | None, output: str 
 
     A typed link is (property, direction, neighbour): two models that both target price-sensitive users share one.
     """
+    from ..analytics import similar  # late: kg.analytics (networkx, scipy) costs ~100 ms at start-up
 
     store = app.store()
     emit(similar(store, node, top=top, lang=lang), fmt=fmt, output=output, lang=lang, store=store)
@@ -81,6 +83,7 @@ def similar_command(app: App, node: str, top: int, fmt: str | None, output: str 
 @pass_app
 def central_command(app: App, cls: str | None, top: int, fmt: str | None, output: str | None, lang: str) -> None:
     """The most central nodes: betweenness and degree centrality, with classes and vocabulary hubs left out."""
+    from ..analytics import central  # late: kg.analytics (networkx, scipy) costs ~100 ms at start-up
 
     store = app.store()
     emit(central(store, cls=cls, top=top, lang=lang), fmt=fmt, output=output, lang=lang, store=store)
