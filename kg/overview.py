@@ -31,7 +31,7 @@ from .layout import flow, label_width, pack_lines
 from .results import str_value
 from .search import index
 from .stores import GraphStore
-from .styles import style_of
+from .styles import SHAPES, Glyph, style_of
 from .vocab import PROV, SCE, SCHEMA
 
 if TYPE_CHECKING:
@@ -51,16 +51,6 @@ DIMENSIONS: tuple[tuple[str, str], ...] = (
 )
 #: At most this many nodes in one cell; the rest are a link.
 CELL = 14
-#: The shapes a legend and a cell draw, as SVG paths in a 12×12 box (vis-network's shape names).
-SHAPES = {
-    "dot": "M6 1a5 5 0 1 0 0.01 0z",
-    "diamond": "M6 0.5 11.5 6 6 11.5 0.5 6z",
-    "square": "M1.5 1.5h9v9h-9z",
-    "triangle": "M6 1 11.5 11H0.5z",
-    "triangleDown": "M0.5 1h11L6 11z",
-    "hexagon": "M3 1h6l3 5-3 5H3L0 6z",
-    "star": "M6 0.5l1.6 3.6 3.9.4-2.9 2.6.8 3.9L6 9 2.6 11l.8-3.9L.5 4.5l3.9-.4z",
-}
 
 LINKS = """
 SELECT ?model ?property ?value WHERE {
@@ -76,17 +66,6 @@ WHERE {
     { ?source a prov:Entity } UNION { ?event a sce:MarketEvent } UNION { ?node schema:sameAs ?same }
 }
 """
-
-
-@dataclass(frozen=True)
-class Glyph:
-    """How a class is drawn: its colour, its shape's name and SVG path, and its name in the reader's language."""
-
-    cls: str
-    colour: str
-    shape: str
-    path: str
-    name: str
 
 
 @dataclass(frozen=True)

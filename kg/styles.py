@@ -4,9 +4,11 @@ node pages, the query page's graph view and the notebook.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .vocab import PROV, SCE, SCHEMA, SKOS
 
-__all__ = ["CLASS_STYLES", "NO_CLASS", "SPARE_STYLES", "style_of"]
+__all__ = ["CLASS_STYLES", "NO_CLASS", "SHAPES", "SPARE_STYLES", "Glyph", "style_of"]
 
 #: Colour and shape of every class the graph holds, the one table of them that every drawing takes (the renderer's
 #: pages, the node pages, the query page's graph view, the served overview, the notebook); a class it does not name
@@ -63,3 +65,28 @@ def style_of(cls: str) -> tuple[str, str]:
     for i in range(0, len(code), 2):
         hashed = ((hashed ^ int.from_bytes(code[i : i + 2], "little")) * 16777619) & 0xFFFFFFFF
     return SPARE_STYLES[hashed % len(SPARE_STYLES)]
+
+
+#: The shapes a legend and a cell draw, as SVG paths in a 12×12 box (vis-network's shape names).
+SHAPES = {
+    "dot": "M6 1a5 5 0 1 0 0.01 0z",
+    "diamond": "M6 0.5 11.5 6 6 11.5 0.5 6z",
+    "square": "M1.5 1.5h9v9h-9z",
+    "triangle": "M6 1 11.5 11H0.5z",
+    "triangleDown": "M0.5 1h11L6 11z",
+    "hexagon": "M3 1h6l3 5-3 5H3L0 6z",
+    "star": "M6 0.5l1.6 3.6 3.9.4-2.9 2.6.8 3.9L6 9 2.6 11l.8-3.9L.5 4.5l3.9-.4z",
+}
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """How a class is drawn in a legend: its colour, its shape's name and SVG path (in a 12×12 box), its name in the
+    reader's language, and how many nodes of it the drawing holds (0: not counted)."""
+
+    cls: str
+    colour: str
+    shape: str
+    path: str
+    name: str
+    count: int = 0

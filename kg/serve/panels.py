@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from ..catalog import run_query
 from ..results import str_value
 from ..stores import GraphStore
+from ..styles import SHAPES, Glyph
 from ..vocab import GRAPH, ID, curie
 from .labels import Labeller, Source, href
 
@@ -519,21 +520,8 @@ def _rank(source: Source) -> int:
     return first.index(source.page) if source.page in first else len(first)
 
 
-@dataclass(frozen=True)
-class Glyph:
-    """A class in the drawing's legend: its colour and shape (an SVG path in a 12×12 box), name and count."""
-
-    cls: str
-    colour: str
-    shape: str
-    path: str
-    name: str
-    count: int
-
-
 def legend(graph: object, lang: str) -> list[Glyph]:
     """The classes drawn in ``graph`` (a :mod:`kg.network` graph) with the renderer's colours and shapes."""
-    from ..overview import SHAPES  # late: importing kg.overview costs ~282 ms
     from ..render import class_styles  # late: importing kg.render costs ~393 ms
 
     styles = class_styles(graph)  # type: ignore[arg-type]
