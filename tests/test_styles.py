@@ -114,8 +114,9 @@ def test_a_node_page_draws_each_class_as_the_table_says_with_a_legend(
 ) -> None:
     for page in open_page(browser, f"{origin(served)}/id/kuaishou?lang={lang}", server=origin(served)):
         drawn = page.evaluate(f"() => ({DRAWN})(window.kg.network)")
-        assert_styled(drawn, page.evaluate(LEGEND, ".kg-stage .kg-legend"), classes_of(store))
-        legend = page.locator(".kg-stage .kg-legend").inner_text()
+        assert_styled(drawn, page.evaluate(LEGEND, "#kg-node-legend"), classes_of(store))
+        assert page.locator(".kg-stage .kg-legend").count() == 0, "one legend, under the drawing, none over it"
+        legend = page.locator("#kg-node-legend").inner_text()
         assert ("企业" in legend and "enterprise" not in legend) if lang == "zh" else "enterprise" in legend
 
 

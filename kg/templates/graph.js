@@ -155,8 +155,9 @@
   });
 
   // --- The legend: every class drawn, its colour and shape, in the page's language --------------------------------
+  // A node's page lists its legend under the drawing (kg/serve/panels.py): none is laid over the drawing there.
   var legend = document.getElementById("kg-legend");
-  if (!legend && data.legend) {
+  if (!legend && data.legend && !document.getElementById("kg-node-legend")) {
     legend = el("aside", null, "kg-legend");
     legend.id = "kg-legend";
     container.parentNode.appendChild(legend);
