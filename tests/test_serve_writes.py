@@ -281,9 +281,12 @@ def test_a_post_to_the_store_keeps_strict(tmp_path: Path) -> None:
 
 
 def test_a_write_past_the_timeout_is_stopped_and_writes_nothing(tmp_path: Path) -> None:
-    """Writes were allowed an hour, every read getting 503 meanwhile."""
-    with start_kg_serve(tmp_path, "--workers", "2", "--timeout", "5", token=TOKEN) as server:
-        status, answer = send(server, "PUT", "graph=urn%3Aslow", n_triples(200_000), "application/n-triples")
+    """Writes were allowed an hour, every read getting 503 meanwhile. Two million triples take any machine far past
+    the timeout (a fast one wrote 200,000 within it)."""
+    with start_kg_serve(
+        tmp_path, "--workers", "2", "--timeout", "5", "--max-body", str(100 << 20), token=TOKEN
+    ) as server:
+        status, answer = send(server, "PUT", "graph=urn%3Aslow", n_triples(2_000_000), "application/n-triples")
         assert status == 503, answer
         assert answer == b"the write ran past the timeout of 5 s and was stopped; nothing was written\n"
         assert count_in(server, "urn:slow") == 0
